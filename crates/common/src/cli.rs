@@ -1,0 +1,146 @@
+//! The command line every service binary shares:
+//! `serve` (default), `migrate`, `provision`, `openapi`, `healthcheck`.
+
+use std::future::Future;
+use std::process::ExitCode;
+
+use crate::config::Settings;
+use crate::server::{Application, Platform, openapi_document, shutdown_signal};
+use crate::service::ServiceSpec;
+use crate::{db, telemetry};
+
+const USAGE: &str =
+    "usage: SERVICE [serve | migrate | provision <superuser-database-url> | openapi | healthcheck]
+
+  serve        run the service (default)
+  migrate      apply this service's database migrations and exit
+  provision    create this service's role and schema (as a superuser) and exit
+  openapi      print this service's OpenAPI document
+  healthcheck  exit 0 when this service's /health answers on its configured port
+
+Configuration comes from SORA_* environment variables and the optional file
+named by SORA_CONFIG_FILE; see the README.";
+
+/// Runs the binary of `spec`; `build` adds the service's own state and routes.
+pub fn run<F, Fut>(spec: &'static ServiceSpec, build: F) -> ExitCode
+where
+    F: FnOnce(Platform) -> Fut,
+    Fut: Future<Output = anyhow::Result<Application>>,
+{
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = args.first().map(String::as_str).unwrap_or("serve");
+    if command == "openapi" {
+        return match serde_json::to_string_pretty(&openapi_document(spec)) {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail(spec, &error.to_string()),
+        };
+    }
+    if !matches!(command, "serve" | "migrate" | "provision" | "healthcheck") {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    }
+    let settings = match Settings::load(spec) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("{}: {error}", spec.name);
+            return ExitCode::from(78); // EX_CONFIG
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(spec, &error.to_string()),
+    };
+    let result = runtime.block_on(async {
+        match command {
+            "migrate" => {
+                db::migrate(&db::pool(&settings.database, spec.name), spec.migrator).await?;
+                println!("{}: migrations applied", spec.name);
+                Ok(())
+            }
+            "provision" => provision(spec, &settings, args.get(1).map(String::as_str)).await,
+            "healthcheck" => healthcheck(&settings).await,
+            _ => serve(spec, settings, build).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(spec, &format!("{error:#}")),
+    }
+}
+
+async fn serve<F, Fut>(
+    spec: &'static ServiceSpec,
+    settings: Settings,
+    build: F,
+) -> anyhow::Result<()>
+where
+    F: FnOnce(Platform) -> Fut,
+    Fut: Future<Output = anyhow::Result<Application>>,
+{
+    let _telemetry = telemetry::init(spec.name, &settings.telemetry)?;
+    let host = settings.server.host;
+    let app = build(Platform::start(spec, settings).await?).await?;
+    tracing::info!(service = spec.name, address = %format!("http://{host}:{}", app.port()), "listening");
+    app.run_until_stopped(shutdown_signal()).await?;
+    tracing::info!(service = spec.name, "stopped");
+    Ok(())
+}
+
+async fn provision(
+    spec: &ServiceSpec,
+    settings: &Settings,
+    admin_url: Option<&str>,
+) -> anyhow::Result<()> {
+    use secrecy::ExposeSecret;
+    use sqlx::Connection;
+    let admin_url = admin_url
+        .map(str::to_owned)
+        .or_else(|| std::env::var("SORA_PROVISION_DATABASE_URL").ok())
+        .ok_or_else(|| anyhow::anyhow!("provision needs a superuser database URL\n\n{USAGE}"))?;
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
+    let database = &settings.database;
+    db::provision(
+        &mut admin,
+        &database.name,
+        &database.schema,
+        &database.user,
+        database.password.expose_secret(),
+    )
+    .await?;
+    println!(
+        "{}: role {} and schema {} are ready",
+        spec.name, database.user, database.schema
+    );
+    Ok(())
+}
+
+async fn healthcheck(settings: &Settings) -> anyhow::Result<()> {
+    let host = match settings.server.host {
+        ip if ip.is_unspecified() => "127.0.0.1".to_owned(),
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    let url = format!("http://{host}:{}/health", settings.server.port);
+    let response = reqwest::Client::new()
+        .get(&url)
+        .timeout(std::time::Duration::from_secs(3))
+        .send()
+        .await?;
+    anyhow::ensure!(
+        response.status().is_success(),
+        "{url} answered {}",
+        response.status()
+    );
+    Ok(())
+}
+
+fn fail(spec: &ServiceSpec, message: &str) -> ExitCode {
+    eprintln!("{}: {message}", spec.name);
+    ExitCode::FAILURE
+}

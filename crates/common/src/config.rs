@@ -1,0 +1,526 @@
+//! Layered configuration: built-in defaults, then an optional file, then `SORA_`
+//! environment variables (`__` separates nested keys), validated before use.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use jsonwebtoken::DecodingKey;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use crate::service::ServiceSpec;
+
+/// Development values that must never reach production. Each is refused at
+/// start-up when `SORA_ENV=production` (see [`Settings::validate`]).
+pub mod dev {
+    pub const DATABASE_PASSWORD: &str = "sora-dev";
+    pub const IP_SALT: &str = "sora-dev-ip-salt-change-me";
+    /// 32 zero-ish bytes, base64: obviously not a real key.
+    pub const ENCRYPTION_KEY: &str = "c29yYS1kZXYtZW5jcnlwdGlvbi1rZXktMzJieXRlcyE=";
+    pub const BOOTSTRAP_ADMIN_EMAIL: &str = "admin@sora.local";
+    pub const BOOTSTRAP_ADMIN_PASSWORD: &str = "sora-admin-dev";
+    /// The kid of the built-in development signing key.
+    pub const JWT_KID: &str = "sora-dev-1";
+    /// Public half (RFC 8037 `x`, base64url) of the development Ed25519 key.
+    pub const JWT_PUBLIC_X: &str = "Ax6Jzm2mVPxoj5Qsqr3ELtxzJ_kge0aSR7yPbAmlrG4";
+    /// Private half of the development key (PKCS#8 PEM). Public by design:
+    /// anything signed with it is trusted only outside production.
+    pub const JWT_PRIVATE_PEM: &str = "-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEIEUVlpCF+mAvw6baZaL23D3H51SojofffMUeMtOS3rPh
+-----END PRIVATE KEY-----
+";
+}
+
+/// Which deployment this is. Production refuses development secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Development,
+    Test,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub env: Environment,
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub telemetry: TelemetrySettings,
+    pub auth: AuthSettings,
+    /// Origins allowed by CORS (`SORA_ALLOWED_ORIGINS`, comma separated).
+    pub allowed_origins: Vec<String>,
+    /// Key for the HMAC that replaces client IP addresses (`SORA_IP_SALT`).
+    pub ip_salt: SecretString,
+    /// Base64 of the 32-byte AES-256-GCM key for data at rest (`SORA_ENCRYPTION_KEY`).
+    pub encryption_key: SecretString,
+    pub bootstrap_admin_email: String,
+    pub bootstrap_admin_password: SecretString,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub host: IpAddr,
+    /// 0 picks a free port (tests).
+    pub port: u16,
+    /// Absolute URL clients reach this service at; used in generated links.
+    pub public_base_url: String,
+    /// Seconds in-flight requests get to finish after SIGTERM.
+    pub shutdown_timeout_secs: u64,
+    /// Worker threads; 0 means one per core.
+    pub workers: usize,
+    /// Largest JSON body accepted, in bytes.
+    pub json_limit_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    pub host: String,
+    pub port: u16,
+    pub name: String,
+    /// The service's own role; it can use only its own schema.
+    pub user: String,
+    pub password: SecretString,
+    /// The schema this service owns; also its `search_path`.
+    pub schema: String,
+    pub max_connections: u32,
+    pub acquire_timeout_ms: u64,
+    /// Apply the service's migrations when it starts (Kubernetes may run them
+    /// in an init container instead).
+    pub migrate_on_start: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelemetrySettings {
+    pub format: LogFormat,
+    /// A `tracing` filter directive, e.g. `info,sqlx=warn`.
+    pub log_level: String,
+    /// OTLP/HTTP traces endpoint, e.g. `http://collector:4318/v1/traces`. Empty: no export.
+    pub otlp_endpoint: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    pub issuer: String,
+    pub audience: String,
+    /// Trusted Ed25519 verification keys: `kid=x` pairs (x is the RFC 8037
+    /// base64url public key, as in a JWKS), comma separated.
+    pub public_keys: String,
+    /// Clock skew tolerated on `exp`/`nbf`, in seconds.
+    pub leeway_secs: u64,
+}
+
+/// A configuration problem, naming the key and the environment variable that sets it.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub problems: Vec<(String, String)>,
+}
+
+impl ConfigError {
+    fn one(key: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            problems: vec![(key.into(), message.into())],
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "invalid configuration:")?;
+        for (key, message) in &self.problems {
+            writeln!(f, "  {key} ({}): {message}", env_var_name(key))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// `server.port` → `SORA_SERVER__PORT`.
+pub fn env_var_name(key: &str) -> String {
+    format!("SORA_{}", key.replace('.', "__").to_uppercase())
+}
+
+/// Variables with the `SORA_` prefix that are not settings.
+const NON_SETTING_VARS: &[&str] = &["SORA_CONFIG_FILE"];
+const NON_SETTING_PREFIXES: &[&str] = &["SORA_TEST_", "SORA_BENCH_"];
+
+impl Settings {
+    /// Loads defaults, then `SORA_CONFIG_FILE` if set, then the process environment.
+    pub fn load(spec: &ServiceSpec) -> Result<Self, ConfigError> {
+        let vars: HashMap<String, String> = std::env::vars().collect();
+        Self::load_from(spec, &vars)
+    }
+
+    /// Like [`Settings::load`], from an explicit set of variables (tests).
+    pub fn load_from(
+        spec: &ServiceSpec,
+        vars: &HashMap<String, String>,
+    ) -> Result<Self, ConfigError> {
+        let mut builder =
+            defaults(spec).map_err(|e| ConfigError::one("defaults", e.to_string()))?;
+        if let Some(path) = vars.get("SORA_CONFIG_FILE").filter(|p| !p.is_empty()) {
+            builder = builder.add_source(config::File::with_name(path).required(true));
+        }
+        let settings_vars: config::Map<String, String> = vars
+            .iter()
+            .filter(|(k, _)| k.starts_with("SORA_"))
+            .filter(|(k, _)| !NON_SETTING_VARS.contains(&k.as_str()))
+            .filter(|(k, _)| !NON_SETTING_PREFIXES.iter().any(|p| k.starts_with(p)))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        builder = builder.add_source(
+            config::Environment::with_prefix("SORA")
+                .prefix_separator("_")
+                .separator("__")
+                .list_separator(",")
+                .with_list_parse_key("allowed_origins")
+                .try_parsing(true)
+                .source(Some(settings_vars)),
+        );
+        let settings: Settings = builder
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .map_err(from_config_error)?;
+        settings.validate(spec)?;
+        Ok(settings)
+    }
+
+    /// Checks what types alone cannot: ranges, formats, and in production the
+    /// absence of every development secret the service uses.
+    pub fn validate(&self, spec: &ServiceSpec) -> Result<(), ConfigError> {
+        let mut problems = Vec::new();
+        let mut bad =
+            |key: &str, message: &str| problems.push((key.to_owned(), message.to_owned()));
+
+        if self.database.max_connections == 0 {
+            bad("database.max_connections", "must be at least 1");
+        }
+        if !is_identifier(&self.database.schema) {
+            bad("database.schema", "must be a lower-case SQL identifier");
+        }
+        if !is_identifier(&self.database.user) {
+            bad("database.user", "must be a lower-case SQL identifier");
+        }
+        if self.server.json_limit_bytes == 0 {
+            bad("server.json_limit_bytes", "must be positive");
+        }
+        if !is_absolute_http_url(&self.server.public_base_url) {
+            bad("server.public_base_url", "must be an absolute http(s) URL");
+        }
+        if !self.telemetry.otlp_endpoint.is_empty()
+            && !is_absolute_http_url(&self.telemetry.otlp_endpoint)
+        {
+            bad(
+                "telemetry.otlp_endpoint",
+                "must be empty or an absolute http(s) URL",
+            );
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.telemetry.log_level).is_err() {
+            bad("telemetry.log_level", "is not a valid tracing filter");
+        }
+        for origin in &self.allowed_origins {
+            if !is_absolute_http_url(origin)
+                || origin.trim_end_matches('/').matches('/').count() != 2
+            {
+                bad(
+                    "allowed_origins",
+                    "each origin must look like https://host[:port]",
+                );
+            }
+        }
+        match self.auth.verification_keys() {
+            Ok(keys) if keys.is_empty() => bad("auth.public_keys", "at least one key is required"),
+            Ok(_) => {}
+            Err(message) => bad("auth.public_keys", &message),
+        }
+        if spec.uses_encryption_key && decode_encryption_key(&self.encryption_key).is_none() {
+            bad("encryption_key", "must be the base64 of exactly 32 bytes");
+        }
+
+        if self.env == Environment::Production {
+            let refuse = "a development secret is not allowed when SORA_ENV=production";
+            if self.database.password.expose_secret() == dev::DATABASE_PASSWORD {
+                bad("database.password", refuse);
+            }
+            if self.auth.public_keys.contains(dev::JWT_PUBLIC_X) {
+                bad("auth.public_keys", refuse);
+            }
+            if spec.uses_ip_salt && self.ip_salt.expose_secret() == dev::IP_SALT {
+                bad("ip_salt", refuse);
+            }
+            if spec.uses_encryption_key
+                && self.encryption_key.expose_secret() == dev::ENCRYPTION_KEY
+            {
+                bad("encryption_key", refuse);
+            }
+            if spec.uses_bootstrap_admin
+                && self.bootstrap_admin_password.expose_secret() == dev::BOOTSTRAP_ADMIN_PASSWORD
+            {
+                bad("bootstrap_admin_password", refuse);
+            }
+        }
+
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError { problems })
+        }
+    }
+}
+
+impl AuthSettings {
+    /// The configured verification keys, by kid.
+    pub fn verification_keys(&self) -> Result<Vec<(String, DecodingKey)>, String> {
+        self.public_keys
+            .split(',')
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| {
+                let (kid, x) = entry
+                    .split_once('=')
+                    .ok_or_else(|| format!("`{entry}` is not of the form kid=x"))?;
+                let key = DecodingKey::from_ed_components(x.trim())
+                    .map_err(|_| format!("key `{kid}` is not a base64url Ed25519 public key"))?;
+                Ok((kid.trim().to_owned(), key))
+            })
+            .collect()
+    }
+}
+
+/// The 32-byte AES key, if the setting holds one.
+pub fn decode_encryption_key(key: &SecretString) -> Option<[u8; 32]> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(key.expose_secret().trim())
+        .ok()?;
+    bytes.try_into().ok()
+}
+
+fn defaults(
+    spec: &ServiceSpec,
+) -> Result<config::ConfigBuilder<config::builder::DefaultState>, config::ConfigError> {
+    let port = i64::from(spec.default_port);
+    config::Config::builder()
+        .set_default("env", "development")?
+        .set_default("server.host", "127.0.0.1")?
+        .set_default("server.port", port)?
+        .set_default("server.public_base_url", format!("http://127.0.0.1:{port}"))?
+        .set_default("server.shutdown_timeout_secs", 30)?
+        .set_default("server.workers", 0)?
+        .set_default("server.json_limit_bytes", 1024 * 1024)?
+        .set_default("database.host", "127.0.0.1")?
+        .set_default("database.port", 5433)?
+        .set_default("database.name", "sora")?
+        .set_default("database.user", spec.database_role())?
+        .set_default("database.password", dev::DATABASE_PASSWORD)?
+        .set_default("database.schema", spec.schema)?
+        .set_default("database.max_connections", 10)?
+        .set_default("database.acquire_timeout_ms", 3000)?
+        .set_default("database.migrate_on_start", true)?
+        .set_default("telemetry.format", "pretty")?
+        .set_default("telemetry.log_level", "info,sqlx=warn")?
+        .set_default("telemetry.otlp_endpoint", "")?
+        .set_default("auth.issuer", "sora-admin")?
+        .set_default("auth.audience", "sora")?
+        .set_default(
+            "auth.public_keys",
+            format!("{}={}", dev::JWT_KID, dev::JWT_PUBLIC_X),
+        )?
+        .set_default("auth.leeway_secs", 30)?
+        .set_default("allowed_origins", Vec::<String>::new())?
+        .set_default("ip_salt", dev::IP_SALT)?
+        .set_default("encryption_key", dev::ENCRYPTION_KEY)?
+        .set_default("bootstrap_admin_email", dev::BOOTSTRAP_ADMIN_EMAIL)?
+        .set_default("bootstrap_admin_password", dev::BOOTSTRAP_ADMIN_PASSWORD)
+}
+
+fn from_config_error(error: config::ConfigError) -> ConfigError {
+    match &error {
+        config::ConfigError::Type {
+            key: Some(key),
+            unexpected,
+            expected,
+            ..
+        } => ConfigError::one(
+            key.clone(),
+            format!("expected {expected}, found {unexpected}"),
+        ),
+        config::ConfigError::NotFound(key) => ConfigError::one(key.clone(), "is missing"),
+        config::ConfigError::At {
+            key: Some(key),
+            error,
+            ..
+        } => ConfigError::one(key.clone(), error.to_string()),
+        other => {
+            // serde's messages name the field: "unknown field `prot`, expected ...".
+            let text = other.to_string();
+            let key = text
+                .split('`')
+                .nth(1)
+                .filter(|_| text.contains("field"))
+                .unwrap_or("configuration")
+                .to_owned();
+            ConfigError::one(key, text)
+        }
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn is_absolute_http_url(s: &str) -> bool {
+    let rest = s
+        .strip_prefix("http://")
+        .or_else(|| s.strip_prefix("https://"));
+    matches!(rest, Some(r) if !r.is_empty() && !r.starts_with('/') && !r.contains(char::is_whitespace))
+}
+
+impl FromStr for Environment {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "development" => Ok(Self::Development),
+            "test" => Ok(Self::Test),
+            "production" => Ok(Self::Production),
+            other => Err(format!("unknown environment `{other}`")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::service::ServiceSpec;
+
+    static SPEC: ServiceSpec = ServiceSpec::for_tests();
+
+    fn load(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let vars = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::load_from(&SPEC, &vars)
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let s = load(&[]).unwrap();
+        assert_eq!(s.server.port, SPEC.default_port);
+        assert_eq!(s.database.schema, SPEC.schema);
+        assert_eq!(s.env, Environment::Development);
+    }
+
+    #[test]
+    fn environment_overrides_nested_keys_and_lists() {
+        let s = load(&[
+            ("SORA_SERVER__PORT", "4000"),
+            (
+                "SORA_ALLOWED_ORIGINS",
+                "https://a.example,http://localhost:5173",
+            ),
+            ("SORA_TEST_DATABASE_URL", "ignored"),
+        ])
+        .unwrap();
+        assert_eq!(s.server.port, 4000);
+        assert_eq!(
+            s.allowed_origins,
+            ["https://a.example", "http://localhost:5173"]
+        );
+    }
+
+    #[test]
+    fn bad_values_name_the_key_and_variable() {
+        let cases = [
+            (("SORA_SERVER__PORT", "eighty"), "server.port"),
+            (("SORA_SERVER__PORT", "70000"), "server.port"),
+            (
+                ("SORA_DATABASE__MAX_CONNECTIONS", "0"),
+                "database.max_connections",
+            ),
+            (("SORA_ENV", "staging"), "env"),
+            (("SORA_SERVR__PORT", "1"), "servr"),
+            (
+                ("SORA_TELEMETRY__OTLP_ENDPOINT", "collector:4318"),
+                "telemetry.otlp_endpoint",
+            ),
+            (
+                ("SORA_AUTH__PUBLIC_KEYS", "k1=not base64!"),
+                "auth.public_keys",
+            ),
+            (
+                ("SORA_ALLOWED_ORIGINS", "https://a.example/path"),
+                "allowed_origins",
+            ),
+        ];
+        for ((var, value), key) in cases {
+            let err = load(&[(var, value)]).expect_err(var).to_string();
+            assert!(err.contains(key), "{var}={value}: {err}");
+            assert!(err.contains(&env_var_name(key)), "{var}={value}: {err}");
+        }
+    }
+
+    #[test]
+    fn production_refuses_every_dev_secret_it_uses() {
+        let err = load(&[("SORA_ENV", "production")]).unwrap_err();
+        let keys: Vec<_> = err.problems.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "database.password",
+                "auth.public_keys",
+                "ip_salt",
+                "encryption_key",
+                "bootstrap_admin_password"
+            ]
+        );
+    }
+
+    #[test]
+    fn production_starts_with_real_secrets() {
+        let s = load(&[
+            ("SORA_ENV", "production"),
+            ("SORA_DATABASE__PASSWORD", "s3cret"),
+            (
+                "SORA_AUTH__PUBLIC_KEYS",
+                "prod-1=IcvJNyfjrXme9TyHeEfOljuj9Wr6FnGIecj9VjfmJfM",
+            ),
+            ("SORA_IP_SALT", "a-real-salt"),
+            (
+                "SORA_ENCRYPTION_KEY",
+                "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            ),
+            (
+                "SORA_BOOTSTRAP_ADMIN_PASSWORD",
+                "correct horse battery staple",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(s.env, Environment::Production);
+    }
+
+    #[test]
+    fn secrets_do_not_show_in_debug_output() {
+        let s = load(&[("SORA_IP_SALT", "very-secret-salt")]).unwrap();
+        assert!(!format!("{s:?}").contains("very-secret-salt"));
+    }
+}

@@ -1,0 +1,119 @@
+//! PostgreSQL access: one pool per service, confined to the service's own schema
+//! by its role's privileges and by `search_path`.
+
+use std::time::Duration;
+
+use secrecy::ExposeSecret;
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgConnection, PgPool};
+
+use crate::config::DatabaseSettings;
+
+pub fn connect_options(settings: &DatabaseSettings, application_name: &str) -> PgConnectOptions {
+    PgConnectOptions::new()
+        .host(&settings.host)
+        .port(settings.port)
+        .database(&settings.name)
+        .username(&settings.user)
+        .password(settings.password.expose_secret())
+        .application_name(application_name)
+        .options([("search_path", settings.schema.as_str())])
+}
+
+/// A lazily connecting pool: the service starts (and reports not ready) while
+/// the database is down, and recovers by itself when it returns.
+pub fn pool(settings: &DatabaseSettings, application_name: &str) -> PgPool {
+    PgPoolOptions::new()
+        .max_connections(settings.max_connections)
+        .acquire_timeout(Duration::from_millis(settings.acquire_timeout_ms))
+        .connect_lazy_with(connect_options(settings, application_name))
+}
+
+/// Applies the service's embedded migrations. sqlx holds a PostgreSQL advisory
+/// lock while it migrates, so replicas starting together apply each once.
+pub async fn migrate(pool: &PgPool, migrator: &Migrator) -> anyhow::Result<()> {
+    // `Migrator::locking` is on unless a migrator turns it off; ours never do.
+    migrator.run(pool).await?;
+    Ok(())
+}
+
+/// Answers when the database does, within `timeout`.
+pub async fn ping(pool: &PgPool, timeout: Duration) -> Result<(), String> {
+    match tokio::time::timeout(timeout, sqlx::query("SELECT 1").execute(pool)).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(error)) => {
+            tracing::warn!(error = %error, "database check failed");
+            Err("unreachable".to_owned())
+        }
+        Err(_) => Err("timed out".to_owned()),
+    }
+}
+
+/// Creates (or updates) a service's login role and its schema in `database`,
+/// least privilege: the role may connect and use only the schema it owns.
+/// Runs as a superuser; idempotent.
+pub async fn provision(
+    admin: &mut PgConnection,
+    database: &str,
+    schema: &str,
+    role: &str,
+    password: &str,
+) -> anyhow::Result<()> {
+    let mut tx = admin.begin().await?;
+    // Role creation is cluster-wide; serialise concurrent provisioners.
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('sora.provision'))")
+        .execute(&mut *tx)
+        .await?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)")
+            .bind(role)
+            .fetch_one(&mut *tx)
+            .await?;
+    let verb = if exists { "ALTER" } else { "CREATE" };
+    let statements: Vec<String> = sqlx::query_scalar(
+        "SELECT unnest(ARRAY[
+            format('%s ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %L', $1::text, $2::text, $3::text),
+            format('REVOKE ALL ON DATABASE %I FROM PUBLIC', $4::text),
+            format('GRANT CONNECT ON DATABASE %I TO %I', $4::text, $2::text),
+            'REVOKE ALL ON SCHEMA public FROM PUBLIC',
+            format('CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I', $5::text, $2::text),
+            format('ALTER ROLE %I IN DATABASE %I SET search_path = %I', $2::text, $4::text, $5::text)
+        ])",
+    )
+    .bind(verb)
+    .bind(role)
+    .bind(password)
+    .bind(database)
+    .bind(schema)
+    .fetch_all(&mut *tx)
+    .await?;
+    for statement in statements {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Re-applies the database-level grants of every provisioned service role:
+/// needed on a database cloned from a template, which does not copy them.
+pub async fn grant_connect(
+    admin: &mut PgConnection,
+    database: &str,
+    roles: &[String],
+) -> anyhow::Result<()> {
+    let mut statements = vec![format!("REVOKE ALL ON DATABASE \"{database}\" FROM PUBLIC")];
+    statements.extend(
+        roles
+            .iter()
+            .map(|role| format!("GRANT CONNECT ON DATABASE \"{database}\" TO \"{role}\"")),
+    );
+    for statement in statements {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
+            .execute(&mut *admin)
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,159 @@
+//! Middleware every service runs: request ids, one span per request continuing
+//! the caller's trace, route-template metrics, problem+json for every error and
+//! no panic reaching a client.
+
+use std::panic::AssertUnwindSafe;
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::{ErrorHandlerResponse, Next};
+use actix_web::{Error, HttpMessage, HttpRequest, HttpResponse, web};
+use futures_util::FutureExt;
+use tracing::{Instrument, field};
+
+use crate::error::{ApiError, PROBLEM_JSON, problem_for_status, problem_response};
+use crate::metrics::{Metrics, UNMATCHED_ROUTE};
+use crate::telemetry;
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The id of the request being served, available to handlers as an extension.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// A client's request id is echoed only if it is short and plain, so it cannot
+/// forge log lines; otherwise a new one is made.
+fn request_id_of(req: &ServiceRequest) -> String {
+    req.headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 128
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+        })
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string())
+}
+
+/// Outermost middleware: request id, span, access log line and HTTP metrics.
+pub async fn request_context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let started = Instant::now();
+    let request_id = request_id_of(&req);
+    // The route template, never the raw path: `/api/extensions/{id}`.
+    let route = req
+        .match_pattern()
+        .unwrap_or_else(|| UNMATCHED_ROUTE.to_owned());
+    let method = req.method().as_str().to_owned();
+    let span = tracing::info_span!(
+        "http_request",
+        request_id = %request_id,
+        method = %method,
+        route = %route,
+        status = field::Empty,
+        otel.name = %format!("{method} {route}"),
+        otel.kind = "server",
+    );
+    telemetry::continue_trace(
+        &span,
+        req.headers()
+            .get("traceparent")
+            .and_then(|v| v.to_str().ok()),
+    );
+    req.extensions_mut().insert(RequestId(request_id.clone()));
+    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
+
+    let result = next.call(req).instrument(span.clone()).await;
+
+    let status = match &result {
+        Ok(response) => response.status().as_u16(),
+        Err(error) => error.as_response_error().status_code().as_u16(),
+    };
+    let elapsed = started.elapsed();
+    span.record("status", status);
+    if let Some(metrics) = metrics {
+        metrics.observe_http(&method, &route, status, elapsed);
+    }
+    span.in_scope(|| {
+        let latency_ms = elapsed.as_secs_f64() * 1000.0;
+        if route == "/health" || route == "/metrics" {
+            tracing::debug!(status, latency_ms, "request completed");
+        } else if status >= 500 {
+            tracing::warn!(status, latency_ms, "request failed");
+        } else {
+            tracing::info!(status, latency_ms, "request completed");
+        }
+    });
+    let mut response = result?;
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+    Ok(response)
+}
+
+/// Turns a panic in a handler into a 500 problem; the panic stays in the log.
+/// The request cannot be kept to build a response (routing needs it unshared),
+/// so the problem travels up as an error, which actix renders with
+/// [`ApiError`]'s problem+json.
+pub async fn catch_panic(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    match AssertUnwindSafe(next.call(req)).catch_unwind().await {
+        Ok(result) => result,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(ApiError::internal(anyhow::anyhow!("handler panicked: {message}")).into())
+        }
+    }
+}
+
+/// Gives every error response without a problem body one (405s, actix's own
+/// errors, …), keeping its status and headers.
+pub fn normalize_error<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let detail = match status.as_u16() {
+        404 => "no resource at this path",
+        405 => "this method is not allowed on this resource",
+        s if s >= 500 => "the server could not complete the request",
+        _ => "the request could not be handled",
+    };
+    let (req, old) = res.into_parts();
+    let mut response = problem_response(&problem_for_status(status, detail));
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            response.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body(),
+    ))
+}
+
+/// The default service: an unknown path is a 404 problem.
+pub async fn not_found(req: HttpRequest) -> HttpResponse<BoxBody> {
+    let _ = req;
+    problem_response(&problem_for_status(
+        actix_web::http::StatusCode::NOT_FOUND,
+        "no resource at this path",
+    ))
+}

@@ -1,0 +1,90 @@
+//! Prometheus metrics: one registry per running service, labelled with its name.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+};
+
+/// The route label for requests that matched no route, so unknown paths
+/// cannot blow up the label cardinality.
+pub const UNMATCHED_ROUTE: &str = "unmatched";
+
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Registry,
+    http_requests: IntCounterVec,
+    http_duration: HistogramVec,
+    db_pool: IntGaugeVec,
+}
+
+impl Metrics {
+    pub fn new(service: &str) -> anyhow::Result<Self> {
+        let labels = HashMap::from([("service".to_owned(), service.to_owned())]);
+        let registry = Registry::new_custom(None, Some(labels))?;
+        let http_requests = IntCounterVec::new(
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests answered, by route template and status.",
+            ),
+            &["method", "route", "status"],
+        )?;
+        let http_duration = HistogramVec::new(
+            HistogramOpts::new(
+                "http_request_duration_seconds",
+                "Time to answer an HTTP request.",
+            )
+            .buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0,
+            ]),
+            &["method", "route"],
+        )?;
+        let db_pool = IntGaugeVec::new(
+            Opts::new(
+                "db_pool_connections",
+                "Database pool connections, by state.",
+            ),
+            &["state"],
+        )?;
+        registry.register(Box::new(http_requests.clone()))?;
+        registry.register(Box::new(http_duration.clone()))?;
+        registry.register(Box::new(db_pool.clone()))?;
+        Ok(Self {
+            registry,
+            http_requests,
+            http_duration,
+            db_pool,
+        })
+    }
+
+    /// Where services register their own collectors.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    pub fn observe_http(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
+        self.http_requests
+            .with_label_values(&[method, route, &status.to_string()])
+            .inc();
+        self.http_duration
+            .with_label_values(&[method, route])
+            .observe(elapsed.as_secs_f64());
+    }
+
+    pub fn set_db_pool(&self, in_use: u32, idle: u32) {
+        self.db_pool
+            .with_label_values(&["in_use"])
+            .set(i64::from(in_use));
+        self.db_pool
+            .with_label_values(&["idle"])
+            .set(i64::from(idle));
+    }
+
+    /// The registry in Prometheus text format.
+    pub fn render(&self) -> anyhow::Result<String> {
+        let mut buffer = Vec::new();
+        TextEncoder::new().encode(&self.registry.gather(), &mut buffer)?;
+        Ok(String::from_utf8(buffer)?)
+    }
+}

@@ -1,0 +1,524 @@
+//! Test support for the services' integration tests: a fresh database per test
+//! (cloned from a migrated template, dropped afterwards), token minting, a
+//! running app on a free port, and a throw-away PostgreSQL cluster for tests
+//! that stop the database.
+//!
+//! `make test` starts a PostgreSQL on loopback and exports
+//! `SORA_TEST_DATABASE_URL` (a superuser URL); these helpers never touch any
+//! other database.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::PathBuf;
+use std::process::Command;
+use std::str::FromStr;
+use std::sync::Mutex;
+
+use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
+use base64::Engine;
+use jsonwebtoken::{EncodingKey, Header};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection, PgConnection};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::auth::{ALGORITHM, Role};
+use crate::config::{Environment, Settings, dev};
+use crate::server::{Application, Platform};
+use crate::service::{ALL_SCHEMAS, ServiceSpec};
+use crate::{db, telemetry};
+
+/// Changes whenever provisioning changes, so stale templates are not reused.
+const TEMPLATE_REVISION: &str = "1";
+
+/// The superuser connection `make test` provides.
+pub fn admin_options() -> PgConnectOptions {
+    let url = std::env::var("SORA_TEST_DATABASE_URL").expect(
+        "SORA_TEST_DATABASE_URL is not set: run the tests with `make test`, which starts a throw-away PostgreSQL",
+    );
+    PgConnectOptions::from_str(&url).expect("SORA_TEST_DATABASE_URL is not a PostgreSQL URL")
+}
+
+fn block_on_thread<T: Send + 'static>(work: impl Future<Output = T> + Send + 'static) -> T {
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(work)
+    })
+    .join()
+    .unwrap()
+}
+
+/// A database of its own for one test, provisioned for every service and
+/// migrated for the service under test; dropped when this value is.
+pub struct TestDatabase {
+    pub name: String,
+    admin: PgConnectOptions,
+}
+
+impl TestDatabase {
+    pub async fn create(spec: &'static ServiceSpec) -> Self {
+        let template = template_for(spec);
+        let admin = admin_options();
+        let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = admin.connect().await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
+        )))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        db::grant_connect(&mut conn, &name, &roles_for(spec))
+            .await
+            .unwrap();
+        Self { name, admin }
+    }
+
+    /// A superuser connection to this database, for assertions.
+    pub async fn admin_connection(&self) -> PgConnection {
+        self.admin
+            .clone()
+            .database(&self.name)
+            .connect()
+            .await
+            .unwrap()
+    }
+
+    /// Points `settings` at this database (the service keeps its own role).
+    pub fn configure(&self, settings: &mut Settings) {
+        settings.database.host = self.admin.get_host().to_owned();
+        settings.database.port = self.admin.get_port();
+        settings.database.name = self.name.clone();
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let admin = self.admin.clone();
+        let name = self.name.clone();
+        block_on_thread(async move {
+            if let Ok(mut conn) = admin.connect().await {
+                let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                )))
+                .execute(&mut conn)
+                .await;
+            }
+        });
+    }
+}
+
+/// Every service's schema, plus the one under test if it is not a service's.
+fn schemas_for(spec: &ServiceSpec) -> Vec<&'static str> {
+    let mut schemas = ALL_SCHEMAS.to_vec();
+    if !schemas.contains(&spec.schema) {
+        schemas.push(spec.schema);
+    }
+    schemas
+}
+
+fn roles_for(spec: &ServiceSpec) -> Vec<String> {
+    schemas_for(spec)
+        .iter()
+        .map(|s| format!("sora_{s}"))
+        .collect()
+}
+
+/// The migrated template for `spec`, created once per process (and reused
+/// across runs while the migrations are unchanged).
+fn template_for(spec: &'static ServiceSpec) -> String {
+    static TEMPLATES: Mutex<Vec<(&'static str, String)>> = Mutex::new(Vec::new());
+    let mut templates = TEMPLATES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, name)) = templates.iter().find(|(n, _)| *n == spec.name) {
+        return name.clone();
+    }
+    let name = block_on_thread(create_template(spec));
+    templates.push((spec.name, name.clone()));
+    name
+}
+
+async fn create_template(spec: &'static ServiceSpec) -> String {
+    let mut fingerprint = format!("{TEMPLATE_REVISION}:{}:", spec.schema);
+    for migration in spec.migrator.iter() {
+        fingerprint.push_str(&format!("{}:{:?};", migration.version, migration.checksum));
+    }
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, fingerprint.as_bytes());
+    let hash: String = digest.as_ref()[..6]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let name = format!("tpl_{}_{hash}", spec.schema);
+
+    let admin = admin_options();
+    let mut conn = admin.connect().await.unwrap();
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&name)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    if exists {
+        return name;
+    }
+    // Built under a temporary name and renamed when complete, so a half-built
+    // template is never used.
+    let building = format!("{name}_b{}", uuid::Uuid::new_v4().simple());
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "CREATE DATABASE \"{building}\""
+    )))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    {
+        let mut target = admin.clone().database(&building).connect().await.unwrap();
+        for schema in schemas_for(spec) {
+            db::provision(
+                &mut target,
+                &building,
+                schema,
+                &format!("sora_{schema}"),
+                dev::DATABASE_PASSWORD,
+            )
+            .await
+            .unwrap();
+        }
+        target.close().await.unwrap();
+    }
+    let mut settings = base_settings(spec);
+    settings.database.host = admin.get_host().to_owned();
+    settings.database.port = admin.get_port();
+    settings.database.name = building.clone();
+    let pool = db::pool(&settings.database, "template");
+    db::migrate(&pool, spec.migrator).await.unwrap();
+    pool.close().await;
+    let renamed = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "ALTER DATABASE \"{building}\" RENAME TO \"{name}\""
+    )))
+    .execute(&mut conn)
+    .await;
+    if renamed.is_err() {
+        // Another process finished the same template first.
+        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE \"{building}\" WITH (FORCE)"
+        )))
+        .execute(&mut conn)
+        .await;
+    }
+    name
+}
+
+/// Defaults for `spec` with test adjustments: a free port, one worker.
+pub fn base_settings(spec: &ServiceSpec) -> Settings {
+    let mut settings = Settings::load_from(spec, &HashMap::new()).unwrap();
+    settings.env = Environment::Test;
+    settings.server.port = 0;
+    settings.server.workers = 1;
+    settings.server.shutdown_timeout_secs = 10;
+    settings
+}
+
+/// Mints access tokens with a key pair made for one test.
+pub struct TokenMinter {
+    pub kid: String,
+    key: EncodingKey,
+    public_x: String,
+    pub issuer: String,
+    pub audience: String,
+}
+
+impl TokenMinter {
+    pub fn generate(settings: &Settings) -> Self {
+        let rng = aws_lc_rs::rand::SystemRandom::new();
+        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).unwrap();
+        let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+        let public_x =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(pair.public_key().as_ref());
+        Self {
+            kid: format!("test-{}", uuid::Uuid::new_v4().simple()),
+            key: EncodingKey::from_ed_der(pkcs8.as_ref()),
+            public_x,
+            issuer: settings.auth.issuer.clone(),
+            audience: settings.auth.audience.clone(),
+        }
+    }
+
+    /// The `auth.public_keys` value that trusts this minter.
+    pub fn public_keys_setting(&self) -> String {
+        format!("{}={}", self.kid, self.public_x)
+    }
+
+    pub fn public_x(&self) -> &str {
+        &self.public_x
+    }
+
+    /// A valid ten-minute token for `role`.
+    pub fn token(&self, role: Role) -> String {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        self.sign(&serde_json::json!({
+            "sub": uuid::Uuid::now_v7().to_string(),
+            "role": role,
+            "iss": self.issuer,
+            "aud": self.audience,
+            "iat": now,
+            "exp": now + 600,
+        }))
+    }
+
+    /// Signs arbitrary claims with this minter's key and kid.
+    pub fn sign(&self, claims: &serde_json::Value) -> String {
+        let mut header = Header::new(ALGORITHM);
+        header.kid = Some(self.kid.clone());
+        jsonwebtoken::encode(&header, claims, &self.key).unwrap()
+    }
+}
+
+/// A service running in-process on a free port, on its own database.
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub client: reqwest::Client,
+    pub tokens: TokenMinter,
+    pub settings: Settings,
+    pub database: TestDatabase,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestApp {
+    /// Spawns the service built by `build` with test settings.
+    pub async fn spawn<F, Fut>(spec: &'static ServiceSpec, build: F) -> Self
+    where
+        F: FnOnce(Platform) -> Fut,
+        Fut: Future<Output = anyhow::Result<Application>>,
+    {
+        Self::spawn_with(spec, |_| {}, build).await
+    }
+
+    /// Like [`TestApp::spawn`], letting the test adjust settings first.
+    pub async fn spawn_with<F, Fut>(
+        spec: &'static ServiceSpec,
+        adjust: impl FnOnce(&mut Settings),
+        build: F,
+    ) -> Self
+    where
+        F: FnOnce(Platform) -> Fut,
+        Fut: Future<Output = anyhow::Result<Application>>,
+    {
+        telemetry::init_for_tests();
+        let database = TestDatabase::create(spec).await;
+        let mut settings = base_settings(spec);
+        database.configure(&mut settings);
+        let tokens = TokenMinter::generate(&settings);
+        settings.auth.public_keys = tokens.public_keys_setting();
+        adjust(&mut settings);
+        let platform = Platform::start(spec, settings.clone()).await.unwrap();
+        let app = build(platform).await.unwrap();
+        let port = app.port();
+        let (tx, rx) = oneshot::channel::<()>();
+        let server = tokio::spawn(app.run_until_stopped(async {
+            let _ = rx.await;
+        }));
+        Self {
+            address: format!("http://127.0.0.1:{port}"),
+            port,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            tokens,
+            settings,
+            database,
+            shutdown: Some(tx),
+            server: Some(server),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// Sends the shutdown signal without waiting.
+    pub fn begin_shutdown(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+
+    /// Signals shutdown and waits for the server to finish.
+    pub async fn stop(&mut self) -> std::io::Result<()> {
+        self.begin_shutdown();
+        match self.server.take() {
+            Some(server) => server.await.unwrap(),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A PostgreSQL cluster of its own, for tests that stop and restart the
+/// database. Uses the binaries `make test` found (`SORA_TEST_PG_BINDIR`) and,
+/// when run as root, the unprivileged user it names (`SORA_TEST_PG_USER`).
+pub struct EphemeralPostgres {
+    dir: PathBuf,
+    pub port: u16,
+    bindir: PathBuf,
+    user: Option<String>,
+}
+
+impl EphemeralPostgres {
+    pub fn start() -> Self {
+        let bindir = PathBuf::from(
+            std::env::var("SORA_TEST_PG_BINDIR")
+                .expect("SORA_TEST_PG_BINDIR is not set: run `make test`"),
+        );
+        let user = std::env::var("SORA_TEST_PG_USER")
+            .ok()
+            .filter(|u| !u.is_empty());
+        let dir = std::env::temp_dir().join(format!(
+            "sora-ephemeral-pg-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        if let Some(user) = &user {
+            assert!(
+                Command::new("chown")
+                    .arg(user)
+                    .arg(&dir)
+                    .status()
+                    .unwrap()
+                    .success()
+            );
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let pg = Self {
+            dir,
+            port,
+            bindir,
+            user,
+        };
+        pg.run(
+            "initdb",
+            &[
+                "-D",
+                &pg.data(),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ],
+        );
+        pg.start_server();
+        pg
+    }
+
+    fn data(&self) -> String {
+        self.dir.join("data").display().to_string()
+    }
+
+    /// A command running `tool` as the cluster's owner.
+    fn command(&self, tool: &str) -> Command {
+        let program = self.bindir.join(tool);
+        match &self.user {
+            Some(user) => {
+                let mut c = Command::new("runuser");
+                c.args(["-u", user, "--"]).arg(&program);
+                c
+            }
+            None => Command::new(&program),
+        }
+    }
+
+    fn run(&self, tool: &str, args: &[&str]) {
+        let output = self.command(tool).args(args).output().unwrap();
+        assert!(
+            output.status.success(),
+            "{tool} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    pub fn start_server(&self) {
+        let log = self.dir.join("postgres.log").display().to_string();
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1",
+            self.port,
+            self.dir.display()
+        );
+        self.run(
+            "pg_ctl",
+            &[
+                "-D",
+                &self.data(),
+                "-l",
+                &log,
+                "-w",
+                "-o",
+                &options,
+                "start",
+            ],
+        );
+    }
+
+    pub fn stop_server(&self) {
+        self.run("pg_ctl", &["-D", &self.data(), "-m", "fast", "-w", "stop"]);
+    }
+
+    pub fn admin_options(&self) -> PgConnectOptions {
+        PgConnectOptions::new()
+            .host("127.0.0.1")
+            .port(self.port)
+            .username("postgres")
+            .database("postgres")
+    }
+
+    /// Creates database `sora` with `spec`'s role and schema, and points
+    /// `settings` at it.
+    pub async fn provision(&self, spec: &ServiceSpec, settings: &mut Settings) {
+        let mut conn = self.admin_options().connect().await.unwrap();
+        sqlx::raw_sql("CREATE DATABASE sora")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let mut target = self
+            .admin_options()
+            .database("sora")
+            .connect()
+            .await
+            .unwrap();
+        db::provision(
+            &mut target,
+            "sora",
+            spec.schema,
+            &spec.database_role(),
+            dev::DATABASE_PASSWORD,
+        )
+        .await
+        .unwrap();
+        settings.database.host = "127.0.0.1".to_owned();
+        settings.database.port = self.port;
+        settings.database.name = "sora".to_owned();
+    }
+}
+
+impl Drop for EphemeralPostgres {
+    fn drop(&mut self) {
+        let data = self.data();
+        let _ = self
+            .command("pg_ctl")
+            .args(["-D", &data, "-m", "immediate", "-w", "stop"])
+            .output();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

@@ -1,0 +1,8 @@
+//! The platform's behaviour, driven through HTTP against a small test service.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod auth;
+mod errors;
+mod helpers;
+mod lifecycle;
+mod observability;

@@ -1,0 +1,35 @@
+//! Sora admin-api: identity, users, audit log and moderation.
+//! Owns the `admin` schema and the paths under /api/admin and /.well-known/jwks.json.
+
+use actix_web::web;
+use sora_common::{Application, Platform, ServiceSpec};
+use utoipa::OpenApi;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+pub static SPEC: ServiceSpec = ServiceSpec {
+    name: "admin-api",
+    schema: "admin",
+    default_port: 3002,
+    migrator: &MIGRATOR,
+    openapi: openapi,
+    uses_ip_salt: true,
+    uses_encryption_key: false,
+    uses_bootstrap_admin: true,
+};
+
+#[derive(OpenApi)]
+#[openapi(paths())]
+struct ApiDoc;
+
+fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// The service's own routes.
+pub fn routes(_cfg: &mut web::ServiceConfig) {}
+
+/// Builds the service on a started platform.
+pub async fn build(platform: Platform) -> anyhow::Result<Application> {
+    platform.bind(routes)
+}

@@ -1,0 +1,35 @@
+//! Sora feedback-api: anonymized usage feedback and statistics.
+//! Owns the `feedback` schema and the paths under /api/feedback and /api/stats.
+
+use actix_web::web;
+use sora_common::{Application, Platform, ServiceSpec};
+use utoipa::OpenApi;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+pub static SPEC: ServiceSpec = ServiceSpec {
+    name: "feedback-api",
+    schema: "feedback",
+    default_port: 3001,
+    migrator: &MIGRATOR,
+    openapi: openapi,
+    uses_ip_salt: true,
+    uses_encryption_key: true,
+    uses_bootstrap_admin: false,
+};
+
+#[derive(OpenApi)]
+#[openapi(paths())]
+struct ApiDoc;
+
+fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// The service's own routes.
+pub fn routes(_cfg: &mut web::ServiceConfig) {}
+
+/// Builds the service on a started platform.
+pub async fn build(platform: Platform) -> anyhow::Result<Application> {
+    platform.bind(routes)
+}

@@ -1,0 +1,35 @@
+//! Sora file-server: the extension (.foxe) and layout marketplace.
+//! Owns the `file_server` schema and the paths under /api/extensions and /api/layouts.
+
+use actix_web::web;
+use sora_common::{Application, Platform, ServiceSpec};
+use utoipa::OpenApi;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+pub static SPEC: ServiceSpec = ServiceSpec {
+    name: "file-server",
+    schema: "file_server",
+    default_port: 3000,
+    migrator: &MIGRATOR,
+    openapi: openapi,
+    uses_ip_salt: false,
+    uses_encryption_key: false,
+    uses_bootstrap_admin: false,
+};
+
+#[derive(OpenApi)]
+#[openapi(paths())]
+struct ApiDoc;
+
+fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// The service's own routes.
+pub fn routes(_cfg: &mut web::ServiceConfig) {}
+
+/// Builds the service on a started platform.
+pub async fn build(platform: Platform) -> anyhow::Result<Application> {
+    platform.bind(routes)
+}

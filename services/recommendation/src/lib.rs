@@ -1,0 +1,35 @@
+//! Sora recommendation: recommendations from the features of an MCAP recording.
+//! Owns the `recommendation` schema and the paths under /api/recommendations.
+
+use actix_web::web;
+use sora_common::{Application, Platform, ServiceSpec};
+use utoipa::OpenApi;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+pub static SPEC: ServiceSpec = ServiceSpec {
+    name: "recommendation",
+    schema: "recommendation",
+    default_port: 3003,
+    migrator: &MIGRATOR,
+    openapi: openapi,
+    uses_ip_salt: false,
+    uses_encryption_key: false,
+    uses_bootstrap_admin: false,
+};
+
+#[derive(OpenApi)]
+#[openapi(paths())]
+struct ApiDoc;
+
+fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// The service's own routes.
+pub fn routes(_cfg: &mut web::ServiceConfig) {}
+
+/// Builds the service on a started platform.
+pub async fn build(platform: Platform) -> anyhow::Result<Application> {
+    platform.bind(routes)
+}
