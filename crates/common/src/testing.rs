@@ -522,3 +522,50 @@ impl Drop for EphemeralPostgres {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// Checks what every service must serve: liveness, readiness, metrics with its
+/// name, 404 problems for unknown paths, and an OpenAPI document equal to the
+/// checked-in contract in `proto/` (regenerate it with `make contracts`).
+pub async fn assert_platform_contract(app: &TestApp, spec: &'static ServiceSpec) {
+    let health: serde_json::Value = app.get("/health").await.json().await.unwrap();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["service"], spec.name);
+
+    let ready = app.get("/ready").await;
+    assert_eq!(ready.status(), 200);
+
+    let missing = app.get("/api/definitely-not-here").await;
+    assert_eq!(missing.status(), 404);
+    assert_eq!(
+        missing.headers()["content-type"],
+        "application/problem+json"
+    );
+
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains(&format!("service=\"{}\"", spec.name))
+            && metrics.contains("http_requests_total"),
+        "{metrics}"
+    );
+
+    let served: serde_json::Value = app
+        .get("/api-docs/openapi.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let generated = serde_json::to_value(crate::server::openapi_document(spec)).unwrap();
+    assert_eq!(served, generated);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../proto")
+        .join(format!("{}.openapi.json", spec.name));
+    let checked_in: serde_json::Value = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or(serde_json::Value::Null);
+    assert!(
+        checked_in == generated,
+        "{} differs from the code: run `make contracts` and commit the result",
+        path.display()
+    );
+}

@@ -1,0 +1,5 @@
+//! admin-api, driven through its HTTP API.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+mod platform;
