@@ -81,13 +81,13 @@ pub async fn request_context(
         metrics.observe_http(&method, &route, status, elapsed);
     }
     span.in_scope(|| {
-        let latency_ms = elapsed.as_secs_f64() * 1000.0;
+        let latency_ms = elapsed.as_micros() as f64 / 1000.0;
         if route == "/health" || route == "/metrics" {
-            tracing::debug!(status, latency_ms, "request completed");
+            tracing::debug!(latency_ms, "request completed");
         } else if status >= 500 {
-            tracing::warn!(status, latency_ms, "request failed");
+            tracing::warn!(latency_ms, "request failed");
         } else {
-            tracing::info!(status, latency_ms, "request completed");
+            tracing::info!(latency_ms, "request completed");
         }
     });
     let mut response = result?;

@@ -1,0 +1,25 @@
+# The Sora server. `make run` runs everything on embedded defaults;
+# `make test` runs every test. See README.md.
+.PHONY: run test bench contracts lint fmt deploy-check
+
+run:
+	scripts/run.sh
+
+test:
+	scripts/test.sh
+
+bench:
+	scripts/bench.sh
+
+contracts:
+	scripts/contracts.sh
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+fmt:
+	cargo fmt --all
+
+deploy-check:
+	scripts/check-deploy.sh
