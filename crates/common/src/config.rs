@@ -332,7 +332,10 @@ fn defaults(
         .set_default("database.acquire_timeout_ms", 3000)?
         .set_default("database.migrate_on_start", true)?
         .set_default("telemetry.format", "pretty")?
-        .set_default("telemetry.log_level", "info,sqlx=warn,opentelemetry=warn,actix_server=warn")?
+        .set_default(
+            "telemetry.log_level",
+            "info,sqlx=warn,opentelemetry=warn,actix_server=warn",
+        )?
         .set_default("telemetry.otlp_endpoint", "")?
         .set_default("auth.issuer", "sora-admin")?
         .set_default("auth.audience", "sora")?

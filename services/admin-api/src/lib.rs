@@ -12,7 +12,7 @@ pub static SPEC: ServiceSpec = ServiceSpec {
     schema: "admin",
     default_port: 3002,
     migrator: &MIGRATOR,
-    openapi: openapi,
+    openapi,
     uses_ip_salt: true,
     uses_encryption_key: false,
     uses_bootstrap_admin: true,

@@ -12,7 +12,7 @@ pub static SPEC: ServiceSpec = ServiceSpec {
     schema: "feedback",
     default_port: 3001,
     migrator: &MIGRATOR,
-    openapi: openapi,
+    openapi,
     uses_ip_salt: true,
     uses_encryption_key: true,
     uses_bootstrap_admin: false,

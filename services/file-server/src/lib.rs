@@ -12,7 +12,7 @@ pub static SPEC: ServiceSpec = ServiceSpec {
     schema: "file_server",
     default_port: 3000,
     migrator: &MIGRATOR,
-    openapi: openapi,
+    openapi,
     uses_ip_salt: false,
     uses_encryption_key: false,
     uses_bootstrap_admin: false,
