@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# make bench: drives named HTTP scenarios with wrk against release builds of
+# the services, next to nginx serving a static file in the same run (the
+# ceiling on this machine), and writes docs/benchmarks.md. Figures are
+# reported as ratios to that baseline because the machine is shared and noisy.
+#
+#   BENCH_DURATION=10s BENCH_CONNECTIONS=64 make bench
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/postgres.sh
+
+DURATION="${BENCH_DURATION:-10s}"
+CONNECTIONS="${BENCH_CONNECTIONS:-64}"
+THREADS="${BENCH_THREADS:-2}"
+OUT="${BENCH_OUT:-docs/benchmarks.md}"
+
+# Installs Debian packages without letting them start services (nginx would
+# otherwise listen on port 80 of every interface).
+install_packages() {
+  local sudo="" policy=/usr/sbin/policy-rc.d created=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+    $sudo chmod +x "$policy"
+    created=1
+  fi
+  echo "installing $*" >&2
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >&2
+  [ -n "$created" ] && $sudo rm -f "$policy"
+  return 0
+}
+missing=()
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+[ ${#missing[@]} -eq 0 ] || install_packages "${missing[@]}"
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+echo "==> building release binaries"
+cargo build --release --bins --quiet
+BIN="${CARGO_TARGET_DIR:-target}/release"
+
+work="$(mktemp -d /tmp/sora-bench.XXXXXX)"
+chmod 755 "$work"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  pg_stop "$work/pg"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "==> PostgreSQL and the services"
+pg_find_bindir
+pg_port="$(free_port)"
+pg_init "$work/pg"
+pg_start "$work/pg" "$pg_port"
+pg_psql "$pg_port" postgres "CREATE DATABASE sora"
+
+export SORA_DATABASE__PORT="$pg_port"
+export SORA_TELEMETRY__LOG_LEVEL=warn
+declare -A PORT
+for service in file-server feedback-api admin-api recommendation; do
+  PORT[$service]="$(free_port)"
+  "$BIN/$service" provision "postgres://postgres@127.0.0.1:$pg_port/sora" >/dev/null
+  SORA_SERVER__PORT="${PORT[$service]}" "$BIN/$service" serve >"$work/$service.log" 2>&1 &
+  pids+=($!)
+done
+
+# The baseline: nginx serving a static file as small as /health's answer.
+nginx_port="$(free_port)"
+mkdir -p "$work/www"
+printf '{"status":"ok","service":"nginx","version":"0.0.0"}' > "$work/www/health.json"
+cat > "$work/nginx.conf" <<NGINX
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { root $work/www; default_type application/json; }
+  }
+}
+NGINX
+"$NGINX" -c "$work/nginx.conf" -p "$work"
+
+for service in "${!PORT[@]}"; do
+  for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:${PORT[$service]}/ready" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+done
+
+# name|url: the first scenario is the baseline.
+SCENARIOS=(
+  "nginx static file (baseline)|http://127.0.0.1:$nginx_port/health.json"
+  "file-server GET /health|http://127.0.0.1:${PORT[file-server]}/health"
+  "file-server GET /ready (database)|http://127.0.0.1:${PORT[file-server]}/ready"
+  "feedback-api GET /ready (database)|http://127.0.0.1:${PORT[feedback-api]}/ready"
+  "admin-api GET /ready (database)|http://127.0.0.1:${PORT[admin-api]}/ready"
+  "recommendation GET /ready (database)|http://127.0.0.1:${PORT[recommendation]}/ready"
+)
+
+rows=()
+baseline=""
+for scenario in "${SCENARIOS[@]}"; do
+  name="${scenario%%|*}"
+  url="${scenario#*|}"
+  echo "==> $name"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -s scripts/bench/report.lua "$url" >/dev/null  # warm-up
+  line="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s scripts/bench/report.lua "$url" | grep '^RESULT')"
+  echo "    $line"
+  rps="$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$line")"
+  p50="$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$line")"
+  p99="$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")"
+  errors="$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$line")"
+  [ -z "$baseline" ] && baseline="$rps"
+  ratio="$(python3 -c "print(f'{$rps/$baseline:.2f}')")"
+  rows+=("| $name | $rps | $p50 | $p99 | $errors | ${ratio}× |")
+done
+
+{
+  echo "# Benchmarks"
+  echo
+  echo "Written by \`make bench\` ($(date -u +%Y-%m-%dT%H:%MZ)) on $(nproc) cores,"
+  echo "$(free -g | awk '/Mem:/ {print $2}') GiB: wrk, $THREADS threads, $CONNECTIONS connections, $DURATION per"
+  echo "scenario after a 2 s warm-up, against release builds; wrk, the services,"
+  echo "PostgreSQL and nginx share the machine. The machine is shared and noisy, so"
+  echo "compare the **ratio** column (throughput relative to nginx serving a static"
+  echo "file in the same run), not the absolute figures."
+  echo
+  echo "| scenario | req/s | p50 ms | p99 ms | errors | vs nginx |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  printf '%s\n' "${rows[@]}"
+  echo
+  if [ -f docs/benchmarks-notes.md ]; then cat docs/benchmarks-notes.md; fi
+} > "$OUT"
+echo "==> wrote $OUT"
