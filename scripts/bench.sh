@@ -74,7 +74,7 @@ nginx_port="$(free_port)"
 mkdir -p "$work/www"
 printf '{"status":"ok","service":"nginx","version":"0.0.0"}' > "$work/www/health.json"
 cat > "$work/nginx.conf" <<NGINX
-worker_processes 1;
+worker_processes auto;
 pid $work/nginx.pid;
 error_log $work/nginx-error.log;
 events { worker_connections 4096; }
