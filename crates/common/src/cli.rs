@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::process::ExitCode;
 
-use crate::config::Settings;
+use crate::config::{EventBackend, Settings};
 use crate::server::{Application, Platform, openapi_document, shutdown_signal};
 use crate::service::ServiceSpec;
 use crate::{db, telemetry};
@@ -59,7 +59,11 @@ where
     let result = runtime.block_on(async {
         match command {
             "migrate" => {
-                db::migrate(&db::pool(&settings.database, spec.name), spec.migrator).await?;
+                db::migrate_service(&db::pool(&settings.database, spec.name), spec).await?;
+                if settings.events.backend == EventBackend::Postgres {
+                    let bus = settings.events.bus_database(&settings.database);
+                    crate::events::pg_bus::PgBus::migrate_pool(&db::pool(&bus, spec.name)).await?;
+                }
                 println!("{}: migrations applied", spec.name);
                 Ok(())
             }

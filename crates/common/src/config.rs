@@ -57,6 +57,7 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub telemetry: TelemetrySettings,
     pub auth: AuthSettings,
+    pub events: EventsSettings,
     /// Origins allowed by CORS (`SORA_ALLOWED_ORIGINS`, comma separated).
     pub allowed_origins: Vec<String>,
     /// Key for the HMAC that replaces client IP addresses (`SORA_IP_SALT`).
@@ -121,6 +122,128 @@ pub struct AuthSettings {
     pub public_keys: String,
     /// Clock skew tolerated on `exp`/`nbf`, in seconds.
     pub leeway_secs: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventBackend {
+    /// Queues in PostgreSQL (schema `bus`): the embedded default.
+    Postgres,
+    /// Amazon SQS or an SQS-compatible server.
+    Sqs,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventsSettings {
+    pub backend: EventBackend,
+    pub postgres: BusDatabaseSettings,
+    pub sqs: SqsSettings,
+    /// Receives before a message goes to the dead-letter queue.
+    pub max_receives: u32,
+    /// Seconds a received message stays invisible to other consumers.
+    pub visibility_timeout_secs: u64,
+    /// Long-poll wait of a receive, in seconds (SQS allows at most 20).
+    pub wait_secs: u64,
+    /// Messages a consumer handles at once.
+    pub consumer_concurrency: usize,
+    /// First retry delay after a failure, in milliseconds; doubles each time.
+    pub retry_base_ms: u64,
+    /// Outbox rows the relay publishes per batch.
+    pub relay_batch_size: i64,
+    /// How often the relay looks for due rows, in milliseconds (it is also
+    /// woken by NOTIFY when a transaction commits an event).
+    pub relay_interval_ms: u64,
+    /// How often queue depth and outbox backlog are sampled for /metrics.
+    pub metrics_interval_ms: u64,
+    /// Queue name → the event types delivered to it. Change in a config file.
+    pub subscriptions: HashMap<String, Vec<String>>,
+}
+
+/// Where the PostgreSQL bus lives. Empty host/name and port 0 mean "the same as
+/// `database`"; the bus has its own role so no service touches another's schema.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BusDatabaseSettings {
+    pub host: String,
+    pub port: u16,
+    pub name: String,
+    pub user: String,
+    pub password: SecretString,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SqsSettings {
+    /// Empty: AWS's own endpoint for the region.
+    pub endpoint_url: String,
+    pub region: String,
+    /// Empty: the AWS default credential chain (environment, profile, IRSA…).
+    pub access_key_id: String,
+    pub secret_access_key: SecretString,
+    /// Prepended to every queue name, e.g. `sora-prod-`.
+    pub queue_prefix: String,
+}
+
+impl EventsSettings {
+    /// The bus database's connection settings, filled in from `database`.
+    pub fn bus_database(&self, database: &DatabaseSettings) -> DatabaseSettings {
+        let bus = &self.postgres;
+        DatabaseSettings {
+            host: if bus.host.is_empty() {
+                database.host.clone()
+            } else {
+                bus.host.clone()
+            },
+            port: if bus.port == 0 {
+                database.port
+            } else {
+                bus.port
+            },
+            name: if bus.name.is_empty() {
+                database.name.clone()
+            } else {
+                bus.name.clone()
+            },
+            user: bus.user.clone(),
+            password: bus.password.clone(),
+            schema: BUS_SCHEMA.to_owned(),
+            max_connections: bus.max_connections,
+            acquire_timeout_ms: database.acquire_timeout_ms,
+            migrate_on_start: database.migrate_on_start,
+        }
+    }
+
+    /// The queues an event type is delivered to.
+    pub fn queues_for(&self, event_type: &str) -> Vec<&str> {
+        let mut queues: Vec<&str> = self
+            .subscriptions
+            .iter()
+            .filter(|(_, types)| types.iter().any(|t| t == event_type))
+            .map(|(queue, _)| queue.as_str())
+            .collect();
+        queues.sort_unstable();
+        queues
+    }
+}
+
+/// The PostgreSQL bus's schema; its role is `sora_bus`.
+pub const BUS_SCHEMA: &str = "bus";
+
+/// The default routing: which queue receives which event types. Later services
+/// add their queues here as they gain consumers.
+fn default_subscriptions() -> config::Map<String, config::Value> {
+    let audit: Vec<config::Value> = [
+        "sora.extension.published.v1",
+        "sora.layout.published.v1",
+        "sora.content.removed.v1",
+        "sora.admin.action.v1",
+    ]
+    .into_iter()
+    .map(config::Value::from)
+    .collect();
+    config::Map::from([("admin_audit".to_owned(), config::Value::from(audit))])
 }
 
 /// A configuration problem, naming the key and the environment variable that sets it.
@@ -247,6 +370,36 @@ impl Settings {
             Ok(_) => {}
             Err(message) => bad("auth.public_keys", &message),
         }
+        let events = &self.events;
+        if events.max_receives == 0 {
+            bad("events.max_receives", "must be at least 1");
+        }
+        if events.consumer_concurrency == 0 {
+            bad("events.consumer_concurrency", "must be at least 1");
+        }
+        if !(1..=10_000).contains(&events.relay_batch_size) {
+            bad("events.relay_batch_size", "must be between 1 and 10000");
+        }
+        if events.wait_secs > 20 {
+            bad("events.wait_secs", "must be at most 20 (the SQS limit)");
+        }
+        for queue in events.subscriptions.keys() {
+            if !is_identifier(queue) {
+                bad(
+                    "events.subscriptions",
+                    "queue names must be lower-case identifiers",
+                );
+            }
+        }
+        if events.backend == EventBackend::Sqs
+            && !events.sqs.endpoint_url.is_empty()
+            && !is_absolute_http_url(&events.sqs.endpoint_url)
+        {
+            bad(
+                "events.sqs.endpoint_url",
+                "must be empty or an absolute http(s) URL",
+            );
+        }
         if spec.uses_encryption_key && decode_encryption_key(&self.encryption_key).is_none() {
             bad("encryption_key", "must be the base64 of exactly 32 bytes");
         }
@@ -255,6 +408,11 @@ impl Settings {
             let refuse = "a development secret is not allowed when SORA_ENV=production";
             if self.database.password.expose_secret() == dev::DATABASE_PASSWORD {
                 bad("database.password", refuse);
+            }
+            if self.events.backend == EventBackend::Postgres
+                && self.events.postgres.password.expose_secret() == dev::DATABASE_PASSWORD
+            {
+                bad("events.postgres.password", refuse);
             }
             if self.auth.public_keys.contains(dev::JWT_PUBLIC_X) {
                 bad("auth.public_keys", refuse);
@@ -344,6 +502,27 @@ fn defaults(
             format!("{}={}", dev::JWT_KID, dev::JWT_PUBLIC_X),
         )?
         .set_default("auth.leeway_secs", 30)?
+        .set_default("events.backend", "postgres")?
+        .set_default("events.postgres.host", "")?
+        .set_default("events.postgres.port", 0)?
+        .set_default("events.postgres.name", "")?
+        .set_default("events.postgres.user", "sora_bus")?
+        .set_default("events.postgres.password", dev::DATABASE_PASSWORD)?
+        .set_default("events.postgres.max_connections", 5)?
+        .set_default("events.sqs.endpoint_url", "")?
+        .set_default("events.sqs.region", "us-east-1")?
+        .set_default("events.sqs.access_key_id", "")?
+        .set_default("events.sqs.secret_access_key", "")?
+        .set_default("events.sqs.queue_prefix", "sora-")?
+        .set_default("events.max_receives", 5)?
+        .set_default("events.visibility_timeout_secs", 30)?
+        .set_default("events.wait_secs", 10)?
+        .set_default("events.consumer_concurrency", 8)?
+        .set_default("events.retry_base_ms", 500)?
+        .set_default("events.relay_batch_size", 100)?
+        .set_default("events.relay_interval_ms", 500)?
+        .set_default("events.metrics_interval_ms", 5000)?
+        .set_default("events.subscriptions", default_subscriptions())?
         .set_default("allowed_origins", Vec::<String>::new())?
         .set_default("ip_salt", dev::IP_SALT)?
         .set_default("encryption_key", dev::ENCRYPTION_KEY)?
@@ -490,6 +669,7 @@ mod tests {
             keys,
             [
                 "database.password",
+                "events.postgres.password",
                 "auth.public_keys",
                 "ip_salt",
                 "encryption_key",
@@ -503,6 +683,7 @@ mod tests {
         let s = load(&[
             ("SORA_ENV", "production"),
             ("SORA_DATABASE__PASSWORD", "s3cret"),
+            ("SORA_EVENTS__POSTGRES__PASSWORD", "s3cret-bus"),
             (
                 "SORA_AUTH__PUBLIC_KEYS",
                 "prod-1=IcvJNyfjrXme9TyHeEfOljuj9Wr6FnGIecj9VjfmJfM",

@@ -38,6 +38,31 @@ pub async fn migrate(pool: &PgPool, migrator: &Migrator) -> anyhow::Result<()> {
     Ok(())
 }
 
+static EVENTS_MIGRATOR: Migrator = sqlx::migrate!("migrations/events");
+
+/// Applies the service's own migrations, then the outbox and inbox tables every
+/// service has (tracked in their own table, `_sora_events_migrations`).
+pub async fn migrate_service(pool: &PgPool, spec: &crate::service::ServiceSpec) -> anyhow::Result<()> {
+    migrate(pool, spec.migrator).await?;
+    let mut events = Migrator {
+        migrations: EVENTS_MIGRATOR.migrations.clone(),
+        ..Migrator::DEFAULT
+    };
+    events.dangerous_set_table_name("_sora_events_migrations");
+    events.run(pool).await?;
+    Ok(())
+}
+
+/// Changes whenever a shared (events or bus) migration changes.
+pub fn migrations_fingerprint() -> String {
+    EVENTS_MIGRATOR
+        .iter()
+        .chain(crate::events::pg_bus::BUS_MIGRATOR.iter())
+        .map(|m| format!("{}:{:?}", m.version, m.checksum))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
 /// Answers when the database does, within `timeout`.
 pub async fn ping(pool: &PgPool, timeout: Duration) -> Result<(), String> {
     match tokio::time::timeout(timeout, sqlx::query("SELECT 1").execute(pool)).await {

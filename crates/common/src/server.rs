@@ -14,6 +14,8 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use futures_util::future::BoxFuture;
 use serde::Serialize;
 use sqlx::PgPool;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 use utoipa::openapi::OpenApi;
 use utoipa::{OpenApi as _, ToSchema};
 
@@ -60,13 +62,21 @@ pub struct Platform {
     pub metrics: Metrics,
     pub verifier: JwtVerifier,
     checks: Vec<Arc<dyn ReadinessCheck>>,
+    background: Background,
+}
+
+/// Tasks that run beside the HTTP server (event relay, consumers, samplers)
+/// and stop after it, when the shutdown flag is raised.
+struct Background {
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl Platform {
     pub async fn start(spec: &'static ServiceSpec, settings: Settings) -> anyhow::Result<Self> {
         let db = db::pool(&settings.database, spec.name);
         if settings.database.migrate_on_start {
-            db::migrate(&db, spec.migrator)
+            db::migrate_service(&db, spec)
                 .await
                 .map_err(|e| anyhow::anyhow!("applying {} migrations failed: {e}", spec.name))?;
         }
@@ -79,7 +89,22 @@ impl Platform {
             db,
             metrics,
             verifier,
+            background: Background {
+                shutdown: watch::channel(false).0,
+                tasks: Vec::new(),
+            },
         })
+    }
+
+    /// Runs `task` until the service stops; it is given a receiver that turns
+    /// `true` when it should finish what it is doing and return.
+    pub fn spawn_background<F, Fut>(&mut self, task: F)
+    where
+        F: FnOnce(watch::Receiver<bool>) -> Fut,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let receiver = self.background.shutdown.subscribe();
+        self.background.tasks.push(tokio::spawn(task(receiver)));
     }
 
     /// Adds a dependency to `/ready` (the event bus, object storage, …).
@@ -149,6 +174,8 @@ impl Platform {
         Ok(Application {
             port,
             server: server.run(),
+            background: self.background,
+            grace: Duration::from_secs(settings.shutdown_timeout_secs),
         })
     }
 }
@@ -157,6 +184,8 @@ impl Platform {
 pub struct Application {
     port: u16,
     server: Server,
+    background: Background,
+    grace: Duration,
 }
 
 impl Application {
@@ -176,7 +205,14 @@ impl Application {
             tracing::info!("shutting down: finishing in-flight requests");
             handle.stop(true).await;
         });
-        self.server.await
+        let served = self.server.await;
+        // Then the background work: consumers finish the messages in hand.
+        let _ = self.background.shutdown.send(true);
+        let stopping = futures_util::future::join_all(self.background.tasks);
+        if tokio::time::timeout(self.grace, stopping).await.is_err() {
+            tracing::warn!("background tasks did not stop in time");
+        }
+        served
     }
 }
 

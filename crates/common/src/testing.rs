@@ -24,13 +24,14 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::auth::{ALGORITHM, Role};
-use crate::config::{Environment, Settings, dev};
+use crate::config::{BUS_SCHEMA, EventBackend, Environment, Settings, dev};
+use crate::events::pg_bus::PgBus;
 use crate::server::{Application, Platform};
 use crate::service::{ALL_SCHEMAS, ServiceSpec};
 use crate::{db, telemetry};
 
 /// Changes whenever provisioning changes, so stale templates are not reused.
-const TEMPLATE_REVISION: &str = "1";
+const TEMPLATE_REVISION: &str = "2";
 
 /// The superuser connection `make test` provides.
 pub fn admin_options() -> PgConnectOptions {
@@ -114,6 +115,7 @@ impl Drop for TestDatabase {
 /// Every service's schema, plus the one under test if it is not a service's.
 fn schemas_for(spec: &ServiceSpec) -> Vec<&'static str> {
     let mut schemas = ALL_SCHEMAS.to_vec();
+    schemas.push(BUS_SCHEMA);
     if !schemas.contains(&spec.schema) {
         schemas.push(spec.schema);
     }
@@ -141,7 +143,7 @@ fn template_for(spec: &'static ServiceSpec) -> String {
 }
 
 async fn create_template(spec: &'static ServiceSpec) -> String {
-    let mut fingerprint = format!("{TEMPLATE_REVISION}:{}:", spec.schema);
+    let mut fingerprint = format!("{TEMPLATE_REVISION}:{}:{}:", spec.schema, db::migrations_fingerprint());
     for migration in spec.migrator.iter() {
         fingerprint.push_str(&format!("{}:{:?};", migration.version, migration.checksum));
     }
@@ -192,8 +194,11 @@ async fn create_template(spec: &'static ServiceSpec) -> String {
     settings.database.port = admin.get_port();
     settings.database.name = building.clone();
     let pool = db::pool(&settings.database, "template");
-    db::migrate(&pool, spec.migrator).await.unwrap();
+    db::migrate_service(&pool, spec).await.unwrap();
     pool.close().await;
+    let bus = db::pool(&settings.events.bus_database(&settings.database), "template-bus");
+    PgBus::migrate_pool(&bus).await.unwrap();
+    bus.close().await;
     let renamed = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "ALTER DATABASE \"{building}\" RENAME TO \"{name}\""
     )))
@@ -217,7 +222,79 @@ pub fn base_settings(spec: &ServiceSpec) -> Settings {
     settings.server.port = 0;
     settings.server.workers = 1;
     settings.server.shutdown_timeout_secs = 10;
+    // Fast event timings, so tests wait milliseconds, not seconds.
+    settings.events.relay_interval_ms = 50;
+    settings.events.metrics_interval_ms = 100;
+    settings.events.retry_base_ms = 20;
+    settings.events.visibility_timeout_secs = 5;
+    settings.events.wait_secs = 1;
     settings
+}
+
+/// The SQS-compatible server `make test` started (`SORA_TEST_SQS_ENDPOINT`).
+pub fn sqs_endpoint() -> String {
+    std::env::var("SORA_TEST_SQS_ENDPOINT")
+        .expect("SORA_TEST_SQS_ENDPOINT is not set: run `make test`, which starts an SQS server")
+}
+
+/// Switches `settings` to the SQS bus at `endpoint`, with queue names of its
+/// own so tests sharing the server do not meet.
+pub fn use_sqs(settings: &mut Settings, endpoint: &str) {
+    settings.events.backend = EventBackend::Sqs;
+    settings.events.sqs.endpoint_url = endpoint.to_owned();
+    settings.events.sqs.region = "us-east-1".to_owned();
+    settings.events.sqs.access_key_id = "test".to_owned();
+    settings.events.sqs.secret_access_key = "test".into();
+    settings.events.sqs.queue_prefix = format!("t{}-", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+}
+
+/// An SQS server of its own (moto), for tests that stop and restart the bus.
+/// Uses the `moto_server` `make test` installed (`SORA_TEST_MOTO_BIN`).
+pub struct EphemeralSqs {
+    pub port: u16,
+    child: Option<std::process::Child>,
+}
+
+impl EphemeralSqs {
+    pub async fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut sqs = Self { port, child: None };
+        sqs.start_server().await;
+        sqs
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub async fn start_server(&mut self) {
+        let binary = std::env::var("SORA_TEST_MOTO_BIN").expect("SORA_TEST_MOTO_BIN is not set: run `make test`");
+        let child = Command::new(binary)
+            .args(["-H", "127.0.0.1", "-p", &self.port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        self.child = Some(child);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_err() {
+            assert!(std::time::Instant::now() < deadline, "moto_server did not start");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
+    pub fn stop_server(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for EphemeralSqs {
+    fn drop(&mut self) {
+        self.stop_server();
+    }
 }
 
 /// Mints access tokens with a key pair made for one test.

@@ -1,6 +1,8 @@
 //! Sora admin-api: identity, users, audit log and moderation.
 //! Owns the `admin` schema and the paths under /api/admin and /.well-known/jwks.json.
 
+pub mod audit;
+
 use actix_web::web;
 use sora_common::{Application, Platform, ServiceSpec};
 use utoipa::OpenApi;
@@ -29,7 +31,9 @@ fn openapi() -> utoipa::openapi::OpenApi {
 /// The service's own routes.
 pub fn routes(_cfg: &mut web::ServiceConfig) {}
 
-/// Builds the service on a started platform.
-pub async fn build(platform: Platform) -> anyhow::Result<Application> {
+/// Builds the service on a started platform: its routes, the relay of its
+/// outbox, and the consumer that writes the audit log.
+pub async fn build(mut platform: Platform) -> anyhow::Result<Application> {
+    sora_common::events::runtime::start(&mut platform, Some((audit::AUDIT_QUEUE, audit::AuditRecorder))).await?;
     platform.bind(routes)
 }

@@ -29,7 +29,9 @@ fn openapi() -> utoipa::openapi::OpenApi {
 /// The service's own routes.
 pub fn routes(_cfg: &mut web::ServiceConfig) {}
 
-/// Builds the service on a started platform.
-pub async fn build(platform: Platform) -> anyhow::Result<Application> {
+/// Builds the service on a started platform: its routes and the relay of its
+/// outbox.
+pub async fn build(mut platform: Platform) -> anyhow::Result<Application> {
+    sora_common::events::runtime::start_producer(&mut platform).await?;
     platform.bind(routes)
 }

@@ -3,6 +3,7 @@
 
 mod auth;
 mod errors;
+mod events;
 mod helpers;
 mod lifecycle;
 mod observability;

@@ -1,0 +1,276 @@
+//! The production event bus: Amazon SQS (or any SQS-compatible server: ElasticMQ,
+//! LocalStack, moto), each queue with a redrive policy to its dead-letter queue.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_sdk_sqs::Client;
+use aws_sdk_sqs::types::{MessageAttributeValue, MessageSystemAttributeName, QueueAttributeName, SendMessageBatchRequestEntry};
+use secrecy::ExposeSecret;
+use tokio::sync::RwLock;
+
+use super::bus::{Delivery, EventBus, OutgoingMessage, QueueDepth};
+use crate::config::SqsSettings;
+
+/// SQS allows at most 10 messages per batch call.
+const BATCH: usize = 10;
+const TYPE_ATTRIBUTE: &str = "ce_type";
+const TRACEPARENT_ATTRIBUTE: &str = "traceparent";
+
+#[derive(Clone)]
+pub struct SqsBus {
+    client: Client,
+    prefix: String,
+    max_receives: u32,
+    visibility: Duration,
+    /// Queue name → (queue URL, dead-letter queue URL).
+    urls: Arc<RwLock<HashMap<String, (String, String)>>>,
+}
+
+impl SqsBus {
+    pub async fn new(settings: &SqsSettings, max_receives: u32, visibility: Duration) -> Self {
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new(settings.region.clone()));
+        if !settings.endpoint_url.is_empty() {
+            loader = loader.endpoint_url(&settings.endpoint_url);
+        }
+        if !settings.access_key_id.is_empty() {
+            loader = loader.credentials_provider(aws_sdk_sqs::config::Credentials::new(
+                &settings.access_key_id,
+                settings.secret_access_key.expose_secret(),
+                None,
+                None,
+                "sora-config",
+            ));
+        }
+        let config = loader.load().await;
+        Self {
+            client: Client::new(&config),
+            prefix: settings.queue_prefix.clone(),
+            max_receives,
+            visibility,
+            urls: Arc::default(),
+        }
+    }
+
+    async fn urls(&self, queue: &str) -> anyhow::Result<(String, String)> {
+        if let Some(urls) = self.urls.read().await.get(queue) {
+            return Ok(urls.clone());
+        }
+        self.ensure_queue(queue).await?;
+        self.urls
+            .read()
+            .await
+            .get(queue)
+            .cloned()
+            .ok_or_else(|| anyhow::anyhow!("queue {queue} could not be created"))
+    }
+
+    async fn create(&self, name: &str, attributes: Vec<(QueueAttributeName, String)>) -> anyhow::Result<String> {
+        let mut request = self.client.create_queue().queue_name(name);
+        for (key, value) in attributes {
+            request = request.attributes(key, value);
+        }
+        let output = request.send().await?;
+        output
+            .queue_url()
+            .map(str::to_owned)
+            .ok_or_else(|| anyhow::anyhow!("SQS returned no URL for {name}"))
+    }
+
+    async fn count(&self, url: &str) -> anyhow::Result<(u64, u64)> {
+        let output = self
+            .client
+            .get_queue_attributes()
+            .queue_url(url)
+            .attribute_names(QueueAttributeName::ApproximateNumberOfMessages)
+            .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesNotVisible)
+            .send()
+            .await?;
+        let attributes = output.attributes().cloned().unwrap_or_default();
+        let number = |key: QueueAttributeName| {
+            attributes
+                .get(&key)
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        Ok((
+            number(QueueAttributeName::ApproximateNumberOfMessages),
+            number(QueueAttributeName::ApproximateNumberOfMessagesNotVisible),
+        ))
+    }
+
+    /// Forgets cached queue URLs: after the server lost its queues (a restarted
+    /// test server, a deleted queue), the next call creates them again.
+    async fn forget(&self, queue: &str) {
+        self.urls.write().await.remove(queue);
+    }
+}
+
+fn string_attribute(value: &str) -> anyhow::Result<MessageAttributeValue> {
+    Ok(MessageAttributeValue::builder()
+        .data_type("String")
+        .string_value(value)
+        .build()?)
+}
+
+impl EventBus for SqsBus {
+    async fn ensure_queue(&self, queue: &str) -> anyhow::Result<()> {
+        let name = format!("{}{queue}", self.prefix);
+        let dlq_url = self.create(&format!("{name}-dlq"), Vec::new()).await?;
+        let dlq_arn = self
+            .client
+            .get_queue_attributes()
+            .queue_url(&dlq_url)
+            .attribute_names(QueueAttributeName::QueueArn)
+            .send()
+            .await?
+            .attributes()
+            .and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned())
+            .ok_or_else(|| anyhow::anyhow!("SQS returned no ARN for {name}-dlq"))?;
+        let redrive = serde_json::json!({
+            "deadLetterTargetArn": dlq_arn,
+            "maxReceiveCount": self.max_receives.to_string(),
+        });
+        let url = self
+            .create(
+                &name,
+                vec![
+                    (QueueAttributeName::RedrivePolicy, redrive.to_string()),
+                    (
+                        QueueAttributeName::VisibilityTimeout,
+                        self.visibility.as_secs().max(1).to_string(),
+                    ),
+                ],
+            )
+            .await?;
+        self.urls.write().await.insert(queue.to_owned(), (url, dlq_url));
+        Ok(())
+    }
+
+    async fn send(&self, queue: &str, messages: &[OutgoingMessage]) -> anyhow::Result<()> {
+        let (url, _) = self.urls(queue).await?;
+        for chunk in messages.chunks(BATCH) {
+            let mut entries = Vec::with_capacity(chunk.len());
+            for (i, message) in chunk.iter().enumerate() {
+                let mut entry = SendMessageBatchRequestEntry::builder()
+                    .id(i.to_string())
+                    .message_body(&message.body)
+                    .message_attributes(TYPE_ATTRIBUTE, string_attribute(&message.event_type)?);
+                if let Some(traceparent) = &message.traceparent {
+                    entry = entry.message_attributes(TRACEPARENT_ATTRIBUTE, string_attribute(traceparent)?);
+                }
+                entries.push(entry.build()?);
+            }
+            let result = self
+                .client
+                .send_message_batch()
+                .queue_url(&url)
+                .set_entries(Some(entries))
+                .send()
+                .await;
+            let output = match result {
+                Ok(output) => output,
+                Err(error) => {
+                    self.forget(queue).await;
+                    return Err(error.into());
+                }
+            };
+            if let Some(failed) = output.failed().first() {
+                anyhow::bail!(
+                    "SQS refused {} message(s): {}",
+                    output.failed().len(),
+                    failed.message().unwrap_or("no reason given")
+                );
+            }
+        }
+        Ok(())
+    }
+
+    async fn receive(&self, queue: &str, max: u32, wait: Duration) -> anyhow::Result<Vec<Delivery>> {
+        let (url, _) = self.urls(queue).await?;
+        let result = self
+            .client
+            .receive_message()
+            .queue_url(&url)
+            .max_number_of_messages(i32::try_from(max.clamp(1, 10)).unwrap_or(10))
+            .wait_time_seconds(i32::try_from(wait.as_secs().min(20)).unwrap_or(20))
+            .message_system_attribute_names(MessageSystemAttributeName::ApproximateReceiveCount)
+            .message_attribute_names("All")
+            .send()
+            .await;
+        let output = match result {
+            Ok(output) => output,
+            Err(error) => {
+                self.forget(queue).await;
+                return Err(error.into());
+            }
+        };
+        Ok(output
+            .messages()
+            .iter()
+            .filter_map(|message| {
+                let attribute = |name: &str| {
+                    message
+                        .message_attributes()
+                        .and_then(|a| a.get(name))
+                        .and_then(|v| v.string_value())
+                        .map(str::to_owned)
+                };
+                Some(Delivery {
+                    body: message.body()?.to_owned(),
+                    receipt: message.receipt_handle()?.to_owned(),
+                    receive_count: message
+                        .attributes()
+                        .and_then(|a| a.get(&MessageSystemAttributeName::ApproximateReceiveCount))
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(1),
+                    event_type: attribute(TYPE_ATTRIBUTE),
+                    traceparent: attribute(TRACEPARENT_ATTRIBUTE),
+                })
+            })
+            .collect())
+    }
+
+    async fn ack(&self, queue: &str, receipt: &str) -> anyhow::Result<()> {
+        let (url, _) = self.urls(queue).await?;
+        self.client
+            .delete_message()
+            .queue_url(url)
+            .receipt_handle(receipt)
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    async fn retry_later(&self, queue: &str, receipt: &str, delay: Duration) -> anyhow::Result<()> {
+        let (url, _) = self.urls(queue).await?;
+        self.client
+            .change_message_visibility()
+            .queue_url(url)
+            .receipt_handle(receipt)
+            .visibility_timeout(delay.as_secs_f64().ceil().min(43_200.0) as i32)
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    async fn depth(&self, queue: &str) -> anyhow::Result<QueueDepth> {
+        let (url, dlq_url) = self.urls(queue).await?;
+        let (ready, in_flight) = self.count(&url).await?;
+        let (dead_ready, dead_in_flight) = self.count(&dlq_url).await?;
+        Ok(QueueDepth {
+            ready,
+            in_flight,
+            dead: dead_ready + dead_in_flight,
+        })
+    }
+
+    async fn ping(&self) -> anyhow::Result<()> {
+        tokio::time::timeout(Duration::from_secs(2), self.client.list_queues().max_results(1).send())
+            .await
+            .map_err(|_| anyhow::anyhow!("SQS timed out"))??;
+        Ok(())
+    }
+}

@@ -1,0 +1,166 @@
+//! The payload of every event type, versioned in its type name.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A payload that travels in an [`super::Envelope`] under a fixed type name.
+pub trait EventPayload: Serialize + DeserializeOwned + ToSchema {
+    /// `sora.<subject>.<verb>.v<N>`: a breaking change makes a new version.
+    const TYPE: &'static str;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ContentKind {
+    Extension,
+    Layout,
+}
+
+/// An extension version was published (file-server).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionPublished {
+    /// `publisher.name`, lower-case.
+    pub id: String,
+    pub version: String,
+    pub publisher: String,
+    pub name: String,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    pub keywords: Vec<String>,
+    pub sha256: String,
+    pub size: u64,
+    /// Who did it: a user id, or a service name for automatic actions.
+    pub actor: String,
+}
+
+impl EventPayload for ExtensionPublished {
+    const TYPE: &'static str = "sora.extension.published.v1";
+}
+
+/// A layout was published (file-server).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LayoutPublished {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    /// Panel types, the part of a panel id before `!`.
+    pub panels: Vec<String>,
+    /// Topics referenced by the panel configs.
+    pub topics: Vec<String>,
+    /// Who did it: a user id, or a service name for automatic actions.
+    pub actor: String,
+}
+
+impl EventPayload for LayoutPublished {
+    const TYPE: &'static str = "sora.layout.published.v1";
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RemovalReason {
+    /// One version withdrawn from "latest"; still downloadable by exact version.
+    Yanked,
+    /// Hidden from the catalog by a moderator.
+    Hidden,
+    /// Deleted.
+    Deleted,
+}
+
+/// Content left the catalog, wholly or one version of it (file-server).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContentRemoved {
+    #[schema(inline)]
+    pub kind: ContentKind,
+    pub id: String,
+    /// The version concerned, if only one.
+    pub version: Option<String>,
+    #[schema(inline)]
+    pub reason: RemovalReason,
+    /// Who did it: a user id, or a service name for automatic actions.
+    pub actor: String,
+}
+
+impl EventPayload for ContentRemoved {
+    const TYPE: &'static str = "sora.content.removed.v1";
+}
+
+/// A file was downloaded (file-server).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileDownloaded {
+    #[schema(inline)]
+    pub kind: ContentKind,
+    pub id: String,
+    pub version: Option<String>,
+    /// The UTC day of the download, `YYYY-MM-DD`.
+    pub day: String,
+}
+
+impl EventPayload for FileDownloaded {
+    const TYPE: &'static str = "sora.file.downloaded.v1";
+}
+
+/// An item a feedback event or a recommendation is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemRef {
+    #[schema(inline)]
+    pub kind: ContentKind,
+    pub id: String,
+    pub version: Option<String>,
+}
+
+/// Anonymized feedback was accepted (feedback-api). Carries no personal data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackSubmitted {
+    /// The feedback event's own type, e.g. `recommendation_accepted`.
+    pub feedback_type: String,
+    #[schema(inline)]
+    pub item: Option<ItemRef>,
+    pub recommendation_id: Option<String>,
+    pub rating: Option<u8>,
+    /// The MCAP features the client sent, as they were validated.
+    pub mcap_features: Option<serde_json::Value>,
+}
+
+impl EventPayload for FeedbackSubmitted {
+    const TYPE: &'static str = "sora.feedback.submitted.v1";
+}
+
+/// Recommendations were served (recommendation).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecommendationServed {
+    pub recommendation_id: String,
+    pub model_version: String,
+    #[schema(inline)]
+    pub items: Vec<ItemRef>,
+}
+
+impl EventPayload for RecommendationServed {
+    const TYPE: &'static str = "sora.recommendation.served.v1";
+}
+
+/// An administrator or editor did something worth auditing (admin-api).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdminAction {
+    /// Who did it: a user id, or a service name for automatic actions.
+    pub actor: String,
+    /// e.g. `user.created`, `user.role_changed`, `feedback.deleted`.
+    pub action: String,
+    pub target_type: String,
+    pub target_id: String,
+    #[serde(default)]
+    pub details: serde_json::Value,
+}
+
+impl EventPayload for AdminAction {
+    const TYPE: &'static str = "sora.admin.action.v1";
+}

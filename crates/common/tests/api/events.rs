@@ -1,0 +1,158 @@
+//! The event bus contract, run against both backends, and the event schemas.
+
+use std::time::Duration;
+
+use sora_common::events::bus::{EventBus, OutgoingMessage, QueueDepth};
+use sora_common::events::pg_bus::PgBus;
+use sora_common::events::sqs_bus::SqsBus;
+use sora_common::events::types::{AdminAction, EventPayload};
+use sora_common::events::{Envelope, schema};
+use sora_common::testing::{TestDatabase, base_settings, sqs_endpoint, use_sqs};
+use sora_common::{Settings, db};
+
+use crate::helpers::SPEC;
+
+fn message(n: usize) -> OutgoingMessage {
+    OutgoingMessage {
+        body: format!("{{\"n\": {n}}}"),
+        event_type: "sora.test.v1".to_owned(),
+        traceparent: Some("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".to_owned()),
+    }
+}
+
+const WAIT: Duration = Duration::from_secs(2);
+
+/// What every bus must do; `max_receives` is 2 for both.
+async fn bus_contract<B: EventBus>(bus: &B) {
+    let queue = "contract";
+    bus.ensure_queue(queue).await.unwrap();
+    bus.ensure_queue(queue).await.unwrap(); // idempotent
+    bus.send(queue, &(0..3).map(message).collect::<Vec<_>>()).await.unwrap();
+
+    let mut received = Vec::new();
+    while received.len() < 3 {
+        let batch = bus.receive(queue, 10, WAIT).await.unwrap();
+        assert!(!batch.is_empty(), "messages went missing");
+        received.extend(batch);
+    }
+    let mut bodies: Vec<&str> = received.iter().map(|d| d.body.as_str()).collect();
+    bodies.sort_unstable();
+    assert_eq!(bodies, ["{\"n\": 0}", "{\"n\": 1}", "{\"n\": 2}"]);
+    assert!(received.iter().all(|d| d.receive_count == 1));
+    assert!(received.iter().all(|d| d.event_type.as_deref() == Some("sora.test.v1")));
+    assert!(received.iter().all(|d| d.traceparent.as_deref() == message(0).traceparent.as_deref()));
+
+    // Received messages are invisible to other receivers.
+    assert!(bus.receive(queue, 10, Duration::from_millis(300)).await.unwrap().is_empty());
+    assert_eq!(bus.depth(queue).await.unwrap(), QueueDepth { ready: 0, in_flight: 3, dead: 0 });
+
+    bus.ack(queue, &received[0].receipt).await.unwrap();
+    bus.ack(queue, &received[1].receipt).await.unwrap();
+    // A retry makes the message visible again, with its receive count kept.
+    bus.retry_later(queue, &received[2].receipt, Duration::ZERO).await.unwrap();
+    let again = bus.receive(queue, 10, WAIT).await.unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].body, received[2].body);
+    assert_eq!(again[0].receive_count, 2);
+
+    // Received max_receives (2) times without success: dead-lettered, not delivered.
+    bus.retry_later(queue, &again[0].receipt, Duration::ZERO).await.unwrap();
+    assert!(bus.receive(queue, 10, Duration::from_millis(500)).await.unwrap().is_empty());
+    assert_eq!(bus.depth(queue).await.unwrap(), QueueDepth { ready: 0, in_flight: 0, dead: 1 });
+
+    // An acknowledged message is gone for good.
+    bus.send(queue, &[message(9)]).await.unwrap();
+    let last = bus.receive(queue, 10, WAIT).await.unwrap();
+    assert_eq!(last.len(), 1);
+    bus.ack(queue, &last[0].receipt).await.unwrap();
+    assert!(bus.receive(queue, 10, Duration::from_millis(300)).await.unwrap().is_empty());
+    bus.ping().await.unwrap();
+}
+
+fn settings_for(database: &TestDatabase) -> Settings {
+    let mut settings = base_settings(&SPEC);
+    database.configure(&mut settings);
+    settings
+}
+
+#[tokio::test]
+async fn the_postgres_bus_keeps_the_contract() {
+    let database = TestDatabase::create(&SPEC).await;
+    let settings = settings_for(&database);
+    let pool = db::pool(&settings.events.bus_database(&settings.database), "contract");
+    bus_contract(&PgBus::new(pool, 2, Duration::from_secs(30))).await;
+}
+
+#[tokio::test]
+async fn the_sqs_bus_keeps_the_contract() {
+    let mut settings = base_settings(&SPEC);
+    use_sqs(&mut settings, &sqs_endpoint());
+    bus_contract(&SqsBus::new(&settings.events.sqs, 2, Duration::from_secs(30)).await).await;
+}
+
+#[tokio::test]
+async fn envelopes_round_trip_and_carry_the_trace() {
+    use tracing::Instrument;
+    sora_common::telemetry::init_for_tests();
+    let payload = AdminAction {
+        actor: "u1".to_owned(),
+        action: "user.created".to_owned(),
+        target_type: "user".to_owned(),
+        target_id: "u2".to_owned(),
+        details: serde_json::json!({"role": "editor"}),
+    };
+    let (envelope, trace_id) = async {
+        (
+            Envelope::new("admin-api", &payload).unwrap(),
+            sora_common::telemetry::current_trace_id(),
+        )
+    }
+    .instrument(tracing::info_span!("producer"))
+    .await;
+    assert!(envelope.traceparent.as_deref().unwrap().contains(&trace_id));
+    let parsed = Envelope::parse(&serde_json::to_string(&envelope).unwrap()).unwrap();
+    assert_eq!(parsed, envelope);
+    assert_eq!(parsed.payload::<AdminAction>().unwrap(), payload);
+    assert_eq!(parsed.source, "/sora/admin-api");
+    assert_eq!(parsed.event_type, AdminAction::TYPE);
+    assert!(Envelope::parse("{\"specversion\": \"0.3\"}").is_err());
+    assert!(parsed.payload::<sora_common::events::types::FileDownloaded>().is_err());
+}
+
+/// `proto/events/` holds each event's schema as generated from the code; set
+/// SORA_UPDATE_CONTRACTS=1 (what `make contracts` does) to rewrite them.
+#[test]
+fn event_schemas_match_the_checked_in_contracts() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../proto/events");
+    let update = std::env::var_os("SORA_UPDATE_CONTRACTS").is_some();
+    if update {
+        std::fs::create_dir_all(&dir).unwrap();
+    }
+    let mut expected_files = Vec::new();
+    for (event_type, schema) in schema::event_schemas() {
+        let file = dir.join(format!("{event_type}.schema.json"));
+        let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+        if update {
+            std::fs::write(&file, &text).unwrap();
+        }
+        let checked_in = std::fs::read_to_string(&file).unwrap_or_default();
+        assert!(
+            checked_in == text,
+            "{} differs from the code: run `make contracts` and commit the result",
+            file.display()
+        );
+        assert_eq!(schema["properties"]["type"]["const"], event_type);
+        expected_files.push(file.file_name().unwrap().to_owned());
+    }
+    let mut present: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    present.sort();
+    expected_files.sort();
+    assert_eq!(present, expected_files, "proto/events has schemas of unknown event types");
+}
+
+#[test]
+fn every_event_type_is_versioned() {
+    for event_type in schema::event_types() {
+        assert!(event_type.starts_with("sora.") && event_type.ends_with(".v1"), "{event_type}");
+    }
+}
