@@ -42,7 +42,10 @@ static EVENTS_MIGRATOR: Migrator = sqlx::migrate!("migrations/events");
 
 /// Applies the service's own migrations, then the outbox and inbox tables every
 /// service has (tracked in their own table, `_sora_events_migrations`).
-pub async fn migrate_service(pool: &PgPool, spec: &crate::service::ServiceSpec) -> anyhow::Result<()> {
+pub async fn migrate_service(
+    pool: &PgPool,
+    spec: &crate::service::ServiceSpec,
+) -> anyhow::Result<()> {
     migrate(pool, spec.migrator).await?;
     let mut events = Migrator {
         migrations: EVENTS_MIGRATOR.migrations.clone(),

@@ -24,7 +24,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::auth::{ALGORITHM, Role};
-use crate::config::{BUS_SCHEMA, EventBackend, Environment, Settings, dev};
+use crate::config::{BUS_SCHEMA, Environment, EventBackend, Settings, dev};
 use crate::events::pg_bus::PgBus;
 use crate::server::{Application, Platform};
 use crate::service::{ALL_SCHEMAS, ServiceSpec};
@@ -143,7 +143,11 @@ fn template_for(spec: &'static ServiceSpec) -> String {
 }
 
 async fn create_template(spec: &'static ServiceSpec) -> String {
-    let mut fingerprint = format!("{TEMPLATE_REVISION}:{}:{}:", spec.schema, db::migrations_fingerprint());
+    let mut fingerprint = format!(
+        "{TEMPLATE_REVISION}:{}:{}:",
+        spec.schema,
+        db::migrations_fingerprint()
+    );
     for migration in spec.migrator.iter() {
         fingerprint.push_str(&format!("{}:{:?};", migration.version, migration.checksum));
     }
@@ -196,7 +200,10 @@ async fn create_template(spec: &'static ServiceSpec) -> String {
     let pool = db::pool(&settings.database, "template");
     db::migrate_service(&pool, spec).await.unwrap();
     pool.close().await;
-    let bus = db::pool(&settings.events.bus_database(&settings.database), "template-bus");
+    let bus = db::pool(
+        &settings.events.bus_database(&settings.database),
+        "template-bus",
+    );
     PgBus::migrate_pool(&bus).await.unwrap();
     bus.close().await;
     let renamed = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
@@ -224,7 +231,7 @@ pub fn base_settings(spec: &ServiceSpec) -> Settings {
     settings.server.shutdown_timeout_secs = 10;
     // Fast event timings, so tests wait milliseconds, not seconds.
     settings.events.relay_interval_ms = 50;
-    settings.events.metrics_interval_ms = 100;
+    settings.events.metrics_interval_ms = 500;
     settings.events.retry_base_ms = 20;
     settings.events.visibility_timeout_secs = 5;
     settings.events.wait_secs = 1;
@@ -245,7 +252,8 @@ pub fn use_sqs(settings: &mut Settings, endpoint: &str) {
     settings.events.sqs.region = "us-east-1".to_owned();
     settings.events.sqs.access_key_id = "test".to_owned();
     settings.events.sqs.secret_access_key = "test".into();
-    settings.events.sqs.queue_prefix = format!("t{}-", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+    settings.events.sqs.queue_prefix =
+        format!("t{}-", &uuid::Uuid::new_v4().simple().to_string()[..12]);
 }
 
 /// An SQS server of its own (moto), for tests that stop and restart the bus.
@@ -257,7 +265,11 @@ pub struct EphemeralSqs {
 
 impl EphemeralSqs {
     pub async fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let mut sqs = Self { port, child: None };
         sqs.start_server().await;
         sqs
@@ -268,7 +280,8 @@ impl EphemeralSqs {
     }
 
     pub async fn start_server(&mut self) {
-        let binary = std::env::var("SORA_TEST_MOTO_BIN").expect("SORA_TEST_MOTO_BIN is not set: run `make test`");
+        let binary = std::env::var("SORA_TEST_MOTO_BIN")
+            .expect("SORA_TEST_MOTO_BIN is not set: run `make test`");
         let child = Command::new(binary)
             .args(["-H", "127.0.0.1", "-p", &self.port.to_string()])
             .stdout(std::process::Stdio::null())
@@ -277,8 +290,14 @@ impl EphemeralSqs {
             .unwrap();
         self.child = Some(child);
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_err() {
-            assert!(std::time::Instant::now() < deadline, "moto_server did not start");
+        while tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+            .await
+            .is_err()
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "moto_server did not start"
+            );
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
     }
@@ -558,6 +577,42 @@ impl EphemeralPostgres {
             .port(self.port)
             .username("postgres")
             .database("postgres")
+    }
+
+    /// Creates database `sora_bus` with the event bus's role and schema, and
+    /// points `settings`' PostgreSQL bus at it.
+    pub async fn provision_bus(&self, settings: &mut Settings) {
+        let mut conn = self.admin_options().connect().await.unwrap();
+        let exists: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'sora_bus')",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+        if !exists {
+            sqlx::raw_sql("CREATE DATABASE sora_bus")
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        }
+        let mut target = self
+            .admin_options()
+            .database("sora_bus")
+            .connect()
+            .await
+            .unwrap();
+        db::provision(
+            &mut target,
+            "sora_bus",
+            BUS_SCHEMA,
+            "sora_bus",
+            dev::DATABASE_PASSWORD,
+        )
+        .await
+        .unwrap();
+        settings.events.postgres.host = "127.0.0.1".to_owned();
+        settings.events.postgres.port = self.port;
+        settings.events.postgres.name = "sora_bus".to_owned();
     }
 
     /// Creates database `sora` with `spec`'s role and schema, and points

@@ -3,7 +3,9 @@
 
 use serde_json::json;
 use sora_common::events::consumer::EventHandler;
-use sora_common::events::types::{AdminAction, ContentRemoved, ExtensionPublished, LayoutPublished};
+use sora_common::events::types::{
+    AdminAction, ContentRemoved, ExtensionPublished, LayoutPublished,
+};
 use sora_common::events::{Envelope, EventPayload};
 use sqlx::PgConnection;
 
@@ -45,8 +47,14 @@ impl AuditEntry {
             }
             ContentRemoved::TYPE => {
                 let p: ContentRemoved = event.payload()?;
-                let kind = serde_json::to_value(p.kind)?.as_str().unwrap_or("content").to_owned();
-                let reason = serde_json::to_value(p.reason)?.as_str().unwrap_or("removed").to_owned();
+                let kind = serde_json::to_value(p.kind)?
+                    .as_str()
+                    .unwrap_or("content")
+                    .to_owned();
+                let reason = serde_json::to_value(p.reason)?
+                    .as_str()
+                    .unwrap_or("removed")
+                    .to_owned();
                 Self {
                     actor: p.actor,
                     action: format!("{kind}.{reason}"),

@@ -34,6 +34,10 @@ pub fn routes(_cfg: &mut web::ServiceConfig) {}
 /// Builds the service on a started platform: its routes, the relay of its
 /// outbox, and the consumer that writes the audit log.
 pub async fn build(mut platform: Platform) -> anyhow::Result<Application> {
-    sora_common::events::runtime::start(&mut platform, Some((audit::AUDIT_QUEUE, audit::AuditRecorder))).await?;
+    sora_common::events::runtime::start(
+        &mut platform,
+        Some((audit::AUDIT_QUEUE, audit::AuditRecorder)),
+    )
+    .await?;
     platform.bind(routes)
 }

@@ -43,16 +43,30 @@ pub trait EventBus: Send + Sync + 'static {
     fn ensure_queue(&self, queue: &str) -> impl Future<Output = anyhow::Result<()>> + Send;
 
     /// Sends every message or fails (some may have been sent: at-least-once).
-    fn send(&self, queue: &str, messages: &[OutgoingMessage]) -> impl Future<Output = anyhow::Result<()>> + Send;
+    fn send(
+        &self,
+        queue: &str,
+        messages: &[OutgoingMessage],
+    ) -> impl Future<Output = anyhow::Result<()>> + Send;
 
     /// Receives up to `max` messages, waiting up to `wait` for the first one.
-    fn receive(&self, queue: &str, max: u32, wait: Duration) -> impl Future<Output = anyhow::Result<Vec<Delivery>>> + Send;
+    fn receive(
+        &self,
+        queue: &str,
+        max: u32,
+        wait: Duration,
+    ) -> impl Future<Output = anyhow::Result<Vec<Delivery>>> + Send;
 
     /// Deletes a received message: it has had its effect.
     fn ack(&self, queue: &str, receipt: &str) -> impl Future<Output = anyhow::Result<()>> + Send;
 
     /// Makes a received message visible again after `delay` (retry with back-off).
-    fn retry_later(&self, queue: &str, receipt: &str, delay: Duration) -> impl Future<Output = anyhow::Result<()>> + Send;
+    fn retry_later(
+        &self,
+        queue: &str,
+        receipt: &str,
+        delay: Duration,
+    ) -> impl Future<Output = anyhow::Result<()>> + Send;
 
     fn depth(&self, queue: &str) -> impl Future<Output = anyhow::Result<QueueDepth>> + Send;
 

@@ -12,9 +12,9 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use tracing::{Instrument, field};
 
+use super::Envelope;
 use super::bus::{Delivery, EventBus};
 use super::runtime::EventMetrics;
-use super::Envelope;
 use crate::config::EventsSettings;
 use crate::telemetry;
 
@@ -22,7 +22,11 @@ use crate::telemetry;
 pub trait EventHandler: Send + Sync + 'static {
     /// Applies `event` inside the transaction that also records it in the
     /// inbox: return an error to roll both back and retry later.
-    fn handle(&self, conn: &mut PgConnection, event: &Envelope) -> impl Future<Output = anyhow::Result<()>> + Send;
+    fn handle(
+        &self,
+        conn: &mut PgConnection,
+        event: &Envelope,
+    ) -> impl Future<Output = anyhow::Result<()>> + Send;
 }
 
 pub struct Consumer<B, H> {
@@ -70,7 +74,9 @@ impl<B: EventBus, H: EventHandler> Consumer<B, H> {
                 Ok(deliveries) => {
                     backoff = Duration::from_millis(100);
                     for delivery in deliveries {
-                        let Ok(permit) = permits.clone().acquire_owned().await else { break };
+                        let Ok(permit) = permits.clone().acquire_owned().await else {
+                            break;
+                        };
                         let this = this.clone();
                         tasks.spawn(async move {
                             this.process(delivery).await;
@@ -181,7 +187,8 @@ impl<B: EventBus, H: EventHandler> Consumer<B, H> {
     /// `retry_base_ms · 2^(receives − 1)`, at most the visibility timeout.
     fn retry_delay(&self, receive_count: u32) -> Duration {
         let exponent = receive_count.saturating_sub(1).min(16);
-        let delay = Duration::from_millis(self.settings.retry_base_ms.saturating_mul(1 << exponent));
+        let delay =
+            Duration::from_millis(self.settings.retry_base_ms.saturating_mul(1 << exponent));
         delay.min(Duration::from_secs(self.settings.visibility_timeout_secs))
     }
 }

@@ -22,7 +22,11 @@ const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 /// Writes `payload` to the outbox inside the caller's transaction: it is
 /// published if and only if that transaction commits.
-pub async fn enqueue<P: EventPayload>(conn: &mut PgConnection, service: &str, payload: &P) -> anyhow::Result<Envelope> {
+pub async fn enqueue<P: EventPayload>(
+    conn: &mut PgConnection,
+    service: &str,
+    payload: &P,
+) -> anyhow::Result<Envelope> {
     let envelope = Envelope::new(service, payload)?;
     sqlx::query("INSERT INTO outbox (id, event_type, envelope) VALUES ($1, $2, $3)")
         .bind(envelope.id)
@@ -131,7 +135,10 @@ impl<B: EventBus> Relay<B> {
                     .await?;
                 tx.commit().await?;
                 for (_, event_type, _) in &rows {
-                    self.metrics.published.with_label_values(&[event_type]).inc();
+                    self.metrics
+                        .published
+                        .with_label_values(&[event_type])
+                        .inc();
                 }
                 Ok(rows.len())
             }
@@ -159,9 +166,10 @@ impl<B: EventBus> Relay<B> {
 async fn listen_for_commits(pool: PgPool, wake: Arc<Notify>) {
     loop {
         if let Ok(mut listener) = PgListener::connect_with(&pool).await {
-            let channel: Result<String, _> = sqlx::query_scalar("SELECT 'sora_outbox_' || current_schema()")
-                .fetch_one(&pool)
-                .await;
+            let channel: Result<String, _> =
+                sqlx::query_scalar("SELECT 'sora_outbox_' || current_schema()")
+                    .fetch_one(&pool)
+                    .await;
             if let Ok(channel) = channel
                 && listener.listen(&channel).await.is_ok()
             {

@@ -68,7 +68,7 @@ impl PgBus {
 
     async fn receive_now(&self, queue: &str, max: u32) -> anyhow::Result<Vec<Delivery>> {
         self.dead_letter(queue).await?;
-        let mut rows: Vec<(i64, String, Option<String>, Option<String>, i32, uuid::Uuid)> = sqlx::query_as(
+        let mut rows: Vec<ReceivedRow> = sqlx::query_as(
             "WITH picked AS (
                 SELECT id FROM messages
                 WHERE queue = $1 AND visible_at <= now()
@@ -89,20 +89,32 @@ impl PgBus {
         .fetch_all(&self.pool)
         .await?;
         // RETURNING comes in no particular order; hand them out oldest first.
-        rows.sort_by_key(|row| row.0);
+        rows.sort_by_key(|row| row.id);
         Ok(rows
             .into_iter()
-            .map(|(id, body, event_type, traceparent, count, receipt)| Delivery {
-                body,
-                receipt: format!("{id}:{receipt}"),
-                receive_count: u32::try_from(count).unwrap_or(0),
-                event_type,
-                traceparent,
+            .map(|row| Delivery {
+                receipt: format!("{}:{}", row.id, row.receipt),
+                receive_count: u32::try_from(row.receive_count).unwrap_or(0),
+                body: row.body,
+                event_type: row.event_type,
+                traceparent: row.traceparent,
             })
             .collect())
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct ReceivedRow {
+    id: i64,
+    body: String,
+    event_type: Option<String>,
+    traceparent: Option<String>,
+    receive_count: i32,
+    receipt: uuid::Uuid,
+}
+
+/// A receipt is `<message id>:<token of this receive>`: an old receipt cannot
+/// acknowledge a message someone else has received since.
 fn parse_receipt(receipt: &str) -> anyhow::Result<(i64, uuid::Uuid)> {
     let (id, token) = receipt
         .split_once(':')
@@ -151,7 +163,12 @@ impl EventBus for PgBus {
         Ok(())
     }
 
-    async fn receive(&self, queue: &str, max: u32, wait: Duration) -> anyhow::Result<Vec<Delivery>> {
+    async fn receive(
+        &self,
+        queue: &str,
+        max: u32,
+        wait: Duration,
+    ) -> anyhow::Result<Vec<Delivery>> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             // Register interest before looking, so an arrival in between is not missed.

@@ -10,12 +10,12 @@ use prometheus::{IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry};
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::watch;
 
+use super::Envelope;
 use super::bus::EventBus;
 use super::consumer::{Consumer, EventHandler};
 use super::outbox::Relay;
 use super::pg_bus::PgBus;
 use super::sqs_bus::SqsBus;
-use super::Envelope;
 use crate::config::EventBackend;
 use crate::server::{Platform, ReadinessCheck};
 
@@ -33,24 +33,42 @@ impl EventMetrics {
     pub fn register(registry: &Registry) -> anyhow::Result<Self> {
         let metrics = Self {
             published: IntCounterVec::new(
-                Opts::new("events_published_total", "Events handed from the outbox to the bus, by type."),
+                Opts::new(
+                    "events_published_total",
+                    "Events handed from the outbox to the bus, by type.",
+                ),
                 &["type"],
             )?,
             consumed: IntCounterVec::new(
-                Opts::new("events_consumed_total", "Events applied by this service, by type and queue."),
+                Opts::new(
+                    "events_consumed_total",
+                    "Events applied by this service, by type and queue.",
+                ),
                 &["type", "queue"],
             )?,
             failed: IntCounterVec::new(
-                Opts::new("events_failed_total", "Attempts to apply an event that failed, by type and queue."),
+                Opts::new(
+                    "events_failed_total",
+                    "Attempts to apply an event that failed, by type and queue.",
+                ),
                 &["type", "queue"],
             )?,
-            outbox_backlog: IntGauge::new("events_outbox_backlog", "Events waiting in this service's outbox.")?,
+            outbox_backlog: IntGauge::new(
+                "events_outbox_backlog",
+                "Events waiting in this service's outbox.",
+            )?,
             queue_depth: IntGaugeVec::new(
-                Opts::new("events_queue_depth", "Messages in a queue, waiting or in flight."),
+                Opts::new(
+                    "events_queue_depth",
+                    "Messages in a queue, waiting or in flight.",
+                ),
                 &["queue"],
             )?,
             dlq_depth: IntGaugeVec::new(
-                Opts::new("events_dlq_depth", "Messages in a queue's dead-letter queue."),
+                Opts::new(
+                    "events_dlq_depth",
+                    "Messages in a queue's dead-letter queue.",
+                ),
                 &["queue"],
             )?,
         };
@@ -79,7 +97,10 @@ pub async fn start_producer(platform: &mut Platform) -> anyhow::Result<()> {
 }
 
 /// Starts the relay and, given one, a consumer of `queue` with `handler`.
-pub async fn start<H: EventHandler>(platform: &mut Platform, consumer: Option<(&str, H)>) -> anyhow::Result<()> {
+pub async fn start<H: EventHandler>(
+    platform: &mut Platform,
+    consumer: Option<(&str, H)>,
+) -> anyhow::Result<()> {
     let settings = platform.settings.events.clone();
     let visibility = Duration::from_secs(settings.visibility_timeout_secs);
     match settings.backend {
@@ -88,9 +109,9 @@ pub async fn start<H: EventHandler>(platform: &mut Platform, consumer: Option<(&
             let pool = crate::db::pool(&database, &format!("{}-bus", platform.spec.name));
             let bus = PgBus::new(pool, settings.max_receives, visibility);
             if database.migrate_on_start {
-                bus.migrate()
-                    .await
-                    .map_err(|e| anyhow::anyhow!("applying the event bus migrations failed: {e}"))?;
+                bus.migrate().await.map_err(|e| {
+                    anyhow::anyhow!("applying the event bus migrations failed: {e}")
+                })?;
             }
             launch(platform, Arc::new(bus), consumer)
         }
@@ -147,7 +168,10 @@ async fn sample<B: EventBus>(
     let mut queues: Vec<&String> = settings.subscriptions.keys().collect();
     queues.sort();
     while !*shutdown.borrow() {
-        if let Ok(backlog) = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM outbox").fetch_one(&pool).await {
+        if let Ok(backlog) = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM outbox")
+            .fetch_one(&pool)
+            .await
+        {
             metrics.outbox_backlog.set(backlog);
         }
         for queue in &queues {
@@ -157,7 +181,10 @@ async fn sample<B: EventBus>(
                     .queue_depth
                     .with_label_values(&[queue.as_str()])
                     .set(gauge(depth.ready + depth.in_flight));
-                metrics.dlq_depth.with_label_values(&[queue.as_str()]).set(gauge(depth.dead));
+                metrics
+                    .dlq_depth
+                    .with_label_values(&[queue.as_str()])
+                    .set(gauge(depth.dead));
             }
         }
         tokio::select! {

@@ -4,8 +4,8 @@
 use serde_json::{Value, json};
 
 use super::types::{
-    AdminAction, ContentRemoved, EventPayload, ExtensionPublished, FeedbackSubmitted, FileDownloaded,
-    LayoutPublished, RecommendationServed,
+    AdminAction, ContentRemoved, EventPayload, ExtensionPublished, FeedbackSubmitted,
+    FileDownloaded, LayoutPublished, RecommendationServed,
 };
 
 /// Every event type with the JSON Schema (2020-12) of its whole envelope.

@@ -6,7 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_sqs::Client;
-use aws_sdk_sqs::types::{MessageAttributeValue, MessageSystemAttributeName, QueueAttributeName, SendMessageBatchRequestEntry};
+use aws_sdk_sqs::types::{
+    MessageAttributeValue, MessageSystemAttributeName, QueueAttributeName,
+    SendMessageBatchRequestEntry,
+};
 use secrecy::ExposeSecret;
 use tokio::sync::RwLock;
 
@@ -67,7 +70,11 @@ impl SqsBus {
             .ok_or_else(|| anyhow::anyhow!("queue {queue} could not be created"))
     }
 
-    async fn create(&self, name: &str, attributes: Vec<(QueueAttributeName, String)>) -> anyhow::Result<String> {
+    async fn create(
+        &self,
+        name: &str,
+        attributes: Vec<(QueueAttributeName, String)>,
+    ) -> anyhow::Result<String> {
         let mut request = self.client.create_queue().queue_name(name);
         for (key, value) in attributes {
             request = request.attributes(key, value);
@@ -145,7 +152,10 @@ impl EventBus for SqsBus {
                 ],
             )
             .await?;
-        self.urls.write().await.insert(queue.to_owned(), (url, dlq_url));
+        self.urls
+            .write()
+            .await
+            .insert(queue.to_owned(), (url, dlq_url));
         Ok(())
     }
 
@@ -159,7 +169,8 @@ impl EventBus for SqsBus {
                     .message_body(&message.body)
                     .message_attributes(TYPE_ATTRIBUTE, string_attribute(&message.event_type)?);
                 if let Some(traceparent) = &message.traceparent {
-                    entry = entry.message_attributes(TRACEPARENT_ATTRIBUTE, string_attribute(traceparent)?);
+                    entry = entry
+                        .message_attributes(TRACEPARENT_ATTRIBUTE, string_attribute(traceparent)?);
                 }
                 entries.push(entry.build()?);
             }
@@ -188,7 +199,12 @@ impl EventBus for SqsBus {
         Ok(())
     }
 
-    async fn receive(&self, queue: &str, max: u32, wait: Duration) -> anyhow::Result<Vec<Delivery>> {
+    async fn receive(
+        &self,
+        queue: &str,
+        max: u32,
+        wait: Duration,
+    ) -> anyhow::Result<Vec<Delivery>> {
         let (url, _) = self.urls(queue).await?;
         let result = self
             .client
@@ -268,9 +284,12 @@ impl EventBus for SqsBus {
     }
 
     async fn ping(&self) -> anyhow::Result<()> {
-        tokio::time::timeout(Duration::from_secs(2), self.client.list_queues().max_results(1).send())
-            .await
-            .map_err(|_| anyhow::anyhow!("SQS timed out"))??;
+        tokio::time::timeout(
+            Duration::from_secs(2),
+            self.client.list_queues().max_results(1).send(),
+        )
+        .await
+        .map_err(|_| anyhow::anyhow!("SQS timed out"))??;
         Ok(())
     }
 }

@@ -27,7 +27,9 @@ async fn bus_contract<B: EventBus>(bus: &B) {
     let queue = "contract";
     bus.ensure_queue(queue).await.unwrap();
     bus.ensure_queue(queue).await.unwrap(); // idempotent
-    bus.send(queue, &(0..3).map(message).collect::<Vec<_>>()).await.unwrap();
+    bus.send(queue, &(0..3).map(message).collect::<Vec<_>>())
+        .await
+        .unwrap();
 
     let mut received = Vec::new();
     while received.len() < 3 {
@@ -39,33 +41,74 @@ async fn bus_contract<B: EventBus>(bus: &B) {
     bodies.sort_unstable();
     assert_eq!(bodies, ["{\"n\": 0}", "{\"n\": 1}", "{\"n\": 2}"]);
     assert!(received.iter().all(|d| d.receive_count == 1));
-    assert!(received.iter().all(|d| d.event_type.as_deref() == Some("sora.test.v1")));
-    assert!(received.iter().all(|d| d.traceparent.as_deref() == message(0).traceparent.as_deref()));
+    assert!(
+        received
+            .iter()
+            .all(|d| d.event_type.as_deref() == Some("sora.test.v1"))
+    );
+    assert!(
+        received
+            .iter()
+            .all(|d| d.traceparent.as_deref() == message(0).traceparent.as_deref())
+    );
 
     // Received messages are invisible to other receivers.
-    assert!(bus.receive(queue, 10, Duration::from_millis(300)).await.unwrap().is_empty());
-    assert_eq!(bus.depth(queue).await.unwrap(), QueueDepth { ready: 0, in_flight: 3, dead: 0 });
+    assert!(
+        bus.receive(queue, 10, Duration::from_millis(300))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        bus.depth(queue).await.unwrap(),
+        QueueDepth {
+            ready: 0,
+            in_flight: 3,
+            dead: 0
+        }
+    );
 
     bus.ack(queue, &received[0].receipt).await.unwrap();
     bus.ack(queue, &received[1].receipt).await.unwrap();
     // A retry makes the message visible again, with its receive count kept.
-    bus.retry_later(queue, &received[2].receipt, Duration::ZERO).await.unwrap();
+    bus.retry_later(queue, &received[2].receipt, Duration::ZERO)
+        .await
+        .unwrap();
     let again = bus.receive(queue, 10, WAIT).await.unwrap();
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].body, received[2].body);
     assert_eq!(again[0].receive_count, 2);
 
     // Received max_receives (2) times without success: dead-lettered, not delivered.
-    bus.retry_later(queue, &again[0].receipt, Duration::ZERO).await.unwrap();
-    assert!(bus.receive(queue, 10, Duration::from_millis(500)).await.unwrap().is_empty());
-    assert_eq!(bus.depth(queue).await.unwrap(), QueueDepth { ready: 0, in_flight: 0, dead: 1 });
+    bus.retry_later(queue, &again[0].receipt, Duration::ZERO)
+        .await
+        .unwrap();
+    assert!(
+        bus.receive(queue, 10, Duration::from_millis(500))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        bus.depth(queue).await.unwrap(),
+        QueueDepth {
+            ready: 0,
+            in_flight: 0,
+            dead: 1
+        }
+    );
 
     // An acknowledged message is gone for good.
     bus.send(queue, &[message(9)]).await.unwrap();
     let last = bus.receive(queue, 10, WAIT).await.unwrap();
     assert_eq!(last.len(), 1);
     bus.ack(queue, &last[0].receipt).await.unwrap();
-    assert!(bus.receive(queue, 10, Duration::from_millis(300)).await.unwrap().is_empty());
+    assert!(
+        bus.receive(queue, 10, Duration::from_millis(300))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     bus.ping().await.unwrap();
 }
 
@@ -79,7 +122,10 @@ fn settings_for(database: &TestDatabase) -> Settings {
 async fn the_postgres_bus_keeps_the_contract() {
     let database = TestDatabase::create(&SPEC).await;
     let settings = settings_for(&database);
-    let pool = db::pool(&settings.events.bus_database(&settings.database), "contract");
+    let pool = db::pool(
+        &settings.events.bus_database(&settings.database),
+        "contract",
+    );
     bus_contract(&PgBus::new(pool, 2, Duration::from_secs(30))).await;
 }
 
@@ -116,7 +162,11 @@ async fn envelopes_round_trip_and_carry_the_trace() {
     assert_eq!(parsed.source, "/sora/admin-api");
     assert_eq!(parsed.event_type, AdminAction::TYPE);
     assert!(Envelope::parse("{\"specversion\": \"0.3\"}").is_err());
-    assert!(parsed.payload::<sora_common::events::types::FileDownloaded>().is_err());
+    assert!(
+        parsed
+            .payload::<sora_common::events::types::FileDownloaded>()
+            .is_err()
+    );
 }
 
 /// `proto/events/` holds each event's schema as generated from the code; set
@@ -144,15 +194,24 @@ fn event_schemas_match_the_checked_in_contracts() {
         assert_eq!(schema["properties"]["type"]["const"], event_type);
         expected_files.push(file.file_name().unwrap().to_owned());
     }
-    let mut present: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let mut present: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     present.sort();
     expected_files.sort();
-    assert_eq!(present, expected_files, "proto/events has schemas of unknown event types");
+    assert_eq!(
+        present, expected_files,
+        "proto/events has schemas of unknown event types"
+    );
 }
 
 #[test]
 fn every_event_type_is_versioned() {
     for event_type in schema::event_types() {
-        assert!(event_type.starts_with("sora.") && event_type.ends_with(".v1"), "{event_type}");
+        assert!(
+            event_type.starts_with("sora.") && event_type.ends_with(".v1"),
+            "{event_type}"
+        );
     }
 }

@@ -1,5 +1,127 @@
-use sora_common::testing::TestApp;
+use std::time::Duration;
+
+use sora_common::Settings;
+use sora_common::events::outbox;
+use sora_common::events::types::AdminAction;
+use sora_common::testing::{TestApp, sqs_endpoint, use_sqs};
+use sqlx::PgPool;
 
 pub async fn spawn_app() -> TestApp {
     TestApp::spawn(&admin_api::SPEC, admin_api::build).await
+}
+
+/// The two event buses every event test runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Postgres,
+    Sqs,
+}
+
+/// A producer (file-server) and a consumer (admin-api) sharing one bus: the
+/// PostgreSQL bus in the producer's database, or one SQS queue prefix.
+pub struct Pair {
+    pub producer: TestApp,
+    pub consumer: TestApp,
+}
+
+impl Pair {
+    pub async fn spawn(backend: Backend, adjust: impl Fn(&mut Settings) + Clone) -> Self {
+        let sqs = sqs_endpoint();
+        let adjust_producer = adjust.clone();
+        let producer = TestApp::spawn_with(
+            &file_server::SPEC,
+            |s| {
+                if let Backend::Sqs = backend {
+                    use_sqs(s, &sqs);
+                }
+                adjust_producer(s);
+            },
+            file_server::build,
+        )
+        .await;
+        let shared = producer.settings.events.clone();
+        let consumer = TestApp::spawn_with(
+            &admin_api::SPEC,
+            |s| {
+                s.events.backend = shared.backend;
+                s.events.sqs = shared.sqs.clone();
+                s.events.postgres.host = producer.settings.database.host.clone();
+                s.events.postgres.port = producer.settings.database.port;
+                s.events.postgres.name = producer.database.name.clone();
+                adjust(s);
+            },
+            admin_api::build,
+        )
+        .await;
+        Self { producer, consumer }
+    }
+
+    /// A pool on the producer's schema, as file-server's own code uses.
+    pub fn producer_pool(&self) -> PgPool {
+        sora_common::db::pool(&self.producer.settings.database, "test-producer")
+    }
+
+    pub fn consumer_pool(&self) -> PgPool {
+        sora_common::db::pool(&self.consumer.settings.database, "test-consumer")
+    }
+}
+
+pub fn action(n: usize) -> AdminAction {
+    AdminAction {
+        actor: "tester".to_owned(),
+        action: "test.performed".to_owned(),
+        target_type: "test".to_owned(),
+        target_id: n.to_string(),
+        details: serde_json::json!({"n": n}),
+    }
+}
+
+/// Publishes `count` events through file-server's outbox, one transaction each
+/// batch of 100, as a state change would.
+pub async fn publish(pool: &PgPool, count: usize) {
+    let mut n = 0;
+    while n < count {
+        let mut tx = pool.begin().await.unwrap();
+        for _ in 0..(count - n).min(100) {
+            outbox::enqueue(&mut tx, "file-server", &action(n))
+                .await
+                .unwrap();
+            n += 1;
+        }
+        tx.commit().await.unwrap();
+    }
+}
+
+pub async fn audit_count(pool: &PgPool) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM audit_log")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// Polls `probe` until it returns `expected`, or fails after `within`.
+pub async fn eventually<T, F, Fut>(within: Duration, expected: T, mut probe: F) -> T
+where
+    T: PartialEq + std::fmt::Debug,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = T>,
+{
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let value = probe().await;
+        if value == expected || tokio::time::Instant::now() > deadline {
+            assert_eq!(value, expected, "not reached within {within:?}");
+            return value;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The value of one metric line of `service`, e.g. `events_dlq_depth{queue="admin_audit"`.
+pub async fn metric(app: &TestApp, prefix: &str) -> Option<f64> {
+    let text = app.get("/metrics").await.text().await.unwrap();
+    text.lines()
+        .find(|l| l.starts_with(prefix))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
 }

@@ -1,5 +1,7 @@
-//! admin-api, driven through its HTTP API.
+//! admin-api, driven through its HTTP API and its events.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod audit_events;
+mod event_faults;
 mod helpers;
 mod platform;

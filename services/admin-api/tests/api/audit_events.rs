@@ -1,0 +1,167 @@
+//! The first event flow: what file-server publishes lands in admin-api's audit log.
+
+use std::time::Duration;
+
+use sora_common::events::bus::{EventBus, OutgoingMessage};
+use sora_common::events::outbox;
+use sora_common::events::pg_bus::PgBus;
+use sora_common::events::sqs_bus::SqsBus;
+use sora_common::events::types::{ContentKind, ContentRemoved, ExtensionPublished, RemovalReason};
+use tracing::Instrument;
+
+use crate::helpers::{Backend, Pair, audit_count, eventually, metric, publish};
+
+async fn published_events_are_audited_once_with_the_producers_trace(backend: Backend) {
+    let pair = Pair::spawn(backend, |_| {}).await;
+    let producer = pair.producer_pool();
+    let consumer = pair.consumer_pool();
+
+    // One state change, inside a traced request of the producer.
+    let span = tracing::info_span!("publish_request");
+    let trace_id = async {
+        let mut tx = producer.begin().await.unwrap();
+        outbox::enqueue(
+            &mut tx,
+            "file-server",
+            &ExtensionPublished {
+                id: "acme.lidar-tools".to_owned(),
+                version: "1.2.0".to_owned(),
+                publisher: "acme".to_owned(),
+                name: "lidar-tools".to_owned(),
+                display_name: Some("Lidar tools".to_owned()),
+                description: None,
+                keywords: vec!["lidar".to_owned()],
+                sha256: "ab".repeat(32),
+                size: 1234,
+                actor: "editor-7".to_owned(),
+            },
+        )
+        .await
+        .unwrap();
+        outbox::enqueue(
+            &mut tx,
+            "file-server",
+            &ContentRemoved {
+                kind: ContentKind::Extension,
+                id: "acme.lidar-tools".to_owned(),
+                version: Some("1.1.0".to_owned()),
+                reason: RemovalReason::Yanked,
+                actor: "editor-7".to_owned(),
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        sora_common::telemetry::current_trace_id()
+    }
+    .instrument(span)
+    .await;
+
+    eventually(Duration::from_secs(20), 2, || audit_count(&consumer)).await;
+    let rows: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT action, subject_id, actor, trace_id FROM audit_log ORDER BY occurred_at, id",
+    )
+    .fetch_all(&consumer)
+    .await
+    .unwrap();
+    assert_eq!(rows[0].0, "extension.published");
+    assert_eq!(rows[0].1, "acme.lidar-tools@1.2.0");
+    assert_eq!(rows[1].0, "extension.yanked");
+    assert_eq!(rows[1].1, "acme.lidar-tools@1.1.0");
+    assert!(rows.iter().all(|r| r.2 == "editor-7"));
+    // One trace spans the producer's request, the relay, the bus and the consumer.
+    assert!(
+        rows.iter()
+            .all(|r| r.3.as_deref() == Some(trace_id.as_str())),
+        "{rows:?} vs {trace_id}"
+    );
+
+    // The outbox is empty and the metrics tell the story on both sides.
+    let backlog: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox")
+        .fetch_one(&producer)
+        .await
+        .unwrap();
+    assert_eq!(backlog, 0);
+    let published = metric(
+        &pair.producer,
+        "events_published_total{type=\"sora.extension.published.v1\"",
+    )
+    .await;
+    assert_eq!(published, Some(1.0));
+    let consumed = metric(
+        &pair.consumer,
+        "events_consumed_total{queue=\"admin_audit\",type=\"sora.content.removed.v1\"",
+    )
+    .await;
+    assert_eq!(consumed, Some(1.0));
+
+    // More events keep flowing, each audited exactly once.
+    publish(&producer, 50).await;
+    eventually(Duration::from_secs(20), 52, || audit_count(&consumer)).await;
+    let inbox: i64 = sqlx::query_scalar("SELECT count(*) FROM inbox")
+        .fetch_one(&consumer)
+        .await
+        .unwrap();
+    assert_eq!(inbox, 52);
+}
+
+#[tokio::test]
+async fn published_events_are_audited_once_on_the_postgres_bus() {
+    published_events_are_audited_once_with_the_producers_trace(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn published_events_are_audited_once_on_sqs() {
+    published_events_are_audited_once_with_the_producers_trace(Backend::Sqs).await;
+}
+
+async fn a_poison_message_is_dead_lettered_after_max_receives(backend: Backend) {
+    let pair = Pair::spawn(backend, |s| s.events.max_receives = 3).await;
+    let poison = OutgoingMessage {
+        body: "{this is not a cloud event".to_owned(),
+        event_type: "sora.admin.action.v1".to_owned(),
+        traceparent: None,
+    };
+    let settings = &pair.consumer.settings;
+    match backend {
+        Backend::Postgres => {
+            let pool =
+                sora_common::db::pool(&settings.events.bus_database(&settings.database), "poison");
+            let bus = PgBus::new(pool, 3, Duration::from_secs(5));
+            bus.ensure_queue("admin_audit").await.unwrap();
+            bus.send("admin_audit", &[poison]).await.unwrap();
+        }
+        Backend::Sqs => {
+            let bus = SqsBus::new(&settings.events.sqs, 3, Duration::from_secs(5)).await;
+            bus.ensure_queue("admin_audit").await.unwrap();
+            bus.send("admin_audit", &[poison]).await.unwrap();
+        }
+    }
+    let dlq = "events_dlq_depth{queue=\"admin_audit\"";
+    eventually(Duration::from_secs(30), Some(1.0), || {
+        metric(&pair.consumer, dlq)
+    })
+    .await;
+    let failed = metric(
+        &pair.consumer,
+        "events_failed_total{queue=\"admin_audit\",type=\"sora.admin.action.v1\"",
+    )
+    .await;
+    assert_eq!(failed, Some(3.0), "it was tried max_receives times");
+    let consumer = pair.consumer_pool();
+    assert_eq!(audit_count(&consumer).await, 0);
+
+    // The queue is not blocked by it.
+    publish(&pair.producer_pool(), 3).await;
+    eventually(Duration::from_secs(20), 3, || audit_count(&consumer)).await;
+}
+
+#[tokio::test]
+async fn a_poison_message_is_dead_lettered_on_the_postgres_bus() {
+    a_poison_message_is_dead_lettered_after_max_receives(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn a_poison_message_is_dead_lettered_on_sqs() {
+    a_poison_message_is_dead_lettered_after_max_receives(Backend::Sqs).await;
+}
