@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/postgres.sh
+source scripts/lib/tools.sh
 
 DURATION="${BENCH_DURATION:-10s}"
 CONNECTIONS="${BENCH_CONNECTIONS:-64}"
@@ -38,6 +39,7 @@ NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
 echo "==> building release binaries"
 cargo build --release --bins --quiet
+cargo build --release --quiet -p admin-api --example event_throughput
 BIN="${CARGO_TARGET_DIR:-target}/release"
 
 work="$(mktemp -d /tmp/sora-bench.XXXXXX)"
@@ -47,6 +49,7 @@ cleanup() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  [ -n "${moto_pid:-}" ] && kill "$moto_pid" 2>/dev/null || true
   pg_stop "$work/pg"
   rm -rf "$work"
 }
@@ -123,6 +126,39 @@ for scenario in "${SCENARIOS[@]}"; do
   rows+=("| $name | $rps | $p50 | $p99 | $errors | ${ratio}× |")
 done
 
+# Events: outbox → bus → consumer. The services' own relays would compete for
+# the outbox, so they stop first; the scenario runs file-server's relay and
+# admin-api's consumer itself.
+for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+pids=()
+tools_install "moto[server]==5.1.16"
+sqs_port="$(free_port)"
+moto_server -H 127.0.0.1 -p "$sqs_port" >"$work/moto.log" 2>&1 &
+moto_pid=$!
+sleep 1
+
+PG_EVENTS="${BENCH_PG_EVENTS:-5000}"
+SQS_EVENTS="${BENCH_SQS_EVENTS:-300}"
+event_rows=()
+run_events() {
+  local label="$1" backend="$2" burst="$3" rate="$4" seconds="$5"
+  echo "==> events: $label"
+  local line
+  line="$("${CARGO_TARGET_DIR:-target}/release/examples/event_throughput" "$backend" "$burst" "$rate" "$seconds" | grep '^RESULT')"
+  echo "    $line"
+  local eps p50 p99
+  eps="$(sed -E 's/.*eps=([0-9.]+).*/\1/' <<<"$line")"
+  p50="$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$line")"
+  p99="$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")"
+  event_rows+=("| $label | $burst | $eps | $rate/s × ${seconds}s | $p50 | $p99 |")
+}
+SORA_TELEMETRY__LOG_LEVEL=error run_events "PostgreSQL bus" postgres "$PG_EVENTS" 200 5
+SORA_TELEMETRY__LOG_LEVEL=error \
+SORA_EVENTS__SQS__ENDPOINT_URL="http://127.0.0.1:$sqs_port" \
+SORA_EVENTS__SQS__ACCESS_KEY_ID=bench SORA_EVENTS__SQS__SECRET_ACCESS_KEY=bench \
+  run_events "SQS (moto server)" sqs "$SQS_EVENTS" 10 5
+
 {
   echo "# Benchmarks"
   echo
@@ -136,6 +172,18 @@ done
   echo "| scenario | req/s | p50 ms | p99 ms | errors | vs nginx |"
   echo "|---|---:|---:|---:|---:|---:|"
   printf '%s\n' "${rows[@]}"
+  echo
+  echo "## Events: outbox → bus → consumer"
+  echo
+  echo "file-server's relay and admin-api's audit consumer (production code, one"
+  echo "process, release build) against the same PostgreSQL. *Burst*: events committed in"
+  echo "one transaction, then events per second until the last audit row is committed."
+  echo "*Paced*: one event per transaction at a fixed rate; latency from the event's"
+  echo "creation to its audit row's commit."
+  echo
+  echo "| bus | burst events | burst events/s | paced | p50 ms | p99 ms |"
+  echo "|---|---:|---:|---|---:|---:|"
+  printf '%s\n' "${event_rows[@]}"
   echo
   if [ -f docs/benchmarks-notes.md ]; then cat docs/benchmarks-notes.md; fi
 } > "$OUT"
