@@ -121,6 +121,22 @@ async fn provision(
         "{}: role {} and schema {} are ready",
         spec.name, database.user, database.schema
     );
+    if settings.events.backend == EventBackend::Postgres {
+        // The embedded event bus has a role and schema of its own.
+        let bus = settings.events.bus_database(database);
+        db::provision(
+            &mut admin,
+            &bus.name,
+            &bus.schema,
+            &bus.user,
+            bus.password.expose_secret(),
+        )
+        .await?;
+        println!(
+            "{}: role {} and schema {} are ready",
+            spec.name, bus.user, bus.schema
+        );
+    }
     Ok(())
 }
 

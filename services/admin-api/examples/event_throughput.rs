@@ -28,7 +28,8 @@ async fn main() -> anyhow::Result<()> {
         Some("sqs") => EventBackend::Sqs,
         _ => EventBackend::Postgres,
     };
-    let number = |i: usize, default: u64| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default);
+    let number =
+        |i: usize, default: u64| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default);
     let burst = number(1, 2000) as usize;
     let rate = number(2, 100);
     let seconds = number(3, 5);
@@ -48,8 +49,10 @@ async fn main() -> anyhow::Result<()> {
     let producer_pool = sora_common::db::pool(&producer_settings.database, "bench-producer");
     let consumer_pool = sora_common::db::pool(&consumer_settings.database, "bench-consumer");
 
-    let producer = file_server::build(Platform::start(&file_server::SPEC, producer_settings).await?).await?;
-    let consumer = admin_api::build(Platform::start(&admin_api::SPEC, consumer_settings).await?).await?;
+    let producer =
+        file_server::build(Platform::start(&file_server::SPEC, producer_settings).await?).await?;
+    let consumer =
+        admin_api::build(Platform::start(&admin_api::SPEC, consumer_settings).await?).await?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     for app in [producer, consumer] {
         let mut stopped = stopped.clone();
@@ -90,7 +93,10 @@ async fn main() -> anyhow::Result<()> {
     wait_for(&consumer_pool, &burst_action, burst).await?;
     let eps = burst as f64 / committed.elapsed().as_secs_f64();
 
-    println!("RESULT eps={eps:.1} p50_ms={p50:.3} p99_ms={p99:.3} events={}", total + burst);
+    println!(
+        "RESULT eps={eps:.1} p50_ms={p50:.3} p99_ms={p99:.3} events={}",
+        total + burst
+    );
     let _ = stop.send(true);
     Ok(())
 }
@@ -115,7 +121,10 @@ async fn wait_for(pool: &PgPool, action: &str, count: usize) -> anyhow::Result<(
         if done as usize >= count {
             return Ok(());
         }
-        anyhow::ensure!(Instant::now() < deadline, "only {done} of {count} events arrived");
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "only {done} of {count} events arrived"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }

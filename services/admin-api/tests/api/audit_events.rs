@@ -2,14 +2,14 @@
 
 use std::time::Duration;
 
-use sora_common::events::bus::{EventBus, OutgoingMessage};
+use sora_common::events::bus::OutgoingMessage;
 use sora_common::events::outbox;
-use sora_common::events::pg_bus::PgBus;
-use sora_common::events::sqs_bus::SqsBus;
 use sora_common::events::types::{ContentKind, ContentRemoved, ExtensionPublished, RemovalReason};
 use tracing::Instrument;
 
-use crate::helpers::{Backend, Pair, audit_count, eventually, metric, publish};
+use crate::helpers::{
+    Backend, Pair, audit_count, eventually, metric, publish, send_to_audit_queue,
+};
 
 async fn published_events_are_audited_once_with_the_producers_trace(backend: Backend) {
     let pair = Pair::spawn(backend, |_| {}).await;
@@ -122,21 +122,7 @@ async fn a_poison_message_is_dead_lettered_after_max_receives(backend: Backend) 
         event_type: "sora.admin.action.v1".to_owned(),
         traceparent: None,
     };
-    let settings = &pair.consumer.settings;
-    match backend {
-        Backend::Postgres => {
-            let pool =
-                sora_common::db::pool(&settings.events.bus_database(&settings.database), "poison");
-            let bus = PgBus::new(pool, 3, Duration::from_secs(5));
-            bus.ensure_queue("admin_audit").await.unwrap();
-            bus.send("admin_audit", &[poison]).await.unwrap();
-        }
-        Backend::Sqs => {
-            let bus = SqsBus::new(&settings.events.sqs, 3, Duration::from_secs(5)).await;
-            bus.ensure_queue("admin_audit").await.unwrap();
-            bus.send("admin_audit", &[poison]).await.unwrap();
-        }
-    }
+    send_to_audit_queue(backend, &pair.consumer.settings, &[poison]).await;
     let dlq = "events_dlq_depth{queue=\"admin_audit\"";
     eventually(Duration::from_secs(30), Some(1.0), || {
         metric(&pair.consumer, dlq)

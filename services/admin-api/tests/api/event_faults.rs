@@ -6,14 +6,14 @@ use std::time::Duration;
 
 use sora_common::Settings;
 use sora_common::events::Envelope;
-use sora_common::events::bus::{EventBus, OutgoingMessage};
-use sora_common::events::pg_bus::PgBus;
-use sora_common::events::sqs_bus::SqsBus;
+use sora_common::events::bus::OutgoingMessage;
 use sora_common::testing::{
     EphemeralPostgres, EphemeralSqs, TestDatabase, base_settings, sqs_endpoint, use_sqs,
 };
 
-use crate::helpers::{Backend, Pair, action, audit_count, eventually, publish};
+use crate::helpers::{
+    Backend, Pair, action, audit_count, eventually, publish, send_to_audit_queue,
+};
 
 const EVENTS: usize = 1000;
 
@@ -108,28 +108,7 @@ async fn fill_queue(backend: Backend, settings: &Settings, count: usize) {
             }
         })
         .collect();
-    let visibility = Duration::from_secs(settings.events.visibility_timeout_secs);
-    match backend {
-        Backend::Postgres => {
-            let pool =
-                sora_common::db::pool(&settings.events.bus_database(&settings.database), "fill");
-            let bus = PgBus::new(pool, settings.events.max_receives, visibility);
-            bus.ensure_queue("admin_audit").await.unwrap();
-            for chunk in messages.chunks(200) {
-                bus.send("admin_audit", chunk).await.unwrap();
-            }
-        }
-        Backend::Sqs => {
-            let bus = SqsBus::new(
-                &settings.events.sqs,
-                settings.events.max_receives,
-                visibility,
-            )
-            .await;
-            bus.ensure_queue("admin_audit").await.unwrap();
-            bus.send("admin_audit", &messages).await.unwrap();
-        }
-    }
+    send_to_audit_queue(backend, settings, &messages).await;
 }
 
 fn start_consumer_binary(settings: &Settings) -> Child {

@@ -1,7 +1,10 @@
 use std::time::Duration;
 
 use sora_common::Settings;
+use sora_common::events::bus::{EventBus, OutgoingMessage};
 use sora_common::events::outbox;
+use sora_common::events::pg_bus::PgBus;
+use sora_common::events::sqs_bus::SqsBus;
 use sora_common::events::types::AdminAction;
 use sora_common::testing::{TestApp, sqs_endpoint, use_sqs};
 use sqlx::PgPool;
@@ -124,4 +127,39 @@ pub async fn metric(app: &TestApp, prefix: &str) -> Option<f64> {
         .find(|l| l.starts_with(prefix))
         .and_then(|l| l.rsplit(' ').next())
         .and_then(|v| v.parse().ok())
+}
+
+/// Sends `messages` straight to admin-api's queue on the bus `settings` name,
+/// bypassing any outbox (poison messages, pre-filled queues).
+pub async fn send_to_audit_queue(
+    backend: Backend,
+    settings: &Settings,
+    messages: &[OutgoingMessage],
+) {
+    let events = &settings.events;
+    let visibility = Duration::from_secs(events.visibility_timeout_secs);
+    match backend {
+        Backend::Postgres => {
+            let pool =
+                sora_common::db::pool(&events.bus_database(&settings.database), "test-sender");
+            let bus = PgBus::new(pool, events.max_receives, visibility);
+            bus.ensure_queue(admin_api::audit::AUDIT_QUEUE)
+                .await
+                .unwrap();
+            for chunk in messages.chunks(200) {
+                bus.send(admin_api::audit::AUDIT_QUEUE, chunk)
+                    .await
+                    .unwrap();
+            }
+        }
+        Backend::Sqs => {
+            let bus = SqsBus::new(&events.sqs, events.max_receives, visibility).await;
+            bus.ensure_queue(admin_api::audit::AUDIT_QUEUE)
+                .await
+                .unwrap();
+            bus.send(admin_api::audit::AUDIT_QUEUE, messages)
+                .await
+                .unwrap();
+        }
+    }
 }

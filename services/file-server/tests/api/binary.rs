@@ -112,3 +112,66 @@ async fn sigterm_stops_the_service_cleanly() {
         "{stdout}"
     );
 }
+
+/// What `make run` and the Kubernetes Job do on a new database: `provision`
+/// as a superuser, then `migrate` as the service's own role.
+#[tokio::test]
+async fn provision_then_migrate_prepares_a_fresh_database() {
+    use sqlx::{ConnectOptions, Connection};
+    let admin = sora_common::testing::admin_options();
+    let name = format!("fresh_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = admin.connect().await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let url = format!(
+        "postgres://postgres@{}:{}/{name}",
+        admin.get_host(),
+        admin.get_port()
+    );
+    let run = |command: &[&str]| {
+        let output = Command::new(BINARY)
+            .env_clear()
+            .env("SORA_DATABASE__HOST", admin.get_host())
+            .env("SORA_DATABASE__PORT", admin.get_port().to_string())
+            .env("SORA_DATABASE__NAME", &name)
+            .args(command)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{command:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    run(&["provision", &url]);
+    run(&["provision", &url]); // idempotent
+    run(&["migrate"]);
+    let mut fresh = admin.clone().database(&name).connect().await.unwrap();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT table_schema || '.' || table_name FROM information_schema.tables
+         WHERE table_schema IN ('file_server', 'bus') ORDER BY 1",
+    )
+    .fetch_all(&mut fresh)
+    .await
+    .unwrap();
+    for table in [
+        "bus.dead_letters",
+        "bus.messages",
+        "bus.queues",
+        "file_server.inbox",
+        "file_server.outbox",
+    ] {
+        assert!(
+            tables.iter().any(|t| t == table),
+            "{table} missing from {tables:?}"
+        );
+    }
+    fresh.close().await.unwrap();
+    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE \"{name}\" WITH (FORCE)"
+    )))
+    .execute(&mut conn)
+    .await;
+}
