@@ -46,10 +46,12 @@ work="$(mktemp -d /tmp/sora-bench.XXXXXX)"
 chmod 755 "$work"
 pids=()
 cleanup() {
+  # Stop everything first, then wait only for our own children (a bare
+  # `wait` would also wait for moto).
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   [ -n "${moto_pid:-}" ] && kill "$moto_pid" 2>/dev/null || true
+  [ -f "$work/nginx.pid" ] && kill -QUIT "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  for pid in "${pids[@]}" ${moto_pid:-}; do wait "$pid" 2>/dev/null || true; done
   pg_stop "$work/pg"
   rm -rf "$work"
 }
