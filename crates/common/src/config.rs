@@ -58,6 +58,7 @@ pub struct Settings {
     pub telemetry: TelemetrySettings,
     pub auth: AuthSettings,
     pub events: EventsSettings,
+    pub identity: IdentitySettings,
     /// Origins allowed by CORS (`SORA_ALLOWED_ORIGINS`, comma separated).
     pub allowed_origins: Vec<String>,
     /// Key for the HMAC that replaces client IP addresses (`SORA_IP_SALT`).
@@ -122,6 +123,22 @@ pub struct AuthSettings {
     pub public_keys: String,
     /// Clock skew tolerated on `exp`/`nbf`, in seconds.
     pub leeway_secs: u64,
+}
+
+/// How admin-api issues tokens and hashes passwords.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentitySettings {
+    /// The Ed25519 private key access tokens are signed with (PKCS#8 PEM). Its
+    /// public half must be among `auth.public_keys`, under `signing_kid`.
+    pub signing_key: SecretString,
+    pub signing_kid: String,
+    pub access_token_ttl_secs: u64,
+    pub refresh_token_ttl_secs: u64,
+    /// Argon2id cost: memory in KiB, iterations, lanes.
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub argon2_parallelism: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -400,6 +417,21 @@ impl Settings {
                 "must be empty or an absolute http(s) URL",
             );
         }
+        if self.identity.access_token_ttl_secs == 0 || self.identity.refresh_token_ttl_secs == 0 {
+            bad(
+                "identity.access_token_ttl_secs",
+                "token lifetimes must be positive",
+            );
+        }
+        if self.identity.argon2_memory_kib < 8 * self.identity.argon2_parallelism.max(1)
+            || self.identity.argon2_iterations == 0
+            || self.identity.argon2_parallelism == 0
+        {
+            bad(
+                "identity.argon2_memory_kib",
+                "Argon2 needs memory ≥ 8 KiB per lane and at least one iteration",
+            );
+        }
         if spec.uses_encryption_key && decode_encryption_key(&self.encryption_key).is_none() {
             bad("encryption_key", "must be the base64 of exactly 32 bytes");
         }
@@ -429,6 +461,11 @@ impl Settings {
                 && self.bootstrap_admin_password.expose_secret() == dev::BOOTSTRAP_ADMIN_PASSWORD
             {
                 bad("bootstrap_admin_password", refuse);
+            }
+            if spec.uses_bootstrap_admin
+                && self.identity.signing_key.expose_secret() == dev::JWT_PRIVATE_PEM
+            {
+                bad("identity.signing_key", refuse);
             }
         }
 
@@ -523,6 +560,13 @@ fn defaults(
         .set_default("events.relay_interval_ms", 500)?
         .set_default("events.metrics_interval_ms", 5000)?
         .set_default("events.subscriptions", default_subscriptions())?
+        .set_default("identity.signing_key", dev::JWT_PRIVATE_PEM)?
+        .set_default("identity.signing_kid", dev::JWT_KID)?
+        .set_default("identity.access_token_ttl_secs", 900)?
+        .set_default("identity.refresh_token_ttl_secs", 30 * 24 * 3600)?
+        .set_default("identity.argon2_memory_kib", 19 * 1024)?
+        .set_default("identity.argon2_iterations", 2)?
+        .set_default("identity.argon2_parallelism", 1)?
         .set_default("allowed_origins", Vec::<String>::new())?
         .set_default("ip_salt", dev::IP_SALT)?
         .set_default("encryption_key", dev::ENCRYPTION_KEY)?
@@ -673,7 +717,8 @@ mod tests {
                 "auth.public_keys",
                 "ip_salt",
                 "encryption_key",
-                "bootstrap_admin_password"
+                "bootstrap_admin_password",
+                "identity.signing_key"
             ]
         );
     }
@@ -696,6 +741,10 @@ mod tests {
             (
                 "SORA_BOOTSTRAP_ADMIN_PASSWORD",
                 "correct horse battery staple",
+            ),
+            (
+                "SORA_IDENTITY__SIGNING_KEY",
+                "a real key from the secret store",
             ),
         ])
         .unwrap();

@@ -235,6 +235,9 @@ pub fn base_settings(spec: &ServiceSpec) -> Settings {
     settings.events.retry_base_ms = 20;
     settings.events.visibility_timeout_secs = 5;
     settings.events.wait_secs = 1;
+    // Cheap password hashing: tests hash many passwords.
+    settings.identity.argon2_memory_kib = 256;
+    settings.identity.argon2_iterations = 1;
     settings
 }
 

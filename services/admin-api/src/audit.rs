@@ -110,3 +110,88 @@ impl EventHandler for AuditRecorder {
         Ok(())
     }
 }
+
+/// Query of `GET /api/admin/audit`.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+    /// Only entries by this actor.
+    pub actor: Option<String>,
+    /// Only this action, e.g. `extension.published`.
+    pub action: Option<String>,
+    /// RFC 3339; entries at or after.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub from: Option<time::OffsetDateTime>,
+    /// RFC 3339; entries before.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub to: Option<time::OffsetDateTime>,
+}
+
+#[derive(Debug, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct AuditItem {
+    pub id: uuid::Uuid,
+    #[serde(with = "time::serde::rfc3339")]
+    pub occurred_at: time::OffsetDateTime,
+    pub source: String,
+    pub actor: String,
+    pub action: String,
+    pub subject_type: String,
+    pub subject_id: String,
+    pub details: serde_json::Value,
+    pub trace_id: Option<String>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AuditPage {
+    pub items: Vec<AuditItem>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// The audit log, newest first (admin role).
+#[utoipa::path(get, path = "/api/admin/audit", tag = "audit", params(AuditQuery), security(("bearer" = [])), responses(
+    (status = 200, body = AuditPage),
+    (status = 401, body = sora_common::error::Problem, content_type = "application/problem+json"),
+    (status = 403, body = sora_common::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn list_audit(
+    _admin: sora_common::auth::Admin,
+    query: actix_web::web::Query<AuditQuery>,
+    db: actix_web::web::Data<sqlx::PgPool>,
+) -> Result<actix_web::HttpResponse, sora_common::ApiError> {
+    let page = query.page.unwrap_or(1).max(1);
+    let per_page = query.per_page.unwrap_or(20).clamp(1, 100);
+    let filters = "($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR action = $2)
+                   AND ($3::timestamptz IS NULL OR occurred_at >= $3) AND ($4::timestamptz IS NULL OR occurred_at < $4)";
+    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT count(*) FROM audit_log WHERE {filters}"
+    )))
+    .bind(&query.actor)
+    .bind(&query.action)
+    .bind(query.from)
+    .bind(query.to)
+    .fetch_one(db.get_ref())
+    .await?;
+    let items: Vec<AuditItem> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT id, occurred_at, source, actor, action, subject_type, subject_id, details, trace_id
+         FROM audit_log WHERE {filters}
+         ORDER BY occurred_at DESC, id DESC LIMIT $5 OFFSET $6"
+    )))
+    .bind(&query.actor)
+    .bind(&query.action)
+    .bind(query.from)
+    .bind(query.to)
+    .bind(i64::from(per_page))
+    .bind(i64::from(page - 1) * i64::from(per_page))
+    .fetch_all(db.get_ref())
+    .await?;
+    Ok(actix_web::HttpResponse::Ok().json(AuditPage {
+        items,
+        total,
+        page,
+        per_page,
+    }))
+}

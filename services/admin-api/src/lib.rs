@@ -2,6 +2,8 @@
 //! Owns the `admin` schema and the paths under /api/admin and /.well-known/jwks.json.
 
 pub mod audit;
+pub mod auth_routes;
+pub mod identity;
 
 use actix_web::web;
 use sora_common::{Application, Platform, ServiceSpec};
@@ -21,7 +23,19 @@ pub static SPEC: ServiceSpec = ServiceSpec {
 };
 
 #[derive(OpenApi)]
-#[openapi(paths())]
+#[openapi(
+    paths(
+        auth_routes::login,
+        auth_routes::refresh,
+        auth_routes::logout,
+        auth_routes::jwks,
+        audit::list_audit,
+    ),
+    tags(
+        (name = "auth", description = "Login, token refresh and the public keys."),
+        (name = "audit", description = "Every admin and publishing action."),
+    )
+)]
 struct ApiDoc;
 
 fn openapi() -> utoipa::openapi::OpenApi {
@@ -29,7 +43,13 @@ fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 /// The service's own routes.
-pub fn routes(_cfg: &mut web::ServiceConfig) {}
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/api/admin/auth/login").post(auth_routes::login))
+        .service(web::resource("/api/admin/auth/refresh").post(auth_routes::refresh))
+        .service(web::resource("/api/admin/auth/logout").post(auth_routes::logout))
+        .service(web::resource("/.well-known/jwks.json").get(auth_routes::jwks))
+        .service(web::resource("/api/admin/audit").get(audit::list_audit));
+}
 
 /// Builds the service on a started platform: its routes, the relay of its
 /// outbox, and the consumer that writes the audit log.
@@ -39,5 +59,12 @@ pub async fn build(mut platform: Platform) -> anyhow::Result<Application> {
         Some((audit::AUDIT_QUEUE, audit::AuditRecorder)),
     )
     .await?;
-    platform.bind(routes)
+    let identity = identity::Identity::from_settings(&platform.settings)?;
+    identity::bootstrap_admin(&platform.db, &identity, &platform.settings).await?;
+    let identity = web::Data::new(identity);
+    let settings = web::Data::new(platform.settings.clone());
+    platform.bind(move |cfg| {
+        cfg.app_data(identity.clone()).app_data(settings.clone());
+        routes(cfg);
+    })
 }

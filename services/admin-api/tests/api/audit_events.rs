@@ -8,7 +8,7 @@ use sora_common::events::types::{ContentKind, ContentRemoved, ExtensionPublished
 use tracing::Instrument;
 
 use crate::helpers::{
-    Backend, Pair, audit_count, eventually, metric, publish, send_to_audit_queue,
+    Backend, Pair, audit_count, eventually, inbox_count, metric, publish, send_to_audit_queue,
 };
 
 async fn published_events_are_audited_once_with_the_producers_trace(backend: Backend) {
@@ -59,7 +59,7 @@ async fn published_events_are_audited_once_with_the_producers_trace(backend: Bac
 
     eventually(Duration::from_secs(20), 2, || audit_count(&consumer)).await;
     let rows: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT action, subject_id, actor, trace_id FROM audit_log ORDER BY occurred_at, id",
+        "SELECT action, subject_id, actor, trace_id FROM audit_log WHERE source = '/sora/file-server' ORDER BY occurred_at, id",
     )
     .fetch_all(&consumer)
     .await
@@ -98,10 +98,7 @@ async fn published_events_are_audited_once_with_the_producers_trace(backend: Bac
     // More events keep flowing, each audited exactly once.
     publish(&producer, 50).await;
     eventually(Duration::from_secs(20), 52, || audit_count(&consumer)).await;
-    let inbox: i64 = sqlx::query_scalar("SELECT count(*) FROM inbox")
-        .fetch_one(&consumer)
-        .await
-        .unwrap();
+    let inbox = inbox_count(&consumer).await;
     assert_eq!(inbox, 52);
 }
 

@@ -12,7 +12,7 @@ use sora_common::testing::{
 };
 
 use crate::helpers::{
-    Backend, Pair, action, audit_count, eventually, publish, send_to_audit_queue,
+    Backend, Pair, action, audit_count, eventually, inbox_count, publish, send_to_audit_queue,
 };
 
 const EVENTS: usize = 1000;
@@ -67,10 +67,7 @@ async fn events_wait_in_the_outbox_while_the_bus_is_down(backend: Backend) {
         audit_count(&consumer)
     })
     .await;
-    let inbox: i64 = sqlx::query_scalar("SELECT count(*) FROM inbox")
-        .fetch_one(&consumer)
-        .await
-        .unwrap();
+    let inbox = inbox_count(&consumer).await;
     assert_eq!(inbox, EVENTS as i64 + 1);
     let distinct: i64 = sqlx::query_scalar(
         "SELECT count(DISTINCT subject_id) FROM audit_log WHERE action = 'test.performed'",
@@ -167,10 +164,12 @@ async fn a_consumer_killed_mid_batch_loses_nothing_and_repeats_nothing(backend: 
         );
         assert!(first.try_wait().unwrap().is_none(), "the consumer exited");
         // The table exists once the binary has migrated.
-        seen = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM audit_log")
-            .fetch_one(&pool)
-            .await
-            .unwrap_or(0);
+        seen = sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM audit_log WHERE source = '/sora/file-server'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap_or(0);
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     first.kill().unwrap(); // SIGKILL: no chance to finish or acknowledge anything
@@ -188,15 +187,14 @@ async fn a_consumer_killed_mid_batch_loses_nothing_and_repeats_nothing(backend: 
     .await;
     second.kill().unwrap();
     second.wait().unwrap();
-    let inbox: i64 = sqlx::query_scalar("SELECT count(*) FROM inbox")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let inbox = inbox_count(&pool).await;
     assert_eq!(inbox, EVENTS as i64, "each event applied exactly once");
-    let distinct: i64 = sqlx::query_scalar("SELECT count(DISTINCT subject_id) FROM audit_log")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let distinct: i64 = sqlx::query_scalar(
+        "SELECT count(DISTINCT subject_id) FROM audit_log WHERE source = '/sora/file-server'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert_eq!(distinct, EVENTS as i64);
 }
 

@@ -10,7 +10,19 @@ use sora_common::testing::{TestApp, sqs_endpoint, use_sqs};
 use sqlx::PgPool;
 
 pub async fn spawn_app() -> TestApp {
-    TestApp::spawn(&admin_api::SPEC, admin_api::build).await
+    TestApp::spawn_with(&admin_api::SPEC, trust_dev_signing_key, admin_api::build).await
+}
+
+/// admin-api signs with the development key in tests; the services trust it
+/// beside the test minter's key.
+pub fn trust_dev_signing_key(settings: &mut Settings) {
+    use sora_common::config::dev;
+    settings.auth.public_keys = format!(
+        "{},{}={}",
+        settings.auth.public_keys,
+        dev::JWT_KID,
+        dev::JWT_PUBLIC_X
+    );
 }
 
 /// The two event buses every event test runs on.
@@ -51,6 +63,7 @@ impl Pair {
                 s.events.postgres.host = producer.settings.database.host.clone();
                 s.events.postgres.port = producer.settings.database.port;
                 s.events.postgres.name = producer.database.name.clone();
+                trust_dev_signing_key(s);
                 adjust(s);
             },
             admin_api::build,
@@ -95,11 +108,22 @@ pub async fn publish(pool: &PgPool, count: usize) {
     }
 }
 
+/// Audit entries of file-server's events (admin-api audits its own actions too).
 pub async fn audit_count(pool: &PgPool) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM audit_log")
+    sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE source = '/sora/file-server'")
         .fetch_one(pool)
         .await
         .unwrap()
+}
+
+/// Inbox rows of file-server's events: each applied event has exactly one.
+pub async fn inbox_count(pool: &PgPool) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM inbox i JOIN audit_log a ON a.id = i.event_id WHERE a.source = '/sora/file-server'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
 }
 
 /// Polls `probe` until it returns `expected`, or fails after `within`.

@@ -1,0 +1,218 @@
+//! Identity: Argon2id password hashes, Ed25519-signed access tokens and
+//! rotating refresh tokens, and the bootstrap admin.
+
+use std::sync::Arc;
+
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
+use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
+use base64::Engine;
+use jsonwebtoken::{EncodingKey, Header};
+use secrecy::ExposeSecret;
+use sora_common::auth::{ALGORITHM, Claims, Role};
+use sora_common::config::Settings;
+use sora_common::events::outbox;
+use sora_common::events::types::AdminAction;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+/// Everything needed to authenticate users and issue their tokens.
+#[derive(Clone)]
+pub struct Identity {
+    hasher: Arc<Argon2<'static>>,
+    key: EncodingKey,
+    kid: String,
+    issuer: String,
+    audience: String,
+    pub access_ttl: time::Duration,
+    pub refresh_ttl: time::Duration,
+    /// Verified against when the e-mail is unknown, so both failures cost the same.
+    dummy_hash: Arc<String>,
+}
+
+impl Identity {
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
+        let identity = &settings.identity;
+        let params = Params::new(
+            identity.argon2_memory_kib,
+            identity.argon2_iterations,
+            identity.argon2_parallelism,
+            Some(32),
+        )
+        .map_err(|e| anyhow::anyhow!("identity.argon2_*: {e}"))?;
+        let hasher = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+        let der = pem_to_der(identity.signing_key.expose_secret())?;
+        let pair = Ed25519KeyPair::from_pkcs8(&der)
+            .map_err(|_| anyhow::anyhow!("identity.signing_key is not an Ed25519 PKCS#8 key"))?;
+        let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(pair.public_key().as_ref());
+        let trusted = settings
+            .auth
+            .public_keys
+            .contains(&format!("{}={x}", identity.signing_kid));
+        anyhow::ensure!(
+            trusted,
+            "auth.public_keys must contain {}={x}, the public half of identity.signing_key",
+            identity.signing_kid
+        );
+        let dummy_hash = hasher
+            .hash_password(Uuid::new_v4().as_bytes())
+            .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))?
+            .to_string();
+        Ok(Self {
+            hasher: Arc::new(hasher),
+            key: EncodingKey::from_ed_der(&der),
+            kid: identity.signing_kid.clone(),
+            issuer: settings.auth.issuer.clone(),
+            audience: settings.auth.audience.clone(),
+            access_ttl: time::Duration::seconds(i64::try_from(identity.access_token_ttl_secs)?),
+            refresh_ttl: time::Duration::seconds(i64::try_from(identity.refresh_token_ttl_secs)?),
+            dummy_hash: Arc::new(dummy_hash),
+        })
+    }
+
+    /// Hashes on a blocking thread: Argon2 is deliberately slow.
+    pub async fn hash(&self, password: &str) -> anyhow::Result<String> {
+        let hasher = self.hasher.clone();
+        let password = password.to_owned();
+        tokio::task::spawn_blocking(move || {
+            hasher
+                .hash_password(password.as_bytes())
+                .map(|h| h.to_string())
+                .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
+        })
+        .await?
+    }
+
+    /// Checks `password` against `hash`, or against a dummy hash when there is
+    /// no user, so an unknown e-mail costs as much as a wrong password.
+    pub async fn verify(&self, password: &str, hash: Option<&str>) -> bool {
+        let hasher = self.hasher.clone();
+        let password = password.to_owned();
+        let known = hash.is_some();
+        let hash = hash
+            .map(str::to_owned)
+            .unwrap_or_else(|| (*self.dummy_hash).clone());
+        let matched = tokio::task::spawn_blocking(move || {
+            hasher
+                .verify_password(password.as_bytes(), hash.as_str())
+                .is_ok()
+        })
+        .await
+        .unwrap_or(false);
+        matched && known
+    }
+
+    pub fn access_token(&self, user_id: Uuid, role: Role, email: &str) -> anyhow::Result<String> {
+        let now = time::OffsetDateTime::now_utc();
+        let claims = Claims {
+            sub: user_id.to_string(),
+            role,
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            iat: now.unix_timestamp(),
+            exp: (now + self.access_ttl).unix_timestamp(),
+            email: Some(email.to_owned()),
+        };
+        let mut header = Header::new(ALGORITHM);
+        header.kid = Some(self.kid.clone());
+        Ok(jsonwebtoken::encode(&header, &claims, &self.key)?)
+    }
+}
+
+fn pem_to_der(pem: &str) -> anyhow::Result<Vec<u8>> {
+    let body: String = pem
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with("-----") && !l.is_empty())
+        .collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .map_err(|_| anyhow::anyhow!("identity.signing_key is not PEM"))
+}
+
+/// A new opaque refresh token and the digest stored for it.
+pub fn new_refresh_token() -> (String, Vec<u8>) {
+    let mut bytes = [0u8; 32];
+    // aws-lc's system RNG; failure here means the OS cannot provide randomness.
+    let filled = aws_lc_rs::rand::fill(&mut bytes).is_ok();
+    debug_assert!(filled);
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let digest = token_digest(&token);
+    (token, digest)
+}
+
+pub fn token_digest(token: &str) -> Vec<u8> {
+    aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.as_bytes())
+        .as_ref()
+        .to_vec()
+}
+
+/// Stores a refresh token of `family` for `user`, returning the token.
+pub async fn store_refresh_token(
+    conn: &mut PgConnection,
+    identity: &Identity,
+    user_id: Uuid,
+    family_id: Uuid,
+) -> anyhow::Result<String> {
+    let (token, digest) = new_refresh_token();
+    sqlx::query(
+        "INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, expires_at)
+         VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))",
+    )
+    .bind(Uuid::now_v7())
+    .bind(family_id)
+    .bind(user_id)
+    .bind(digest)
+    .bind(identity.refresh_ttl.as_seconds_f64())
+    .execute(conn)
+    .await?;
+    Ok(token)
+}
+
+/// Creates the bootstrap admin when there is no user at all. Replicas racing
+/// here are harmless: the e-mail is unique.
+pub async fn bootstrap_admin(
+    pool: &PgPool,
+    identity: &Identity,
+    settings: &Settings,
+) -> anyhow::Result<()> {
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(pool)
+        .await?;
+    if users > 0 {
+        return Ok(());
+    }
+    let email = settings.bootstrap_admin_email.trim().to_lowercase();
+    let hash = identity
+        .hash(settings.bootstrap_admin_password.expose_secret())
+        .await?;
+    let id = Uuid::now_v7();
+    let mut tx = pool.begin().await?;
+    let created = sqlx::query(
+        "INSERT INTO users (id, email, password_hash, role) VALUES ($1, $2, $3, 'admin')
+         ON CONFLICT (email) DO NOTHING",
+    )
+    .bind(id)
+    .bind(&email)
+    .bind(hash)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if created == 1 {
+        outbox::enqueue(
+            &mut tx,
+            crate::SPEC.name,
+            &AdminAction {
+                actor: crate::SPEC.name.to_owned(),
+                action: "user.created".to_owned(),
+                target_type: "user".to_owned(),
+                target_id: id.to_string(),
+                details: serde_json::json!({"email": email, "role": "admin", "bootstrap": true}),
+            },
+        )
+        .await?;
+        tracing::info!(email = %email, "created the bootstrap admin");
+    }
+    tx.commit().await?;
+    Ok(())
+}
