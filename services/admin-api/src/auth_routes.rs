@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::identity::{Identity, store_refresh_token, token_digest};
+use crate::throttle::{self, LoginThrottle};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -54,11 +55,27 @@ fn role_of(text: &str) -> Result<Role, ApiError> {
     (status = 401, body = sora_common::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn login(
+    req: actix_web::HttpRequest,
     body: web::Json<LoginRequest>,
     db: web::Data<PgPool>,
     identity: web::Data<Identity>,
+    throttle: web::Data<LoginThrottle>,
 ) -> Result<HttpResponse, ApiError> {
     let email = body.email.trim().to_lowercase();
+    // The peer address, not X-Forwarded-For, which any client can write.
+    let peer = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    let account_key = format!("account:{email}");
+    let client_key = throttle.client_key(&peer);
+    let locked = [&account_key, &client_key]
+        .iter()
+        .filter_map(|key| throttle.retry_after(key))
+        .max();
+    if let Some(retry_after_secs) = locked {
+        return Err(ApiError::RateLimited { retry_after_secs });
+    }
     let user: Option<(Uuid, String, String, bool)> =
         sqlx::query_as("SELECT id, password_hash, role, disabled FROM users WHERE email = $1")
             .bind(&email)
@@ -70,12 +87,13 @@ pub async fn login(
             user.as_ref().map(|(_, hash, _, _)| hash.as_str()),
         )
         .await;
-    let Some((id, _, role, disabled)) = user.filter(|_| matched) else {
+    // A disabled account fails exactly like a wrong password.
+    let Some((id, _, role, _)) = user.filter(|(_, _, _, disabled)| matched && !disabled) else {
+        throttle.record_failure(&account_key, throttle::PER_ACCOUNT);
+        throttle.record_failure(&client_key, throttle::PER_CLIENT);
         return Err(invalid_credentials());
     };
-    if disabled {
-        return Err(invalid_credentials());
-    }
+    throttle.record_success(&account_key);
     let mut tx = db.begin().await?;
     let refresh_token = store_refresh_token(&mut tx, &identity, id, Uuid::now_v7())
         .await

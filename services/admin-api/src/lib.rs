@@ -4,6 +4,8 @@
 pub mod audit;
 pub mod auth_routes;
 pub mod identity;
+pub mod throttle;
+pub mod users;
 
 use actix_web::web;
 use sora_common::{Application, Platform, ServiceSpec};
@@ -30,10 +32,15 @@ pub static SPEC: ServiceSpec = ServiceSpec {
         auth_routes::logout,
         auth_routes::jwks,
         audit::list_audit,
+        users::list_users,
+        users::create_user,
+        users::update_user,
+        users::delete_user,
     ),
     tags(
         (name = "auth", description = "Login, token refresh and the public keys."),
         (name = "audit", description = "Every admin and publishing action."),
+        (name = "users", description = "User management, for admins."),
     )
 )]
 struct ApiDoc;
@@ -48,7 +55,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/api/admin/auth/refresh").post(auth_routes::refresh))
         .service(web::resource("/api/admin/auth/logout").post(auth_routes::logout))
         .service(web::resource("/.well-known/jwks.json").get(auth_routes::jwks))
-        .service(web::resource("/api/admin/audit").get(audit::list_audit));
+        .service(web::resource("/api/admin/audit").get(audit::list_audit))
+        .service(
+            web::resource("/api/admin/users")
+                .get(users::list_users)
+                .post(users::create_user),
+        )
+        .service(
+            web::resource("/api/admin/users/{id}")
+                .patch(users::update_user)
+                .delete(users::delete_user),
+        );
 }
 
 /// Builds the service on a started platform: its routes, the relay of its
@@ -62,9 +79,14 @@ pub async fn build(mut platform: Platform) -> anyhow::Result<Application> {
     let identity = identity::Identity::from_settings(&platform.settings)?;
     identity::bootstrap_admin(&platform.db, &identity, &platform.settings).await?;
     let identity = web::Data::new(identity);
+    let throttle = web::Data::new(throttle::LoginThrottle::new(
+        secrecy::ExposeSecret::expose_secret(&platform.settings.ip_salt),
+    ));
     let settings = web::Data::new(platform.settings.clone());
     platform.bind(move |cfg| {
-        cfg.app_data(identity.clone()).app_data(settings.clone());
+        cfg.app_data(identity.clone())
+            .app_data(settings.clone())
+            .app_data(throttle.clone());
         routes(cfg);
     })
 }
