@@ -41,6 +41,16 @@ if ! "$PG_BINDIR/psql" -X -tA -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres
   pg_psql "$PG_PORT" postgres "CREATE DATABASE sora"
 fi
 
+# Token signing keys: generated once, kept with the data (never the built-in dev key).
+if [ ! -f "$DATA_DIR/keys/signing.pem" ]; then
+  "$BIN/admin-api" keygen "$DATA_DIR/keys"
+fi
+set -a
+source "$DATA_DIR/keys/signing.env"
+set +a
+SORA_IDENTITY__SIGNING_KEY="$(cat "$DATA_DIR/keys/signing.pem")"
+export SORA_IDENTITY__SIGNING_KEY
+
 export SORA_DATABASE__PORT="$PG_PORT"
 ADMIN_URL="postgres://postgres@127.0.0.1:$PG_PORT/sora"
 for service in "${SERVICES[@]}"; do

@@ -10,13 +10,15 @@ use crate::service::ServiceSpec;
 use crate::{db, telemetry};
 
 const USAGE: &str =
-    "usage: SERVICE [serve | migrate | provision <superuser-database-url> | openapi | healthcheck]
+    "usage: SERVICE [serve | migrate | provision <superuser-database-url> | openapi | healthcheck | keygen <dir>]
 
   serve        run the service (default)
   migrate      apply this service's database migrations and exit
   provision    create this service's role and schema (as a superuser) and exit
   openapi      print this service's OpenAPI document
   healthcheck  exit 0 when this service's /health answers on its configured port
+  keygen       write a new Ed25519 token signing key to <dir>/signing.pem and the
+               matching SORA_IDENTITY__SIGNING_KID / SORA_AUTH__PUBLIC_KEYS to <dir>/signing.env
 
 Configuration comes from SORA_* environment variables and the optional file
 named by SORA_CONFIG_FILE; see the README.";
@@ -36,6 +38,12 @@ where
                 ExitCode::SUCCESS
             }
             Err(error) => fail(spec, &error.to_string()),
+        };
+    }
+    if command == "keygen" {
+        return match keygen(args.get(1).map(String::as_str)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => fail(spec, &format!("{error:#}")),
         };
     }
     if !matches!(command, "serve" | "migrate" | "provision" | "healthcheck") {
@@ -156,6 +164,50 @@ async fn healthcheck(settings: &Settings) -> anyhow::Result<()> {
         response.status().is_success(),
         "{url} answered {}",
         response.status()
+    );
+    Ok(())
+}
+
+/// Writes a fresh signing key pair for admin-api: the private key as PKCS#8
+/// PEM (mode 0600) and the settings that name and trust it.
+fn keygen(dir: Option<&str>) -> anyhow::Result<()> {
+    use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
+    use base64::Engine;
+    let dir = std::path::Path::new(
+        dir.ok_or_else(|| anyhow::anyhow!("keygen needs a folder\n\n{USAGE}"))?,
+    );
+    std::fs::create_dir_all(dir)?;
+    let pkcs8 = Ed25519KeyPair::generate_pkcs8(&aws_lc_rs::rand::SystemRandom::new())
+        .map_err(|_| anyhow::anyhow!("could not generate a key"))?;
+    let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref())
+        .map_err(|_| anyhow::anyhow!("could not read the new key"))?;
+    let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(pair.public_key().as_ref());
+    let der = base64::engine::general_purpose::STANDARD.encode(pkcs8.as_ref());
+    let lines: Vec<&str> = der
+        .as_bytes()
+        .chunks(64)
+        .filter_map(|c| std::str::from_utf8(c).ok())
+        .collect();
+    let pem = format!(
+        "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
+        lines.join("\n")
+    );
+    let kid = format!("sora-{}", time::OffsetDateTime::now_utc().date());
+    let key_path = dir.join("signing.pem");
+    std::fs::write(&key_path, pem)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    std::fs::write(
+        dir.join("signing.env"),
+        format!("SORA_IDENTITY__SIGNING_KID={kid}\nSORA_AUTH__PUBLIC_KEYS={kid}={x}\n"),
+    )?;
+    println!(
+        "wrote {} and {}",
+        key_path.display(),
+        dir.join("signing.env").display()
     );
     Ok(())
 }

@@ -390,3 +390,42 @@ async fn repeated_failures_are_throttled_per_account_and_per_client() {
         429
     );
 }
+
+/// `make run` generates its signing key with `keygen`: the key and the env it
+/// writes must make a working, self-consistent identity.
+#[test]
+fn keygen_writes_a_key_admin_api_can_sign_with() {
+    let dir = std::env::temp_dir().join(format!("sora-keygen-{}", uuid::Uuid::new_v4().simple()));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_admin-api"))
+        .env_clear()
+        .args(["keygen", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let env = std::fs::read_to_string(dir.join("signing.env")).unwrap();
+    let mut settings = sora_common::testing::base_settings(&admin_api::SPEC);
+    for line in env.lines() {
+        match line.split_once('=').unwrap() {
+            ("SORA_IDENTITY__SIGNING_KID", kid) => settings.identity.signing_kid = kid.to_owned(),
+            ("SORA_AUTH__PUBLIC_KEYS", keys) => settings.auth.public_keys = keys.to_owned(),
+            (other, _) => panic!("unexpected {other}"),
+        }
+    }
+    settings.identity.signing_key = std::fs::read_to_string(dir.join("signing.pem"))
+        .unwrap()
+        .into();
+    let identity = admin_api::identity::Identity::from_settings(&settings).unwrap();
+    let token = identity
+        .access_token(uuid::Uuid::now_v7(), Role::Editor, "e@example.com")
+        .unwrap();
+    let claims = sora_common::auth::JwtVerifier::from_settings(&settings.auth)
+        .unwrap()
+        .verify(&token)
+        .unwrap();
+    assert_eq!(claims.role, Role::Editor);
+    std::fs::remove_dir_all(dir).unwrap();
+}
