@@ -100,7 +100,7 @@ for service in "${!PORT[@]}"; do
   done
 done
 
-# name|url: the first scenario is the baseline.
+# name|url[|wrk script[|connections]]: the first scenario is the baseline.
 SCENARIOS=(
   "nginx static file (baseline)|http://127.0.0.1:$nginx_port/health.json"
   "file-server GET /health|http://127.0.0.1:${PORT[file-server]}/health"
@@ -108,16 +108,18 @@ SCENARIOS=(
   "feedback-api GET /ready (database)|http://127.0.0.1:${PORT[feedback-api]}/ready"
   "admin-api GET /ready (database)|http://127.0.0.1:${PORT[admin-api]}/ready"
   "recommendation GET /ready (database)|http://127.0.0.1:${PORT[recommendation]}/ready"
+  "admin-api POST /api/admin/auth/login (Argon2id, 4 connections)|http://127.0.0.1:${PORT[admin-api]}/api/admin/auth/login|scripts/bench/login.lua|4"
 )
 
 rows=()
 baseline=""
 for scenario in "${SCENARIOS[@]}"; do
-  name="${scenario%%|*}"
-  url="${scenario#*|}"
+  IFS='|' read -r name url script connections <<<"$scenario"
+  script="${script:-scripts/bench/report.lua}"
+  connections="${connections:-$CONNECTIONS}"
   echo "==> $name"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -s scripts/bench/report.lua "$url" >/dev/null  # warm-up
-  line="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s scripts/bench/report.lua "$url" | grep '^RESULT')"
+  wrk -t"$THREADS" -c"$connections" -d2s -s "$script" "$url" >/dev/null  # warm-up
+  line="$(wrk -t"$THREADS" -c"$connections" -d"$DURATION" -s "$script" "$url" | grep '^RESULT')"
   echo "    $line"
   rps="$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$line")"
   p50="$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$line")"

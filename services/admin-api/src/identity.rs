@@ -28,6 +28,9 @@ pub struct Identity {
     pub refresh_ttl: time::Duration,
     /// Verified against when the e-mail is unknown, so both failures cost the same.
     dummy_hash: Arc<String>,
+    /// Hashes at once: one per core. More only thrash memory and caches
+    /// (each takes `argon2_memory_kib`), making every login slower.
+    hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl Identity {
@@ -67,6 +70,11 @@ impl Identity {
             access_ttl: time::Duration::seconds(i64::try_from(identity.access_token_ttl_secs)?),
             refresh_ttl: time::Duration::seconds(i64::try_from(identity.refresh_token_ttl_secs)?),
             dummy_hash: Arc::new(dummy_hash),
+            hashing: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism()
+                    .map(usize::from)
+                    .unwrap_or(2),
+            )),
         })
     }
 
@@ -74,6 +82,7 @@ impl Identity {
     pub async fn hash(&self, password: &str) -> anyhow::Result<String> {
         let hasher = self.hasher.clone();
         let password = password.to_owned();
+        let _permit = self.hashing.acquire().await?;
         tokio::task::spawn_blocking(move || {
             hasher
                 .hash_password(password.as_bytes())
@@ -92,6 +101,9 @@ impl Identity {
         let hash = hash
             .map(str::to_owned)
             .unwrap_or_else(|| (*self.dummy_hash).clone());
+        let Ok(_permit) = self.hashing.acquire().await else {
+            return false;
+        };
         let matched = tokio::task::spawn_blocking(move || {
             hasher
                 .verify_password(password.as_bytes(), hash.as_str())
