@@ -443,6 +443,16 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.unwrap()
     }
 
+    /// GET `path` with `token` as the bearer.
+    pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Sends the shutdown signal without waiting.
     pub fn begin_shutdown(&mut self) {
         if let Some(tx) = self.shutdown.take() {

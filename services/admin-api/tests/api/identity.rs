@@ -44,13 +44,7 @@ async fn the_bootstrap_admin_logs_in_and_reaches_admin_routes() {
     // E-mail is case-insensitive.
     let (access, _) =
         pair(login(&app, "Admin@Sora.local", dev::BOOTSTRAP_ADMIN_PASSWORD).await).await;
-    let audit = app
-        .client
-        .get(app.url("/api/admin/audit"))
-        .bearer_auth(&access)
-        .send()
-        .await
-        .unwrap();
+    let audit = app.get_as("/api/admin/audit", &access).await;
     assert_eq!(audit.status(), 200);
 
     // The token verifies offline with the published keys, as other services do it.
@@ -141,12 +135,8 @@ async fn the_audit_log_is_for_admins_and_filters() {
     assert_eq!(app.get("/api/admin/audit").await.status(), 401);
     for role in [Role::Viewer, Role::Editor] {
         let response = app
-            .client
-            .get(app.url("/api/admin/audit"))
-            .bearer_auth(app.tokens.token(role))
-            .send()
-            .await
-            .unwrap();
+            .get_as("/api/admin/audit", &app.tokens.token(role))
+            .await;
         assert_eq!(response.status(), 403, "{role:?}");
     }
     let admin = app.tokens.token(Role::Admin);
@@ -171,13 +161,7 @@ async fn the_audit_log_is_for_admins_and_filters() {
     assert_eq!(entry["details"]["bootstrap"], true);
     assert_eq!(get("?actor=someone-else").await["total"], 0);
     assert_eq!(get("?from=2999-01-01T00:00:00Z").await["total"], 0);
-    let bad = app
-        .client
-        .get(app.url("/api/admin/audit?from=yesterday"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
+    let bad = app.get_as("/api/admin/audit?from=yesterday", &admin).await;
     assert_eq!(bad.status(), 400);
 }
 
@@ -245,12 +229,8 @@ async fn admins_manage_users_and_every_change_is_audited() {
     assert_eq!(duplicate.status(), 409);
 
     let list: Value = app
-        .client
-        .get(&users)
-        .bearer_auth(&admin)
-        .send()
+        .get_as("/api/admin/users", &admin)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -259,13 +239,7 @@ async fn admins_manage_users_and_every_change_is_audited() {
     // The editor can log in, but not manage users.
     let (editor_access, editor_refresh) =
         pair(login(&app, "editor@example.com", "a long enough password").await).await;
-    let refused = app
-        .client
-        .get(&users)
-        .bearer_auth(&editor_access)
-        .send()
-        .await
-        .unwrap();
+    let refused = app.get_as("/api/admin/users", &editor_access).await;
     assert_eq!(refused.status(), 403);
 
     // Disabling stops the refresh token at once and further logins.
