@@ -108,10 +108,18 @@ impl SqsBus {
         ))
     }
 
-    /// Forgets cached queue URLs: after the server lost its queues (a restarted
-    /// test server, a deleted queue), the next call creates them again.
-    async fn forget(&self, queue: &str) {
-        self.urls.write().await.remove(queue);
+    /// Passes `result` through; on an error, forgets the queue's cached URLs,
+    /// so after the server lost its queues (a restart, a deleted queue) the
+    /// next call creates them again.
+    async fn checked<T, E: Into<anyhow::Error>>(
+        &self,
+        queue: &str,
+        result: Result<T, E>,
+    ) -> anyhow::Result<T> {
+        if result.is_err() {
+            self.urls.write().await.remove(queue);
+        }
+        result.map_err(Into::into)
     }
 }
 
@@ -181,13 +189,7 @@ impl EventBus for SqsBus {
                 .set_entries(Some(entries))
                 .send()
                 .await;
-            let output = match result {
-                Ok(output) => output,
-                Err(error) => {
-                    self.forget(queue).await;
-                    return Err(error.into());
-                }
-            };
+            let output = self.checked(queue, result).await?;
             if let Some(failed) = output.failed().first() {
                 anyhow::bail!(
                     "SQS refused {} message(s): {}",
@@ -216,13 +218,7 @@ impl EventBus for SqsBus {
             .message_attribute_names("All")
             .send()
             .await;
-        let output = match result {
-            Ok(output) => output,
-            Err(error) => {
-                self.forget(queue).await;
-                return Err(error.into());
-            }
-        };
+        let output = self.checked(queue, result).await?;
         Ok(output
             .messages()
             .iter()
@@ -251,31 +247,35 @@ impl EventBus for SqsBus {
 
     async fn ack(&self, queue: &str, receipt: &str) -> anyhow::Result<()> {
         let (url, _) = self.urls(queue).await?;
-        self.client
+        let result = self
+            .client
             .delete_message()
             .queue_url(url)
             .receipt_handle(receipt)
             .send()
-            .await?;
+            .await;
+        self.checked(queue, result).await?;
         Ok(())
     }
 
     async fn retry_later(&self, queue: &str, receipt: &str, delay: Duration) -> anyhow::Result<()> {
         let (url, _) = self.urls(queue).await?;
-        self.client
+        let result = self
+            .client
             .change_message_visibility()
             .queue_url(url)
             .receipt_handle(receipt)
             .visibility_timeout(delay.as_secs_f64().ceil().min(43_200.0) as i32)
             .send()
-            .await?;
+            .await;
+        self.checked(queue, result).await?;
         Ok(())
     }
 
     async fn depth(&self, queue: &str) -> anyhow::Result<QueueDepth> {
         let (url, dlq_url) = self.urls(queue).await?;
-        let (ready, in_flight) = self.count(&url).await?;
-        let (dead_ready, dead_in_flight) = self.count(&dlq_url).await?;
+        let (ready, in_flight) = self.checked(queue, self.count(&url).await).await?;
+        let (dead_ready, dead_in_flight) = self.checked(queue, self.count(&dlq_url).await).await?;
         Ok(QueueDepth {
             ready,
             in_flight,
