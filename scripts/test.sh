@@ -33,9 +33,11 @@ for _ in $(seq 1 100); do
   python3 -c "import socket; socket.create_connection(('127.0.0.1', $sqs_port), 1)" 2>/dev/null && break
   sleep 0.1
 done
-echo "test SQS server (moto) on 127.0.0.1:$sqs_port"
+echo "test SQS and S3 server (moto) on 127.0.0.1:$sqs_port"
 
 export SORA_TEST_SQS_ENDPOINT="http://127.0.0.1:$sqs_port"
+# moto serves S3 on the same port.
+export SORA_TEST_S3_ENDPOINT="http://127.0.0.1:$sqs_port"
 export SORA_TEST_MOTO_BIN="$SORA_TOOLS_DIR/bin/moto_server"
 export SORA_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
 export SORA_TEST_PG_BINDIR="$PG_BINDIR"

@@ -59,6 +59,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub events: EventsSettings,
     pub identity: IdentitySettings,
+    pub storage: StorageSettings,
+    pub marketplace: MarketplaceSettings,
     /// Origins allowed by CORS (`SORA_ALLOWED_ORIGINS`, comma separated).
     pub allowed_origins: Vec<String>,
     /// Key for the HMAC that replaces client IP addresses (`SORA_IP_SALT`).
@@ -243,6 +245,62 @@ impl EventsSettings {
         queues.sort_unstable();
         queues
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageBackend {
+    /// A folder on the local filesystem: the embedded default.
+    Filesystem,
+    /// Amazon S3 or an S3-compatible server (MinIO, LocalStack, moto).
+    S3,
+}
+
+/// Where published files live (file-server).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSettings {
+    pub backend: StorageBackend,
+    /// The folder of the filesystem backend.
+    pub path: String,
+    pub s3: S3Settings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Settings {
+    pub bucket: String,
+    /// Prepended to every object key, e.g. `prod/`.
+    pub prefix: String,
+    /// Empty: AWS's own endpoint for the region.
+    pub endpoint_url: String,
+    pub region: String,
+    /// Path-style URLs (`endpoint/bucket/key`), as MinIO and LocalStack need.
+    pub force_path_style: bool,
+    /// Empty: the AWS default credential chain (environment, profile, IRSA…).
+    pub access_key_id: String,
+    pub secret_access_key: SecretString,
+    /// Create the bucket at start-up when it is missing (development).
+    pub create_bucket: bool,
+}
+
+/// Limits and policy of the marketplace (file-server).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketplaceSettings {
+    /// Largest accepted `.foxe` body.
+    pub max_upload_bytes: u64,
+    /// Largest total size of a package's files once unpacked.
+    pub max_uncompressed_bytes: u64,
+    /// Largest ratio of an entry's unpacked size to its packed size.
+    pub max_compression_ratio: u64,
+    /// Most entries (files and folders) in one package.
+    pub max_entries: usize,
+    /// Largest layout document (the `layout` field of a publish request).
+    pub max_layout_bytes: usize,
+    /// How long a rendered public list (catalog page, marketplace.json) is
+    /// reused, in milliseconds; 0 turns the cache off.
+    pub list_cache_ttl_ms: u64,
 }
 
 /// The PostgreSQL bus's schema; its role is `sora_bus`.
@@ -432,6 +490,35 @@ impl Settings {
                 "Argon2 needs memory ≥ 8 KiB per lane and at least one iteration",
             );
         }
+        if self.storage.backend == StorageBackend::Filesystem && self.storage.path.is_empty() {
+            bad("storage.path", "must name a folder");
+        }
+        if self.storage.backend == StorageBackend::S3 {
+            if self.storage.s3.bucket.is_empty() {
+                bad("storage.s3.bucket", "must name a bucket");
+            }
+            if !self.storage.s3.endpoint_url.is_empty()
+                && !is_absolute_http_url(&self.storage.s3.endpoint_url)
+            {
+                bad(
+                    "storage.s3.endpoint_url",
+                    "must be empty or an absolute http(s) URL",
+                );
+            }
+        }
+        let market = &self.marketplace;
+        if market.max_upload_bytes == 0 || market.max_uncompressed_bytes == 0 {
+            bad(
+                "marketplace.max_upload_bytes",
+                "package size limits must be positive",
+            );
+        }
+        if market.max_compression_ratio < 2 {
+            bad("marketplace.max_compression_ratio", "must be at least 2");
+        }
+        if market.max_entries == 0 || market.max_layout_bytes == 0 {
+            bad("marketplace.max_entries", "must be positive");
+        }
         if spec.uses_encryption_key && decode_encryption_key(&self.encryption_key).is_none() {
             bad("encryption_key", "must be the base64 of exactly 32 bytes");
         }
@@ -539,6 +626,22 @@ fn defaults(
             format!("{}={}", dev::JWT_KID, dev::JWT_PUBLIC_X),
         )?
         .set_default("auth.leeway_secs", 30)?
+        .set_default("storage.backend", "filesystem")?
+        .set_default("storage.path", "data/objects")?
+        .set_default("storage.s3.bucket", "sora")?
+        .set_default("storage.s3.prefix", "")?
+        .set_default("storage.s3.endpoint_url", "")?
+        .set_default("storage.s3.region", "us-east-1")?
+        .set_default("storage.s3.force_path_style", false)?
+        .set_default("storage.s3.access_key_id", "")?
+        .set_default("storage.s3.secret_access_key", "")?
+        .set_default("storage.s3.create_bucket", false)?
+        .set_default("marketplace.max_upload_bytes", 50 * 1024 * 1024)?
+        .set_default("marketplace.max_uncompressed_bytes", 256 * 1024 * 1024)?
+        .set_default("marketplace.max_compression_ratio", 100)?
+        .set_default("marketplace.max_entries", 10_000)?
+        .set_default("marketplace.max_layout_bytes", 512 * 1024)?
+        .set_default("marketplace.list_cache_ttl_ms", 2000)?
         .set_default("events.backend", "postgres")?
         .set_default("events.postgres.host", "")?
         .set_default("events.postgres.port", 0)?

@@ -10,6 +10,10 @@ use sqlx::{Connection, PgConnection, PgPool};
 
 use crate::config::DatabaseSettings;
 
+/// Where provisioning installs the PostgreSQL extensions services may use
+/// (`pg_trgm`); every service role may use it, and it is on every search path.
+pub const EXTENSIONS_SCHEMA: &str = "extensions";
+
 pub fn connect_options(settings: &DatabaseSettings, application_name: &str) -> PgConnectOptions {
     PgConnectOptions::new()
         .host(&settings.host)
@@ -18,7 +22,10 @@ pub fn connect_options(settings: &DatabaseSettings, application_name: &str) -> P
         .username(&settings.user)
         .password(settings.password.expose_secret())
         .application_name(application_name)
-        .options([("search_path", settings.schema.as_str())])
+        .options([(
+            "search_path",
+            format!("{},{EXTENSIONS_SCHEMA}", settings.schema).as_str(),
+        )])
 }
 
 /// A lazily connecting pool: the service starts (and reports not ready) while
@@ -88,8 +95,31 @@ pub async fn provision(
     role: &str,
     password: &str,
 ) -> anyhow::Result<()> {
+    // Roles are cluster-wide but advisory locks are per database: two
+    // provisioners of different databases can still collide on a role
+    // ("tuple concurrently updated"). Every step is idempotent, so retry.
+    let mut attempt = 0;
+    loop {
+        match provision_once(admin, database, schema, role, password).await {
+            Err(e) if attempt < 4 => {
+                attempt += 1;
+                tracing::warn!(error = %e, attempt, "provisioning collided; retrying");
+                tokio::time::sleep(Duration::from_millis(50 * attempt)).await;
+            }
+            result => return result,
+        }
+    }
+}
+
+async fn provision_once(
+    admin: &mut PgConnection,
+    database: &str,
+    schema: &str,
+    role: &str,
+    password: &str,
+) -> anyhow::Result<()> {
     let mut tx = admin.begin().await?;
-    // Role creation is cluster-wide; serialise concurrent provisioners.
+    // Serialises provisioners of the same database.
     sqlx::query("SELECT pg_advisory_xact_lock(hashtext('sora.provision'))")
         .execute(&mut *tx)
         .await?;
@@ -106,7 +136,10 @@ pub async fn provision(
             format('GRANT CONNECT ON DATABASE %I TO %I', $4::text, $2::text),
             'REVOKE ALL ON SCHEMA public FROM PUBLIC',
             format('CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I', $5::text, $2::text),
-            format('ALTER ROLE %I IN DATABASE %I SET search_path = %I', $2::text, $4::text, $5::text)
+            format('ALTER ROLE %I IN DATABASE %I SET search_path = %I, %I', $2::text, $4::text, $5::text, $6::text),
+            format('CREATE SCHEMA IF NOT EXISTS %I', $6::text),
+            format('GRANT USAGE ON SCHEMA %I TO %I', $6::text, $2::text),
+            format('CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA %I', $6::text)
         ])",
     )
     .bind(verb)
@@ -114,6 +147,7 @@ pub async fn provision(
     .bind(password)
     .bind(database)
     .bind(schema)
+    .bind(EXTENSIONS_SCHEMA)
     .fetch_all(&mut *tx)
     .await?;
     for statement in statements {

@@ -3,6 +3,7 @@
 //! service runs on.
 
 pub mod auth;
+pub mod aws;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -10,8 +11,11 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod metrics;
+pub mod page;
 pub mod server;
 pub mod service;
+#[cfg(feature = "storage")]
+pub mod storage;
 pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -139,6 +139,9 @@ impl Platform {
                         "retry-after",
                         "x-ratelimit-remaining",
                         "etag",
+                        "content-range",
+                        "content-disposition",
+                        "accept-ranges",
                     ])
                     .max_age(3600),
                 |cors, origin| cors.allowed_origin(origin),

@@ -31,7 +31,7 @@ use crate::service::{ALL_SCHEMAS, ServiceSpec};
 use crate::{db, telemetry};
 
 /// Changes whenever provisioning changes, so stale templates are not reused.
-const TEMPLATE_REVISION: &str = "2";
+const TEMPLATE_REVISION: &str = "3";
 
 /// The superuser connection `make test` provides.
 pub fn admin_options() -> PgConnectOptions {
@@ -238,7 +238,35 @@ pub fn base_settings(spec: &ServiceSpec) -> Settings {
     // Cheap password hashing: tests hash many passwords.
     settings.identity.argon2_memory_kib = 256;
     settings.identity.argon2_iterations = 1;
+    // A storage folder of its own (under the system's temporary folder).
+    settings.storage.path = std::env::temp_dir()
+        .join(format!(
+            "sora-test-objects-{}",
+            uuid::Uuid::new_v4().simple()
+        ))
+        .to_string_lossy()
+        .into_owned();
     settings
+}
+
+/// The S3-compatible server `make test` started (`SORA_TEST_S3_ENDPOINT`).
+pub fn s3_endpoint() -> String {
+    std::env::var("SORA_TEST_S3_ENDPOINT")
+        .expect("SORA_TEST_S3_ENDPOINT is not set: run `make test`, which starts an S3 server")
+}
+
+/// Switches `settings` to S3 storage at `endpoint`, in a bucket of its own.
+pub fn use_s3(settings: &mut Settings, endpoint: &str) {
+    let s3 = &mut settings.storage.s3;
+    settings.storage.backend = crate::config::StorageBackend::S3;
+    s3.endpoint_url = endpoint.to_owned();
+    s3.region = "us-east-1".to_owned();
+    s3.force_path_style = true;
+    s3.access_key_id = "test".to_owned();
+    s3.secret_access_key = "test".into();
+    s3.bucket = format!("t{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+    s3.prefix = "objects/".to_owned();
+    s3.create_bucket = true;
 }
 
 /// The SQS-compatible server `make test` started (`SORA_TEST_SQS_ENDPOINT`).
@@ -353,11 +381,16 @@ impl TokenMinter {
         &self.public_x
     }
 
-    /// A valid ten-minute token for `role`.
+    /// A valid ten-minute token for `role`, for a new user.
     pub fn token(&self, role: Role) -> String {
+        self.token_for(&uuid::Uuid::now_v7().to_string(), role)
+    }
+
+    /// A valid ten-minute token for user `sub` with `role`.
+    pub fn token_for(&self, sub: &str, role: Role) -> String {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         self.sign(&serde_json::json!({
-            "sub": uuid::Uuid::now_v7().to_string(),
+            "sub": sub,
             "role": role,
             "iss": self.issuer,
             "aud": self.audience,

@@ -1,9 +1,27 @@
 //! Sora file-server: the extension (.foxe) and layout marketplace.
 //! Owns the `file_server` schema and the paths under /api/extensions and /api/layouts.
 
+pub mod cache;
+pub mod counter;
+pub mod download;
+pub mod extensions;
+pub mod layout;
+pub mod layouts;
+pub mod package;
+
+use std::sync::Arc;
+use std::time::Duration;
+
 use actix_web::web;
+use futures_util::future::BoxFuture;
+use sora_common::server::ReadinessCheck;
+use sora_common::storage::{self, ObjectStore};
 use sora_common::{Application, Platform, ServiceSpec};
+use sqlx::PgPool;
 use utoipa::OpenApi;
+
+use crate::cache::ResponseCache;
+use crate::counter::DownloadCounter;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -19,19 +37,97 @@ pub static SPEC: ServiceSpec = ServiceSpec {
 };
 
 #[derive(OpenApi)]
-#[openapi(paths())]
+#[openapi(
+    paths(
+        extensions::list_extensions,
+        extensions::get_extension,
+        extensions::publish_extension,
+        extensions::moderate_extension,
+        extensions::download_latest,
+        extensions::download_version,
+        extensions::readme,
+        extensions::changelog,
+        extensions::yank_version,
+        extensions::marketplace_index,
+        layouts::list_layouts,
+        layouts::get_layout,
+        layouts::publish_layout,
+        layouts::delete_layout,
+        layouts::download_layout,
+    ),
+    tags(
+        (name = "extensions", description = "Foxglove/Lichtblick extensions (.foxe)"),
+        (name = "layouts", description = "Foxglove layouts"),
+    )
+)]
 struct ApiDoc;
 
 fn openapi() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
 }
 
-/// The service's own routes.
-pub fn routes(_cfg: &mut web::ServiceConfig) {}
+/// Everything the marketplace's handlers share.
+pub struct Marketplace {
+    pub db: PgPool,
+    pub store: Arc<dyn ObjectStore>,
+    pub limits: package::Limits,
+    pub max_upload: u64,
+    pub max_layout_bytes: usize,
+    /// Public base URL, without a trailing slash, for absolute links.
+    pub base_url: String,
+    pub counter: DownloadCounter,
+    pub cache: ResponseCache,
+    pub service: &'static str,
+}
 
-/// Builds the service on a started platform: its routes and the relay of its
-/// outbox.
+/// The service's own routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    extensions::routes(cfg);
+    layouts::routes(cfg);
+}
+
+struct StorageCheck(Arc<dyn ObjectStore>);
+
+impl ReadinessCheck for StorageCheck {
+    fn name(&self) -> &'static str {
+        "storage"
+    }
+    fn check(&self) -> BoxFuture<'_, Result<(), String>> {
+        self.0.ping()
+    }
+}
+
+/// Builds the service on a started platform: object storage, the download
+/// counter, the relay of its outbox, and its routes.
 pub async fn build(mut platform: Platform) -> anyhow::Result<Application> {
     sora_common::events::runtime::start_producer(&mut platform).await?;
-    platform.bind(routes)
+    let store = storage::from_settings(&platform.settings.storage).await?;
+    platform.add_readiness_check(Arc::new(StorageCheck(store.clone())));
+    let (counter, flusher) = DownloadCounter::new(platform.db.clone(), platform.spec.name);
+    platform.spawn_background(|shutdown| flusher(shutdown).run());
+    let market = &platform.settings.marketplace;
+    let state = web::Data::new(Marketplace {
+        db: platform.db.clone(),
+        store,
+        limits: package::Limits {
+            max_uncompressed_bytes: market.max_uncompressed_bytes,
+            max_compression_ratio: market.max_compression_ratio,
+            max_entries: market.max_entries,
+        },
+        max_upload: market.max_upload_bytes,
+        max_layout_bytes: market.max_layout_bytes,
+        base_url: platform
+            .settings
+            .server
+            .public_base_url
+            .trim_end_matches('/')
+            .to_owned(),
+        counter,
+        cache: ResponseCache::new(Duration::from_millis(market.list_cache_ttl_ms)),
+        service: platform.spec.name,
+    });
+    platform.bind(move |cfg| {
+        cfg.app_data(state.clone());
+        routes(cfg);
+    })
 }

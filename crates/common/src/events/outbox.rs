@@ -27,18 +27,41 @@ pub async fn enqueue<P: EventPayload>(
     service: &str,
     payload: &P,
 ) -> anyhow::Result<Envelope> {
-    let envelope = Envelope::new(service, payload)?;
-    sqlx::query("INSERT INTO outbox (id, event_type, envelope) VALUES ($1, $2, $3)")
-        .bind(envelope.id)
-        .bind(&envelope.event_type)
-        .bind(serde_json::to_string(&envelope)?)
-        .execute(&mut *conn)
-        .await?;
+    let mut envelopes = enqueue_all(conn, service, std::slice::from_ref(payload)).await?;
+    envelopes
+        .pop()
+        .ok_or_else(|| anyhow::anyhow!("no envelope was written"))
+}
+
+/// Like [`enqueue`] for many events of one type, in one statement.
+pub async fn enqueue_all<P: EventPayload>(
+    conn: &mut PgConnection,
+    service: &str,
+    payloads: &[P],
+) -> anyhow::Result<Vec<Envelope>> {
+    let envelopes = payloads
+        .iter()
+        .map(|payload| Envelope::new(service, payload))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let ids: Vec<Uuid> = envelopes.iter().map(|e| e.id).collect();
+    let bodies = envelopes
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<Result<Vec<_>, _>>()?;
+    sqlx::query(
+        "INSERT INTO outbox (id, event_type, envelope)
+         SELECT id, $2, envelope FROM UNNEST($1::uuid[], $3::text[]) AS e (id, envelope)",
+    )
+    .bind(&ids)
+    .bind(P::TYPE)
+    .bind(&bodies)
+    .execute(&mut *conn)
+    .await?;
     // Delivered at commit: wakes the relay at once instead of at its next tick.
     sqlx::query("SELECT pg_notify('sora_outbox_' || current_schema(), '')")
         .execute(&mut *conn)
         .await?;
-    Ok(envelope)
+    Ok(envelopes)
 }
 
 pub struct Relay<B> {

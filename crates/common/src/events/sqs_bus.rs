@@ -10,7 +10,6 @@ use aws_sdk_sqs::types::{
     MessageAttributeValue, MessageSystemAttributeName, QueueAttributeName,
     SendMessageBatchRequestEntry,
 };
-use secrecy::ExposeSecret;
 use tokio::sync::RwLock;
 
 use super::bus::{Delivery, EventBus, OutgoingMessage, QueueDepth};
@@ -33,21 +32,13 @@ pub struct SqsBus {
 
 impl SqsBus {
     pub async fn new(settings: &SqsSettings, max_receives: u32, visibility: Duration) -> Self {
-        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new(settings.region.clone()));
-        if !settings.endpoint_url.is_empty() {
-            loader = loader.endpoint_url(&settings.endpoint_url);
-        }
-        if !settings.access_key_id.is_empty() {
-            loader = loader.credentials_provider(aws_sdk_sqs::config::Credentials::new(
-                &settings.access_key_id,
-                settings.secret_access_key.expose_secret(),
-                None,
-                None,
-                "sora-config",
-            ));
-        }
-        let config = loader.load().await;
+        let config = crate::aws::sdk_config(
+            &settings.region,
+            &settings.endpoint_url,
+            &settings.access_key_id,
+            &settings.secret_access_key,
+        )
+        .await;
         Self {
             client: Client::new(&config),
             prefix: settings.queue_prefix.clone(),

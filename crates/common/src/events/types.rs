@@ -10,7 +10,7 @@ pub trait EventPayload: Serialize + DeserializeOwned + ToSchema {
     const TYPE: &'static str;
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ContentKind {
     Extension,

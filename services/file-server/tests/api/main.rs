@@ -4,4 +4,6 @@
 mod binary;
 mod helpers;
 mod isolation;
+mod packages;
 mod platform;
+mod storage;
