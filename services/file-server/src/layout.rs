@@ -4,8 +4,10 @@
 //! A layout is `{configById, layout, globalVariables?, userNodes?,
 //! playbackConfig?, …}`. `layout` is a panel id or a split node
 //! `{first, second, direction, splitPercentage?}`; a `Tab` panel's config holds
-//! more trees in `tabs[].layout`. Only panels placed in a tree count: a config
-//! left in `configById` for a panel that is not shown is ignored.
+//! more trees in `tabs[].layout`. A layout's panels are those of `configById`
+//! and any placed in a tree without a config of their own (Foxglove keeps a
+//! config after its panel is removed, and those counted the same way as the
+//! panel lists of the fixtures' sources).
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -74,7 +76,6 @@ pub fn analyze(doc: &Value) -> Result<LayoutInfo, Vec<FieldError>> {
     let mut walk = Walk {
         configs: configs.unwrap_or(&empty),
         panels: BTreeSet::new(),
-        topics: BTreeSet::new(),
         seen: HashSet::new(),
         errors: &mut errors,
     };
@@ -84,9 +85,21 @@ pub fn analyze(doc: &Value) -> Result<LayoutInfo, Vec<FieldError>> {
             .push(FieldError::new("layout.layout", "is required")),
         Some(tree) => walk.tree(tree, "layout.layout", 0),
     }
+    let mut panels = walk.panels;
+    let mut topics = BTreeSet::new();
+    for (id, config) in walk.configs {
+        let kind = panel_type(id);
+        if kind.trim().is_empty() {
+            continue;
+        }
+        panels.insert(kind.to_owned());
+        if let Some(config) = config.as_object() {
+            topics.extend(topics_of(kind, config));
+        }
+    }
     let info = LayoutInfo {
-        panels: walk.panels.into_iter().collect(),
-        topics: walk.topics.into_iter().collect(),
+        panels: panels.into_iter().collect(),
+        topics: topics.into_iter().collect(),
     };
     if errors.is_empty() {
         Ok(info)
@@ -98,7 +111,6 @@ pub fn analyze(doc: &Value) -> Result<LayoutInfo, Vec<FieldError>> {
 struct Walk<'a> {
     configs: &'a Map<String, Value>,
     panels: BTreeSet<String>,
-    topics: BTreeSet<String>,
     /// Panels already visited: a Tab that contains itself is walked once.
     seen: HashSet<&'a str>,
     errors: &'a mut Vec<FieldError>,
@@ -140,7 +152,7 @@ impl<'a> Walk<'a> {
     }
 
     fn panel(&mut self, id: &'a str, field: &str, depth: usize) {
-        let kind = id.split_once('!').map_or(id, |(kind, _)| kind);
+        let kind = panel_type(id);
         if kind.trim().is_empty() {
             self.errors
                 .push(FieldError::new(field, "a panel id needs a panel type"));
@@ -153,9 +165,6 @@ impl<'a> Walk<'a> {
         let Some(config) = self.configs.get(id).and_then(Value::as_object) else {
             return;
         };
-        for topic in topics_of(kind, config) {
-            self.topics.insert(topic);
-        }
         if kind == "Tab"
             && let Some(tabs) = config.get("tabs").and_then(Value::as_array)
         {
@@ -170,6 +179,11 @@ impl<'a> Walk<'a> {
             }
         }
     }
+}
+
+/// `3D!18i6zy7` → `3D`.
+fn panel_type(id: &str) -> &str {
+    id.split_once('!').map_or(id, |(kind, _)| kind)
 }
 
 /// The topics one panel's config references.
@@ -268,7 +282,7 @@ mod tests {
     }
 
     #[test]
-    fn nested_tabs_are_walked_and_unplaced_configs_ignored() {
+    fn nested_tabs_are_walked_and_every_config_counts() {
         let doc = json!({
             "configById": {
                 "Tab!t": {"tabs": [
@@ -278,11 +292,11 @@ mod tests {
                 "Plot!p": {"paths": [{"value": "/speed.data"}, {"value": "/speed.data"}]},
                 "Teleop!unplaced": {"topic": "/cmd_vel"}
             },
-            "layout": "Tab!t"
+            "layout": {"first": "Tab!t", "second": "Image!no-config", "direction": "column"}
         });
         let info = analyze(&doc).unwrap();
-        assert_eq!(info.panels, ["Plot", "Tab"]);
-        assert_eq!(info.topics, ["/speed"]);
+        assert_eq!(info.panels, ["Image", "Plot", "Tab", "Teleop"]);
+        assert_eq!(info.topics, ["/cmd_vel", "/speed"]);
     }
 
     #[test]

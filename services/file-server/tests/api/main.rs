@@ -2,8 +2,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod binary;
+mod catalog;
+mod downloads;
 mod helpers;
 mod isolation;
+mod layouts;
 mod packages;
 mod platform;
 mod storage;
