@@ -66,6 +66,7 @@ pg_psql "$pg_port" postgres "CREATE DATABASE sora"
 
 export SORA_DATABASE__PORT="$pg_port"
 export SORA_TELEMETRY__LOG_LEVEL=warn
+export SORA_STORAGE__PATH="$work/objects"
 declare -A PORT
 for service in file-server feedback-api admin-api recommendation; do
   PORT[$service]="$(free_port)"
@@ -73,6 +74,12 @@ for service in file-server feedback-api admin-api recommendation; do
   SORA_SERVER__PORT="${PORT[$service]}" "$BIN/$service" serve >"$work/$service.log" 2>&1 &
   pids+=($!)
 done
+# A second file-server on the same data with the list cache off, to show what
+# the cache buys.
+PORT[file-server-nocache]="$(free_port)"
+SORA_SERVER__PORT="${PORT[file-server-nocache]}" SORA_MARKETPLACE__LIST_CACHE_TTL_MS=0 \
+  "$BIN/file-server" serve >"$work/file-server-nocache.log" 2>&1 &
+pids+=($!)
 
 # The baseline: nginx serving a static file as small as /health's answer.
 nginx_port="$(free_port)"
@@ -100,32 +107,47 @@ for service in "${!PORT[@]}"; do
   done
 done
 
-# name|url[|wrk script[|connections]]: the first scenario is the baseline.
+echo "==> seeding the catalog (60 extensions and a 1 MiB one)"
+FS="http://127.0.0.1:${PORT[file-server]}"
+TOKEN="$(python3 scripts/bench/seed.py "$FS" "http://127.0.0.1:${PORT[admin-api]}" "$work/www/big.foxe")"
+
+# name|url[|wrk script[|connections[|header[|baseline]]]]: a scenario marked
+# `baseline` is the one the following rows are compared with.
 SCENARIOS=(
-  "nginx static file (baseline)|http://127.0.0.1:$nginx_port/health.json"
+  "nginx static file (baseline)|http://127.0.0.1:$nginx_port/health.json||||baseline"
   "file-server GET /health|http://127.0.0.1:${PORT[file-server]}/health"
   "file-server GET /ready (database)|http://127.0.0.1:${PORT[file-server]}/ready"
   "feedback-api GET /ready (database)|http://127.0.0.1:${PORT[feedback-api]}/ready"
   "admin-api GET /ready (database)|http://127.0.0.1:${PORT[admin-api]}/ready"
   "recommendation GET /ready (database)|http://127.0.0.1:${PORT[recommendation]}/ready"
   "admin-api POST /api/admin/auth/login (Argon2id, 4 connections)|http://127.0.0.1:${PORT[admin-api]}/api/admin/auth/login|scripts/bench/login.lua|4"
+  "file-server catalog page, 256 connections (list cache on)|$FS/api/extensions?page=2&per_page=20||256"
+  "file-server catalog page, 256 connections (list cache off)|http://127.0.0.1:${PORT[file-server-nocache]}/api/extensions?page=2&per_page=20||256"
+  "file-server catalog search q=lidr (cache off)|http://127.0.0.1:${PORT[file-server-nocache]}/api/extensions?q=lidr"
+  "file-server extension details, anonymous|$FS/api/extensions/bench.tool-07"
+  "file-server extension details, with a verified token|$FS/api/extensions/bench.tool-07|||Authorization: Bearer $TOKEN"
+  "file-server marketplace.json (61 extensions)|$FS/api/extensions/marketplace.json"
+  "nginx 1 MiB file (baseline for downloads)|http://127.0.0.1:$nginx_port/big.foxe||||baseline"
+  "file-server 1 MiB .foxe download|$FS/api/extensions/bench.big/versions/1.0.0/download"
 )
 
 rows=()
 baseline=""
 for scenario in "${SCENARIOS[@]}"; do
-  IFS='|' read -r name url script connections <<<"$scenario"
+  IFS='|' read -r name url script connections header role <<<"$scenario"
   script="${script:-scripts/bench/report.lua}"
   connections="${connections:-$CONNECTIONS}"
+  headers=()
+  [ -n "$header" ] && headers=(-H "$header")
   echo "==> $name"
-  wrk -t"$THREADS" -c"$connections" -d2s -s "$script" "$url" >/dev/null  # warm-up
-  line="$(wrk -t"$THREADS" -c"$connections" -d"$DURATION" -s "$script" "$url" | grep '^RESULT')"
+  wrk -t"$THREADS" -c"$connections" -d2s -s "$script" "${headers[@]}" "$url" >/dev/null  # warm-up
+  line="$(wrk -t"$THREADS" -c"$connections" -d"$DURATION" -s "$script" "${headers[@]}" "$url" | grep '^RESULT')"
   echo "    $line"
   rps="$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$line")"
   p50="$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$line")"
   p99="$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")"
   errors="$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$line")"
-  [ -z "$baseline" ] && baseline="$rps"
+  [ "$role" = baseline ] && baseline="$rps"
   ratio="$(python3 -c "print(f'{$rps/$baseline:.2f}')")"
   rows+=("| $name | $rps | $p50 | $p99 | $errors | ${ratio}× |")
 done
@@ -171,7 +193,8 @@ SORA_EVENTS__SQS__ACCESS_KEY_ID=bench SORA_EVENTS__SQS__SECRET_ACCESS_KEY=bench 
   echo "scenario after a 2 s warm-up, against release builds; wrk, the services,"
   echo "PostgreSQL and nginx share the machine. The machine is shared and noisy, so"
   echo "compare the **ratio** column (throughput relative to nginx serving a static"
-  echo "file in the same run), not the absolute figures."
+  echo "file in the same run: the small file for API routes, the same 1 MiB .foxe for"
+  echo "the download), not the absolute figures."
   echo
   echo "| scenario | req/s | p50 ms | p99 ms | errors | vs nginx |"
   echo "|---|---:|---:|---:|---:|---:|"

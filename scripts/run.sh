@@ -52,6 +52,7 @@ SORA_IDENTITY__SIGNING_KEY="$(cat "$DATA_DIR/keys/signing.pem")"
 export SORA_IDENTITY__SIGNING_KEY
 
 export SORA_DATABASE__PORT="$PG_PORT"
+export SORA_STORAGE__PATH="${SORA_STORAGE__PATH:-$DATA_DIR/objects}"
 ADMIN_URL="postgres://postgres@127.0.0.1:$PG_PORT/sora"
 for service in "${SERVICES[@]}"; do
   "$BIN/$service" provision "$ADMIN_URL"
@@ -71,6 +72,12 @@ for i in "${!SERVICES[@]}"; do
   done
 done
 
+# Demo content, once per data folder, through the public API.
+if [ ! -f "$DATA_DIR/demo-seeded" ]; then
+  echo "==> seeding demo extensions and layouts"
+  if python3 scripts/seed-demo.py; then touch "$DATA_DIR/demo-seeded"; fi
+fi
+
 cat <<INFO
 
   Sora is running (Ctrl-C stops it):
@@ -79,6 +86,7 @@ cat <<INFO
     admin-api       http://127.0.0.1:3002   /api/admin, /.well-known/jwks.json
     recommendation  http://127.0.0.1:3003   /api/recommendations
   Each serves /health, /ready, /metrics and /api-docs/openapi.json.
+  Marketplace index for Foxglove/Lichtblick: http://127.0.0.1:3000/api/extensions/marketplace.json
   Dev admin login: ${SORA_BOOTSTRAP_ADMIN_EMAIL:-admin@sora.local} / sora-admin-dev
 
 INFO

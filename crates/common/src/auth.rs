@@ -167,3 +167,21 @@ role_extractor!(
     Admin,
     Role::Admin
 );
+
+/// The caller's claims when the request carries a bearer token, `None` when it
+/// carries none. A token that is sent but invalid is refused (401), never
+/// silently treated as anonymous.
+#[derive(Debug, Clone)]
+pub struct MaybeAuthenticated(pub Option<Claims>);
+
+impl FromRequest for MaybeAuthenticated {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if !req.headers().contains_key(header::AUTHORIZATION) {
+            return ready(Ok(Self(None)));
+        }
+        ready(require(req, Role::Viewer).map(|claims| Self(Some(claims))))
+    }
+}

@@ -7,7 +7,7 @@ use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use sora_common::ApiError;
-use sora_common::auth::{Editor, Role};
+use sora_common::auth::{Claims, Editor, MaybeAuthenticated, Role};
 use sora_common::error::{FieldError, Problem};
 use sora_common::events::outbox;
 use sora_common::events::types::{ContentKind, ContentRemoved, ExtensionPublished, RemovalReason};
@@ -337,10 +337,16 @@ async fn load_versions(
     Ok(versions)
 }
 
-async fn details(market: &Marketplace, id: &str) -> Result<ExtensionDetails, ApiError> {
+/// The extension as `caller` may see it: a hidden extension exists only for
+/// its owner and admins.
+async fn details(
+    market: &Marketplace,
+    id: &str,
+    caller: Option<&Claims>,
+) -> Result<ExtensionDetails, ApiError> {
     let row = load_summary(&market.db, id)
         .await?
-        .filter(|row| !row.hidden)
+        .filter(|row| !row.hidden || caller.is_some_and(|c| may_manage(c, &row.owner)))
         .ok_or_else(|| not_found(id))?;
     let versions = load_versions(&market.db, id).await?;
     Ok(details_of(row, versions, &market.base_url))
@@ -367,20 +373,28 @@ fn details_of(row: SummaryRow, versions: Vec<VersionRow>, base: &str) -> Extensi
     }
 }
 
+/// Owners and admins manage an extension.
+fn may_manage(caller: &Claims, owner: &str) -> bool {
+    caller.role == Role::Admin || (caller.role >= Role::Editor && caller.sub == owner)
+}
+
 fn not_found(id: &str) -> ApiError {
     ApiError::NotFound(format!("there is no extension `{id}`"))
 }
 
-/// One extension with all its versions.
-#[utoipa::path(get, path = "/api/extensions/{id}", tag = "extensions", responses(
+/// One extension with all its versions. Anonymous callers see public
+/// extensions; with a token, the owner (or an admin) also sees it while hidden.
+#[utoipa::path(get, path = "/api/extensions/{id}", tag = "extensions", security((), ("bearer" = [])), responses(
     (status = 200, body = ExtensionDetails),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ))]
 pub async fn get_extension(
+    MaybeAuthenticated(caller): MaybeAuthenticated,
     path: web::Path<String>,
     market: web::Data<Marketplace>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(details(&market, &path).await?))
+    Ok(HttpResponse::Ok().json(details(&market, &path, caller.as_ref()).await?))
 }
 
 /// Query of `POST /api/extensions`.
@@ -520,7 +534,7 @@ pub async fn publish_extension(
     tx.commit().await?;
     market.cache.invalidate();
     tracing::info!(id = %package.id, version = %package.version, "extension published");
-    let details = details(&market, &package.id).await?;
+    let details = details(&market, &package.id, Some(&claims)).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/extensions/{}", package.id)))
         .json(details))
@@ -926,7 +940,7 @@ pub async fn moderate_extension(
         .await?
         .ok_or_else(|| not_found(&id))?;
     // Someone else's hidden extension does not exist for them.
-    if current.owner != claims.sub && !is_admin {
+    if !may_manage(&claims, &current.owner) {
         return Err(if current.hidden {
             not_found(&id)
         } else {

@@ -69,6 +69,8 @@ fn check_key(key: &str) -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
     use super::check_key;
 
     #[test]

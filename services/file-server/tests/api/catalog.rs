@@ -308,6 +308,31 @@ async fn moderation_hides_and_features() {
         404,
     )
     .await;
+    // Its owner and admins still see it; a stranger does not; a bad token is refused.
+    let seen: Value = app
+        .get_as("/api/extensions/acme.plot", &owner)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["hidden"], true);
+    assert_eq!(
+        app.get_as("/api/extensions/acme.plot", &admin)
+            .await
+            .status(),
+        200
+    );
+    let stranger = app.tokens.token(Role::Editor);
+    assert_problem(
+        app.get_as("/api/extensions/acme.plot", &stranger).await,
+        404,
+    )
+    .await;
+    assert_problem(
+        app.get_as("/api/extensions/other.map", "not-a-token").await,
+        401,
+    )
+    .await;
     let index: Value = app
         .get("/api/extensions/marketplace.json")
         .await

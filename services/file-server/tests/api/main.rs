@@ -4,6 +4,7 @@
 mod binary;
 mod catalog;
 mod downloads;
+mod fuzz;
 mod helpers;
 mod isolation;
 mod layouts;

@@ -193,6 +193,12 @@ async fn every_malformed_package_is_refused_and_nothing_is_stored() {
             "package",
         ),
         (
+            "windows stream entry",
+            raw_with("dist/extension.js:payload"),
+            422,
+            "package",
+        ),
+        (
             "backslash entry",
             raw_with("..\\..\\evil.dll"),
             422,
