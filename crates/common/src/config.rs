@@ -61,6 +61,7 @@ pub struct Settings {
     pub identity: IdentitySettings,
     pub storage: StorageSettings,
     pub marketplace: MarketplaceSettings,
+    pub peers: PeersSettings,
     /// Origins allowed by CORS (`SORA_ALLOWED_ORIGINS`, comma separated).
     pub allowed_origins: Vec<String>,
     /// Key for the HMAC that replaces client IP addresses (`SORA_IP_SALT`).
@@ -125,6 +126,14 @@ pub struct AuthSettings {
     pub public_keys: String,
     /// Clock skew tolerated on `exp`/`nbf`, in seconds.
     pub leeway_secs: u64,
+    /// admin-api's JWKS (`…/.well-known/jwks.json`): keys fetched at start,
+    /// every `jwks_refresh_secs`, and when a token names an unknown `kid`.
+    /// Empty: only `public_keys` are trusted.
+    pub jwks_url: String,
+    pub jwks_refresh_secs: u64,
+    /// Audience of service-to-service tokens, which only admin-api mints and
+    /// no login returns; a user's token is never accepted in their place.
+    pub internal_audience: String,
 }
 
 /// How admin-api issues tokens and hashes passwords.
@@ -303,6 +312,24 @@ pub struct MarketplaceSettings {
     pub list_cache_ttl_ms: u64,
 }
 
+/// The other services, as admin-api calls them for its overview.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeersSettings {
+    pub file_server_url: String,
+    pub feedback_api_url: String,
+    pub recommendation_url: String,
+    /// Time allowed for one call, in milliseconds.
+    pub timeout_ms: u64,
+    /// Further attempts after a failed call, with exponential back-off.
+    pub retries: u32,
+    pub retry_base_ms: u64,
+    /// Consecutive failed calls that open a peer's circuit…
+    pub breaker_failures: u32,
+    /// …for this many seconds, during which it is not called at all.
+    pub breaker_open_secs: u64,
+}
+
 /// The PostgreSQL bus's schema; its role is `sora_bus`.
 pub const BUS_SCHEMA: &str = "bus";
 
@@ -440,8 +467,20 @@ impl Settings {
                 );
             }
         }
+        if !self.auth.jwks_url.is_empty() && !is_absolute_http_url(&self.auth.jwks_url) {
+            bad("auth.jwks_url", "must be empty or an absolute http(s) URL");
+        }
+        if self.auth.internal_audience == self.auth.audience {
+            bad(
+                "auth.internal_audience",
+                "must differ from auth.audience, or user tokens would pass as service tokens",
+            );
+        }
         match self.auth.verification_keys() {
-            Ok(keys) if keys.is_empty() => bad("auth.public_keys", "at least one key is required"),
+            Ok(keys) if keys.is_empty() && self.auth.jwks_url.is_empty() => bad(
+                "auth.public_keys",
+                "at least one key is required (or set auth.jwks_url)",
+            ),
             Ok(_) => {}
             Err(message) => bad("auth.public_keys", &message),
         }
@@ -505,6 +544,21 @@ impl Settings {
                     "must be empty or an absolute http(s) URL",
                 );
             }
+        }
+        for (key, url) in [
+            ("peers.file_server_url", &self.peers.file_server_url),
+            ("peers.feedback_api_url", &self.peers.feedback_api_url),
+            ("peers.recommendation_url", &self.peers.recommendation_url),
+        ] {
+            if !is_absolute_http_url(url) {
+                bad(key, "must be an absolute http(s) URL");
+            }
+        }
+        if self.peers.timeout_ms == 0 || self.peers.breaker_failures == 0 {
+            bad(
+                "peers.timeout_ms",
+                "the call timeout and the breaker threshold must be positive",
+            );
         }
         let market = &self.marketplace;
         if market.max_upload_bytes == 0 || market.max_uncompressed_bytes == 0 {
@@ -626,6 +680,9 @@ fn defaults(
             format!("{}={}", dev::JWT_KID, dev::JWT_PUBLIC_X),
         )?
         .set_default("auth.leeway_secs", 30)?
+        .set_default("auth.jwks_url", "")?
+        .set_default("auth.jwks_refresh_secs", 300)?
+        .set_default("auth.internal_audience", "sora-internal")?
         .set_default("storage.backend", "filesystem")?
         .set_default("storage.path", "data/objects")?
         .set_default("storage.s3.bucket", "sora")?
@@ -642,6 +699,14 @@ fn defaults(
         .set_default("marketplace.max_entries", 10_000)?
         .set_default("marketplace.max_layout_bytes", 512 * 1024)?
         .set_default("marketplace.list_cache_ttl_ms", 2000)?
+        .set_default("peers.file_server_url", "http://127.0.0.1:3000")?
+        .set_default("peers.feedback_api_url", "http://127.0.0.1:3001")?
+        .set_default("peers.recommendation_url", "http://127.0.0.1:3003")?
+        .set_default("peers.timeout_ms", 2000)?
+        .set_default("peers.retries", 2)?
+        .set_default("peers.retry_base_ms", 100)?
+        .set_default("peers.breaker_failures", 5)?
+        .set_default("peers.breaker_open_secs", 30)?
         .set_default("events.backend", "postgres")?
         .set_default("events.postgres.host", "")?
         .set_default("events.postgres.port", 0)?

@@ -19,7 +19,44 @@ pub struct Metrics {
     db_pool: IntGaugeVec,
 }
 
+/// The event-bus figures a service last sampled, for `/internal/summary`.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct EventSummary {
+    /// Events waiting in this service's outbox.
+    pub outbox_backlog: i64,
+    /// Queue → messages waiting in it.
+    pub queue_depth: std::collections::BTreeMap<String, i64>,
+    /// Queue → messages in its dead-letter queue.
+    pub dlq_depth: std::collections::BTreeMap<String, i64>,
+}
+
 impl Metrics {
+    /// The event gauges as last sampled (zero before the first sample).
+    pub fn event_summary(&self) -> EventSummary {
+        let mut summary = EventSummary::default();
+        for family in self.registry.gather() {
+            for metric in family.get_metric() {
+                let value = metric.get_gauge().get_value() as i64;
+                let queue = metric
+                    .get_label()
+                    .iter()
+                    .find(|l| l.name() == "queue")
+                    .map(|l| l.value().to_owned());
+                match (family.name(), queue) {
+                    ("events_outbox_backlog", _) => summary.outbox_backlog = value,
+                    ("events_queue_depth", Some(queue)) => {
+                        summary.queue_depth.insert(queue, value);
+                    }
+                    ("events_dlq_depth", Some(queue)) => {
+                        summary.dlq_depth.insert(queue, value);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        summary
+    }
+
     pub fn new(service: &str) -> anyhow::Result<Self> {
         let labels = HashMap::from([("service".to_owned(), service.to_owned())]);
         let registry = Registry::new_custom(None, Some(labels))?;

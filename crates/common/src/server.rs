@@ -47,6 +47,25 @@ impl ReadinessCheck for DatabaseCheck {
 #[derive(Clone)]
 struct ReadinessChecks(Arc<Vec<Arc<dyn ReadinessCheck>>>);
 
+/// A service's own figures for `GET /internal/summary` (catalog size,
+/// downloads, …), next to the event-bus figures every service reports.
+pub trait SummarySource: Send + Sync {
+    fn summary(&self) -> BoxFuture<'_, anyhow::Result<serde_json::Value>>;
+}
+
+#[derive(Clone)]
+struct SummarySlot(Option<Arc<dyn SummarySource>>);
+
+/// What `GET /internal/summary` answers.
+#[derive(Debug, Serialize, serde::Deserialize, ToSchema)]
+pub struct ServiceSummary {
+    pub service: String,
+    pub events: crate::metrics::EventSummary,
+    /// The service's own figures; null when it has none.
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+}
+
 /// The typed `web::Data` every service gets from the platform.
 #[derive(Clone)]
 pub struct ServiceInfo {
@@ -62,6 +81,7 @@ pub struct Platform {
     pub metrics: Metrics,
     pub verifier: JwtVerifier,
     checks: Vec<Arc<dyn ReadinessCheck>>,
+    summary: Option<Arc<dyn SummarySource>>,
     background: Background,
 }
 
@@ -82,9 +102,10 @@ impl Platform {
         }
         let metrics = Metrics::new(spec.name)?;
         let verifier = JwtVerifier::from_settings(&settings.auth)?;
-        Ok(Self {
+        let mut platform = Self {
             spec,
             checks: vec![Arc::new(DatabaseCheck(db.clone()))],
+            summary: None,
             settings,
             db,
             metrics,
@@ -93,7 +114,28 @@ impl Platform {
                 shutdown: watch::channel(false).0,
                 tasks: Vec::new(),
             },
-        })
+        };
+        if let Some(every) = platform.verifier.jwks_refresh() {
+            // admin-api may start after us: a failed first fetch is retried on
+            // the first token with an unknown key and on every tick.
+            if let Err(error) = platform.verifier.refresh_jwks().await {
+                tracing::warn!(error = %error, "JWKS not fetched yet");
+            }
+            let verifier = platform.verifier.clone();
+            platform.spawn_background(move |mut shutdown| async move {
+                loop {
+                    tokio::select! {
+                        _ = tokio::time::sleep(every) => {
+                            if let Err(error) = verifier.refresh_jwks().await {
+                                tracing::warn!(error = %error, "JWKS refresh failed");
+                            }
+                        }
+                        _ = shutdown.changed() => break,
+                    }
+                }
+            });
+        }
+        Ok(platform)
     }
 
     /// Runs `task` until the service stops; it is given a receiver that turns
@@ -105,6 +147,11 @@ impl Platform {
     {
         let receiver = self.background.shutdown.subscribe();
         self.background.tasks.push(tokio::spawn(task(receiver)));
+    }
+
+    /// Adds the service's own figures to `/internal/summary`.
+    pub fn set_summary(&mut self, source: Arc<dyn SummarySource>) {
+        self.summary = Some(source);
     }
 
     /// Adds a dependency to `/ready` (the event bus, object storage, …).
@@ -128,6 +175,7 @@ impl Platform {
         let metrics = web::Data::new(self.metrics.clone());
         let verifier = web::Data::new(self.verifier.clone());
         let checks = web::Data::new(ReadinessChecks(Arc::new(self.checks)));
+        let summary = web::Data::new(SummarySlot(self.summary));
 
         let mut server = HttpServer::new(move || {
             let cors = origins.iter().fold(
@@ -164,6 +212,7 @@ impl Platform {
                 .app_data(metrics.clone())
                 .app_data(verifier.clone())
                 .app_data(checks.clone())
+                .app_data(summary.clone())
                 .configure(platform_routes)
                 .configure(configure.clone())
                 .default_service(web::to(http::not_found))
@@ -247,7 +296,32 @@ fn platform_routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/health").get(health))
         .service(web::resource("/ready").get(ready))
         .service(web::resource("/metrics").get(metrics))
-        .service(web::resource("/api-docs/openapi.json").get(openapi));
+        .service(web::resource("/api-docs/openapi.json").get(openapi))
+        .service(web::resource("/internal/summary").get(internal_summary));
+}
+
+/// Figures for admin-api's overview. Service-to-service only: it needs a
+/// service token (internal audience), which no client can obtain, and the
+/// gateway does not route `/internal`.
+#[utoipa::path(get, path = "/internal/summary", tag = "platform", security(("service-token" = [])), responses(
+    (status = 200, body = ServiceSummary),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+))]
+async fn internal_summary(
+    _caller: crate::auth::ServiceCaller,
+    info: web::Data<ServiceInfo>,
+    metrics: web::Data<Metrics>,
+    slot: web::Data<SummarySlot>,
+) -> Result<HttpResponse, ApiError> {
+    let details = match &slot.0 {
+        Some(source) => source.summary().await.map_err(ApiError::Internal)?,
+        None => serde_json::Value::Null,
+    };
+    Ok(HttpResponse::Ok().json(ServiceSummary {
+        service: info.spec.name.to_owned(),
+        events: metrics.event_summary(),
+        details,
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -350,7 +424,7 @@ async fn openapi(info: web::Data<ServiceInfo>) -> HttpResponse {
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(health, ready, metrics, openapi),
+    paths(health, ready, metrics, openapi, internal_summary),
     components(schemas(Problem, error::FieldError)),
     tags((name = "platform", description = "Liveness, readiness, metrics and API docs, on every service."))
 )]

@@ -358,18 +358,7 @@ pub struct TokenMinter {
 
 impl TokenMinter {
     pub fn generate(settings: &Settings) -> Self {
-        let rng = aws_lc_rs::rand::SystemRandom::new();
-        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).unwrap();
-        let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
-        let public_x =
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(pair.public_key().as_ref());
-        Self {
-            kid: format!("test-{}", uuid::Uuid::new_v4().simple()),
-            key: EncodingKey::from_ed_der(pkcs8.as_ref()),
-            public_x,
-            issuer: settings.auth.issuer.clone(),
-            audience: settings.auth.audience.clone(),
-        }
+        Self::generate_with(&settings.auth.issuer, &settings.auth.audience)
     }
 
     /// The `auth.public_keys` value that trusts this minter.
@@ -404,6 +393,150 @@ impl TokenMinter {
         let mut header = Header::new(ALGORITHM);
         header.kid = Some(self.kid.clone());
         jsonwebtoken::encode(&header, claims, &self.key).unwrap()
+    }
+}
+
+impl TokenMinter {
+    /// A valid one-minute service token (internal audience), as admin-api
+    /// mints for its calls to the other services.
+    pub fn service_token(&self, settings: &Settings) -> String {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        self.sign(&serde_json::json!({
+            "sub": "service:admin-api", "role": "admin", "on_behalf_of": "u1",
+            "iss": self.issuer, "aud": settings.auth.internal_audience,
+            "iat": now, "exp": now + 60,
+        }))
+    }
+
+    /// Tokens a service must refuse with 401, by name: forged (`alg: none`,
+    /// HS256 keyed with the public key, a tampered payload, an untrusted key
+    /// under a trusted kid), expired, for another audience or issuer, without
+    /// `exp`, with an unknown role. Each is otherwise an admin's token for
+    /// `audience` (and `sub`).
+    pub fn forged_tokens(&self, audience: &str, sub: &str) -> Vec<(&'static str, String)> {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let b64 = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let claims = |overrides: serde_json::Value| {
+            let mut base = serde_json::json!({
+                "sub": sub, "role": "admin", "iss": self.issuer, "aud": audience,
+                "iat": now, "exp": now + 600,
+            });
+            for (k, v) in overrides.as_object().unwrap() {
+                base[k] = v.clone();
+            }
+            base
+        };
+        let none = format!(
+            "{}.{}.",
+            b64(
+                serde_json::json!({"alg": "none", "typ": "JWT", "kid": self.kid})
+                    .to_string()
+                    .as_bytes()
+            ),
+            b64(claims(serde_json::json!({})).to_string().as_bytes())
+        );
+        let mut hs_header = Header::new(jsonwebtoken::Algorithm::HS256);
+        hs_header.kid = Some(self.kid.clone());
+        let hs256 = jsonwebtoken::encode(
+            &hs_header,
+            &claims(serde_json::json!({})),
+            &EncodingKey::from_secret(self.public_x.as_bytes()),
+        )
+        .unwrap();
+        let valid = self.sign(&claims(serde_json::json!({})));
+        let mut parts: Vec<String> = valid.split('.').map(str::to_owned).collect();
+        parts[1] = b64(claims(serde_json::json!({"sub": "intruder"}))
+            .to_string()
+            .as_bytes());
+        let tampered = parts.join(".");
+        // Another key pair presenting the trusted kid.
+        let mut stranger = Self::generate_with(&self.issuer, audience);
+        stranger.kid = self.kid.clone();
+        let foreign = stranger.sign(&claims(serde_json::json!({})));
+        vec![
+            ("alg none", none),
+            ("hs256 with the public key", hs256),
+            ("tampered payload", tampered),
+            ("untrusted key", foreign),
+            ("expired", self.sign(&claims(serde_json::json!({"exp": now - 3600, "iat": now - 7200})))),
+            ("wrong audience", self.sign(&claims(serde_json::json!({"aud": "someone-else"})))),
+            ("wrong issuer", self.sign(&claims(serde_json::json!({"iss": "evil"})))),
+            (
+                "no exp",
+                self.sign(&serde_json::json!({"sub": sub, "role": "admin", "iss": self.issuer, "aud": audience})),
+            ),
+            ("unknown role", self.sign(&claims(serde_json::json!({"role": "superuser"})))),
+            ("not a jwt", "abc.def".to_owned()),
+        ]
+    }
+
+    fn generate_with(issuer: &str, audience: &str) -> Self {
+        let rng = aws_lc_rs::rand::SystemRandom::new();
+        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).unwrap();
+        let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+        Self {
+            kid: format!("test-{}", uuid::Uuid::new_v4().simple()),
+            key: EncodingKey::from_ed_der(pkcs8.as_ref()),
+            public_x: base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(pair.public_key().as_ref()),
+            issuer: issuer.to_owned(),
+            audience: audience.to_owned(),
+        }
+    }
+}
+
+/// Sends `method path` with each forged token and with a service token (or,
+/// for an internal route, a user's admin token) in place of the right kind,
+/// and asserts every one is refused with a 401 problem.
+pub async fn assert_forged_tokens_refused(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    internal: bool,
+) {
+    let settings = &app.settings;
+    let (audience, sub) = if internal {
+        (
+            settings.auth.internal_audience.as_str(),
+            "service:admin-api",
+        )
+    } else {
+        (settings.auth.audience.as_str(), "u1")
+    };
+    let mut tokens = app.tokens.forged_tokens(audience, sub);
+    if internal {
+        tokens.push(("a user's admin token", app.tokens.token(Role::Admin)));
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        tokens.push((
+            "internal audience without a service subject",
+            app.tokens.sign(&serde_json::json!({
+                "sub": "u1", "role": "admin", "iss": app.tokens.issuer,
+                "aud": audience, "iat": now, "exp": now + 60,
+            })),
+        ));
+    } else {
+        tokens.push(("a service token", app.tokens.service_token(settings)));
+    }
+    for (name, token) in tokens {
+        let response = app
+            .client
+            .request(method.clone(), app.url(path))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            401,
+            "{method} {path}: {name} was not refused"
+        );
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
     }
 }
 

@@ -9,7 +9,7 @@ use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
 use base64::Engine;
 use jsonwebtoken::{EncodingKey, Header};
 use secrecy::ExposeSecret;
-use sora_common::auth::{ALGORITHM, Claims, Role};
+use sora_common::auth::{ALGORITHM, Claims, Role, SERVICE_SUBJECT_PREFIX};
 use sora_common::config::Settings;
 use sora_common::events::outbox;
 use sora_common::events::types::AdminAction;
@@ -24,6 +24,7 @@ pub struct Identity {
     kid: String,
     issuer: String,
     audience: String,
+    internal_audience: String,
     pub access_ttl: time::Duration,
     pub refresh_ttl: time::Duration,
     /// Verified against when the e-mail is unknown, so both failures cost the same.
@@ -67,6 +68,7 @@ impl Identity {
             kid: identity.signing_kid.clone(),
             issuer: settings.auth.issuer.clone(),
             audience: settings.auth.audience.clone(),
+            internal_audience: settings.auth.internal_audience.clone(),
             access_ttl: time::Duration::seconds(i64::try_from(identity.access_token_ttl_secs)?),
             refresh_ttl: time::Duration::seconds(i64::try_from(identity.refresh_token_ttl_secs)?),
             dummy_hash: Arc::new(dummy_hash),
@@ -124,10 +126,33 @@ impl Identity {
             iat: now.unix_timestamp(),
             exp: (now + self.access_ttl).unix_timestamp(),
             email: Some(email.to_owned()),
+            on_behalf_of: None,
         };
+        self.sign(&claims)
+    }
+
+    /// A one-minute service token for admin-api's calls to the other services,
+    /// acting for `caller`. Only the internal audience accepts it, and nothing
+    /// hands one to a client.
+    pub fn service_token(&self, caller: &Claims) -> anyhow::Result<String> {
+        let now = time::OffsetDateTime::now_utc();
+        let claims = Claims {
+            sub: format!("{SERVICE_SUBJECT_PREFIX}admin-api"),
+            role: caller.role,
+            iss: self.issuer.clone(),
+            aud: self.internal_audience.clone(),
+            iat: now.unix_timestamp(),
+            exp: (now + time::Duration::seconds(60)).unix_timestamp(),
+            email: None,
+            on_behalf_of: Some(caller.sub.clone()),
+        };
+        self.sign(&claims)
+    }
+
+    fn sign(&self, claims: &Claims) -> anyhow::Result<String> {
         let mut header = Header::new(ALGORITHM);
         header.kid = Some(self.kid.clone());
-        Ok(jsonwebtoken::encode(&header, &claims, &self.key)?)
+        Ok(jsonwebtoken::encode(&header, claims, &self.key)?)
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth_routes;
 pub mod identity;
+pub mod overview;
 pub mod throttle;
 pub mod users;
 
@@ -32,6 +33,7 @@ pub static SPEC: ServiceSpec = ServiceSpec {
         auth_routes::logout,
         auth_routes::jwks,
         audit::list_audit,
+        overview::overview,
         users::list_users,
         users::create_user,
         users::update_user,
@@ -41,6 +43,7 @@ pub static SPEC: ServiceSpec = ServiceSpec {
         (name = "auth", description = "Login, token refresh and the public keys."),
         (name = "audit", description = "Every admin and publishing action."),
         (name = "users", description = "User management, for admins."),
+        (name = "overview", description = "The dashboard, gathered from every service."),
     )
 )]
 struct ApiDoc;
@@ -56,6 +59,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/api/admin/auth/logout").post(auth_routes::logout))
         .service(web::resource("/.well-known/jwks.json").get(auth_routes::jwks))
         .service(web::resource("/api/admin/audit").get(audit::list_audit))
+        .service(web::resource("/api/admin/overview").get(overview::overview))
         .service(
             web::resource("/api/admin/users")
                 .get(users::list_users)
@@ -83,10 +87,12 @@ pub async fn build(mut platform: Platform) -> anyhow::Result<Application> {
         secrecy::ExposeSecret::expose_secret(&platform.settings.ip_salt),
     ));
     let settings = web::Data::new(platform.settings.clone());
+    let peers = web::Data::new(overview::Peers::from_settings(&platform.settings.peers)?);
     platform.bind(move |cfg| {
         cfg.app_data(identity.clone())
             .app_data(settings.clone())
-            .app_data(throttle.clone());
+            .app_data(throttle.clone())
+            .app_data(peers.clone());
         routes(cfg);
     })
 }

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use actix_web::web;
 use futures_util::future::BoxFuture;
-use sora_common::server::ReadinessCheck;
+use sora_common::server::{ReadinessCheck, SummarySource};
 use sora_common::storage::{self, ObjectStore};
 use sora_common::{Application, Platform, ServiceSpec};
 use sqlx::PgPool;
@@ -97,12 +97,42 @@ impl ReadinessCheck for StorageCheck {
     }
 }
 
+/// The catalog's figures for admin-api's overview.
+struct CatalogSummary(PgPool);
+
+impl SummarySource for CatalogSummary {
+    fn summary(&self) -> BoxFuture<'_, anyhow::Result<serde_json::Value>> {
+        Box::pin(async move {
+            let (extensions, versions, layouts, downloads, today): (i64, i64, i64, i64, i64) =
+                sqlx::query_as(
+                    "SELECT
+                        (SELECT count(*) FROM extensions WHERE NOT hidden AND latest_version IS NOT NULL),
+                        (SELECT count(*) FROM extension_versions),
+                        (SELECT count(*) FROM layouts),
+                        (SELECT coalesce(sum(count), 0)::bigint FROM downloads_daily),
+                        (SELECT coalesce(sum(count), 0)::bigint FROM downloads_daily
+                          WHERE day = (now() AT TIME ZONE 'UTC')::date)",
+                )
+                .fetch_one(&self.0)
+                .await?;
+            Ok(serde_json::json!({
+                "extensions": extensions,
+                "extension_versions": versions,
+                "layouts": layouts,
+                "downloads": downloads,
+                "downloads_today": today,
+            }))
+        })
+    }
+}
+
 /// Builds the service on a started platform: object storage, the download
 /// counter, the relay of its outbox, and its routes.
 pub async fn build(mut platform: Platform) -> anyhow::Result<Application> {
     sora_common::events::runtime::start_producer(&mut platform).await?;
     let store = storage::from_settings(&platform.settings.storage).await?;
     platform.add_readiness_check(Arc::new(StorageCheck(store.clone())));
+    platform.set_summary(Arc::new(CatalogSummary(platform.db.clone())));
     let (counter, flusher) = DownloadCounter::new(platform.db.clone(), platform.spec.name);
     platform.spawn_background(|shutdown| flusher(shutdown).run());
     let market = &platform.settings.marketplace;

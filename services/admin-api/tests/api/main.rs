@@ -5,4 +5,5 @@ mod audit_events;
 mod event_faults;
 mod helpers;
 mod identity;
+mod overview;
 mod platform;

@@ -10,4 +10,5 @@ mod isolation;
 mod layouts;
 mod packages;
 mod platform;
+mod security;
 mod storage;

@@ -1,0 +1,185 @@
+//! Tokens at file-server: forged and misused tokens are refused on every kind
+//! of protected route, roles are enforced, service tokens open only the
+//! internal summary, and keys can come from a JWKS that rotates.
+
+use std::sync::{Arc, Mutex};
+
+use actix_web::{App, HttpResponse, HttpServer, web};
+use reqwest::Method;
+use serde_json::{Value, json};
+use sora_common::auth::Role;
+use sora_common::testing::{TokenMinter, assert_forged_tokens_refused, base_settings};
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn forged_and_misused_tokens_are_refused_on_every_protected_route() {
+    let app = spawn_app().await;
+    publish(&app, "acme", "plot", "1.0.0").await;
+    for (method, path) in [
+        (Method::POST, "/api/extensions"),
+        (Method::POST, "/api/layouts"),
+        (Method::PATCH, "/api/extensions/acme.plot"),
+        (Method::DELETE, "/api/extensions/acme.plot/versions/1.0.0"),
+        (Method::GET, "/api/extensions/acme.plot"),
+    ] {
+        assert_forged_tokens_refused(&app, method, path, false).await;
+    }
+    assert_forged_tokens_refused(&app, Method::GET, "/internal/summary", true).await;
+
+    // Roles: a viewer cannot use editor routes, an editor cannot use admin powers.
+    let viewer = app.tokens.token(Role::Viewer);
+    let editor = app.tokens.token_for("user-acme", Role::Editor);
+    let layout = json!({"name": "x", "layout": {"configById": {}, "layout": "Plot!a"}});
+    let as_viewer = app
+        .client
+        .post(app.url("/api/layouts"))
+        .bearer_auth(&viewer)
+        .json(&layout)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(as_viewer, 403).await;
+    assert_problem(
+        publish_as(&app, &viewer, foxe(&manifest("v", "x", "1.0.0"))).await,
+        403,
+    )
+    .await;
+    let feature = app
+        .client
+        .patch(app.url("/api/extensions/acme.plot"))
+        .bearer_auth(&editor)
+        .json(&json!({"featured": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(feature, 403).await;
+    // The service summary is for services, not for users of any role.
+    assert_problem(
+        app.get_as("/internal/summary", &app.tokens.token(Role::Admin))
+            .await,
+        401,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_service_token_reads_the_catalog_summary() {
+    let app = spawn_app().await;
+    publish(&app, "acme", "plot", "1.0.0").await;
+    app.get("/api/extensions/acme.plot/download")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let token = app.tokens.service_token(&app.settings);
+    eventually("the download counted", || async {
+        let summary: Value = app
+            .get_as("/internal/summary", &token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        summary["details"]["downloads"] == 1
+    })
+    .await;
+    let summary: Value = app
+        .get_as("/internal/summary", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(summary["service"], "file-server");
+    assert_eq!(summary["details"]["extensions"], 1);
+    assert_eq!(summary["details"]["extension_versions"], 1);
+    assert_eq!(summary["details"]["downloads_today"], 1);
+    assert!(summary["events"]["outbox_backlog"].is_i64());
+}
+
+/// A JWKS endpoint whose keys the test changes.
+struct JwksServer {
+    url: String,
+    keys: Arc<Mutex<Vec<Value>>>,
+}
+
+impl JwksServer {
+    fn start() -> Self {
+        let keys: Arc<Mutex<Vec<Value>>> = Arc::default();
+        let shared = keys.clone();
+        let server = HttpServer::new(move || {
+            let keys = shared.clone();
+            App::new().route(
+                "/.well-known/jwks.json",
+                web::get().to(move || {
+                    let keys = keys.lock().unwrap().clone();
+                    async move { HttpResponse::Ok().json(json!({"keys": keys})) }
+                }),
+            )
+        })
+        .workers(1)
+        .bind(("127.0.0.1", 0))
+        .unwrap();
+        let port = server.addrs()[0].port();
+        tokio::spawn(server.run());
+        Self {
+            url: format!("http://127.0.0.1:{port}/.well-known/jwks.json"),
+            keys,
+        }
+    }
+
+    fn publish(&self, minters: &[&TokenMinter]) {
+        *self.keys.lock().unwrap() = minters
+            .iter()
+            .map(|m| json!({"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": m.kid, "x": m.public_x()}))
+            .collect();
+    }
+}
+
+#[tokio::test]
+async fn keys_come_from_a_jwks_refreshed_on_an_unknown_kid_and_on_rotation() {
+    let jwks = JwksServer::start();
+    let settings = base_settings(&file_server::SPEC);
+    let old_key = TokenMinter::generate(&settings);
+    let new_key = TokenMinter::generate(&settings);
+    jwks.publish(&[&old_key]);
+    let app = spawn_app_with(|s| {
+        s.auth.public_keys = String::new();
+        s.auth.jwks_url = jwks.url.clone();
+        s.auth.jwks_refresh_secs = 1;
+    })
+    .await;
+    let layout = json!({"name": "x", "layout": {"configById": {}, "layout": "Plot!a"}});
+    let post = |token: String| {
+        app.client
+            .post(app.url("/api/layouts"))
+            .bearer_auth(token)
+            .json(&layout)
+            .send()
+    };
+
+    assert_eq!(
+        post(old_key.token(Role::Editor)).await.unwrap().status(),
+        201
+    );
+    // A key published after start is fetched when a token first names it.
+    jwks.publish(&[&old_key, &new_key]);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(
+        post(new_key.token(Role::Editor)).await.unwrap().status(),
+        201
+    );
+    // Rotation completes when the old key leaves the JWKS.
+    jwks.publish(&[&new_key]);
+    let old = old_key.token(Role::Editor);
+    eventually("the retired key refused", || async {
+        post(old.clone()).await.unwrap().status() == 401
+    })
+    .await;
+    assert_eq!(
+        post(new_key.token(Role::Editor)).await.unwrap().status(),
+        201
+    );
+    // A kid in no JWKS is refused.
+    let stranger = TokenMinter::generate(&settings);
+    assert_problem(post(stranger.token(Role::Editor)).await.unwrap(), 401).await;
+}
