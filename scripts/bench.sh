@@ -5,6 +5,8 @@
 # reported as ratios to that baseline because the machine is shared and noisy.
 #
 #   BENCH_DURATION=10s BENCH_CONNECTIONS=64 make bench
+#   BENCH_ONLY='download' BENCH_EVENTS=0 make bench   # a quick look at some rows
+#   (a partial run writes to BENCH_OUT, default docs/benchmarks.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/postgres.sh
@@ -135,6 +137,9 @@ rows=()
 baseline=""
 for scenario in "${SCENARIOS[@]}"; do
   IFS='|' read -r name url script connections header role <<<"$scenario"
+  if [ -n "${BENCH_ONLY:-}" ] && [ "$role" != baseline ] && ! grep -Eq "$BENCH_ONLY" <<<"$name"; then
+    continue
+  fi
   script="${script:-scripts/bench/report.lua}"
   connections="${connections:-$CONNECTIONS}"
   headers=()
@@ -179,11 +184,13 @@ run_events() {
   p99="$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")"
   event_rows+=("| $label | $burst | $eps | $rate/s × ${seconds}s | $p50 | $p99 |")
 }
+if [ "${BENCH_EVENTS:-1}" != 0 ]; then
 SORA_TELEMETRY__LOG_LEVEL=error run_events "PostgreSQL bus" postgres "$PG_EVENTS" 200 5
 SORA_TELEMETRY__LOG_LEVEL=error \
 SORA_EVENTS__SQS__ENDPOINT_URL="http://127.0.0.1:$sqs_port" \
 SORA_EVENTS__SQS__ACCESS_KEY_ID=bench SORA_EVENTS__SQS__SECRET_ACCESS_KEY=bench \
   run_events "SQS (moto server)" sqs "$SQS_EVENTS" 10 5
+fi
 
 {
   echo "# Benchmarks"

@@ -1,7 +1,8 @@
-//! A small cache of rendered public list responses (catalog pages,
-//! marketplace.json). Entries live `ttl` and are dropped at once when this
-//! replica changes the catalog; another replica's change shows after `ttl`.
-//! Download counts in a cached page are at most `ttl` old.
+//! Small caches of what public reads compute (rendered catalog pages and
+//! marketplace.json, version look-ups of downloads). Entries live `ttl` and
+//! are dropped at once when this replica changes the catalog; another
+//! replica's change shows after `ttl`. Download counts in a cached page are at
+//! most `ttl` old.
 
 use std::collections::HashMap;
 use std::sync::RwLock;
@@ -13,19 +14,22 @@ use bytes::Bytes;
 /// Distinct queries kept; when full, the cache starts over.
 const MAX_ENTRIES: usize = 1024;
 
-pub struct ResponseCache {
+pub struct TtlCache<V> {
     ttl: Duration,
     generation: AtomicU64,
-    entries: RwLock<HashMap<String, Entry>>,
+    entries: RwLock<HashMap<String, Entry<V>>>,
 }
 
-struct Entry {
+/// Rendered responses.
+pub type ResponseCache = TtlCache<Bytes>;
+
+struct Entry<V> {
     stored: Instant,
     generation: u64,
-    body: Bytes,
+    value: V,
 }
 
-impl ResponseCache {
+impl<V: Clone> TtlCache<V> {
     /// A zero `ttl` disables caching.
     pub fn new(ttl: Duration) -> Self {
         Self {
@@ -35,7 +39,7 @@ impl ResponseCache {
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<Bytes> {
+    pub fn get(&self, key: &str) -> Option<V> {
         if self.ttl.is_zero() {
             return None;
         }
@@ -43,11 +47,11 @@ impl ResponseCache {
         let entry = entries.get(key)?;
         (entry.generation == self.generation.load(Ordering::Acquire)
             && entry.stored.elapsed() < self.ttl)
-            .then(|| entry.body.clone())
+            .then(|| entry.value.clone())
     }
 
-    /// Stores `body` unless the catalog changed since `generation` was read.
-    pub fn put(&self, key: String, generation: u64, body: Bytes) {
+    /// Stores `value` unless the catalog changed since `generation` was read.
+    pub fn put(&self, key: String, generation: u64, value: V) {
         if self.ttl.is_zero() || generation != self.generation() {
             return;
         }
@@ -60,7 +64,7 @@ impl ResponseCache {
             Entry {
                 stored: Instant::now(),
                 generation,
-                body,
+                value,
             },
         );
     }

@@ -1,6 +1,8 @@
 //! `/api/extensions`: the extension catalog, publishing, yanking, moderation,
 //! downloads and the Foxglove marketplace index.
 
+use std::sync::Arc;
+
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use bytes::{Bytes, BytesMut};
@@ -11,13 +13,13 @@ use sora_common::auth::{Claims, Editor, MaybeAuthenticated, Role};
 use sora_common::error::{FieldError, Problem};
 use sora_common::events::outbox;
 use sora_common::events::types::{ContentKind, ContentRemoved, ExtensionPublished, RemovalReason};
-use sora_common::page::Paging;
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use crate::Marketplace;
 use crate::download::{self, Caching, Served, StoredFile};
+use crate::listing::{ListQuery, ListRequest, Listing, json_bytes};
 use crate::package::{self, Package};
 
 /// Query of `GET /api/extensions`.
@@ -188,30 +190,23 @@ pub async fn list_extensions(
     query: web::Query<ExtensionQuery>,
     market: web::Data<Marketplace>,
 ) -> Result<HttpResponse, ApiError> {
-    let cache_key = format!("extensions?{}", req.query_string());
-    if let Some(body) = market.cache.get(&cache_key) {
-        return Ok(json_bytes(body));
-    }
-    let generation = market.cache.generation();
-    let paging = Paging::new(query.page, query.per_page);
-    let q = query
-        .q
-        .as_deref()
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-        .map(|q| q.chars().take(200).collect::<String>().to_lowercase());
-    let order = match (query.sort.as_deref(), &q) {
-        (Some("relevance") | None, Some(_)) => "rank DESC, downloads DESC, id",
-        (Some("downloads") | None, _) => "downloads DESC, id",
-        (Some("updated"), _) => "updated_at DESC, id",
-        (Some("name"), _) => "lower(coalesce(display_name, name)), id",
-        (Some(other), _) => {
-            return Err(ApiError::Validation(vec![FieldError::new(
-                "sort",
-                format!("`{other}` is not one of downloads, updated, name, relevance"),
-            )]));
-        }
+    let listing = ListRequest::start(
+        &market.cache,
+        "extensions",
+        &req,
+        ListQuery {
+            q: query.q.as_deref(),
+            sort: query.sort.as_deref(),
+            page: query.page,
+            per_page: query.per_page,
+        },
+        "lower(coalesce(display_name, name)), id",
+    )?;
+    let list = match listing {
+        Listing::Cached(response) => return Ok(response),
+        Listing::Fresh(list) => list,
     };
+    let (q, order, paging) = (&list.q, list.order, list.paging);
     let sql = format!(
         "WITH matches AS (
             SELECT {SUMMARY_COLUMNS},
@@ -232,7 +227,7 @@ pub async fn list_extensions(
          SELECT *, count(*) OVER () AS total FROM matches ORDER BY {order} LIMIT $5 OFFSET $6"
     );
     let rows: Vec<SummaryRowWithRank> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(&q)
+        .bind(q)
         .bind(query.keyword.as_deref().map(str::to_lowercase))
         .bind(query.publisher.as_deref().map(str::to_lowercase))
         .bind(query.featured)
@@ -242,7 +237,7 @@ pub async fn list_extensions(
         .await?;
     let total = match rows.first() {
         Some(row) => row.total,
-        None if paging.page > 1 => count_extensions(&market.db, &q, &query).await?,
+        None if paging.page > 1 => count_extensions(&market.db, q, &query).await?,
         None => 0,
     };
     let page = ExtensionPage {
@@ -254,9 +249,7 @@ pub async fn list_extensions(
         page: paging.page,
         per_page: paging.per_page,
     };
-    let body = Bytes::from(serde_json::to_vec(&page).map_err(ApiError::internal)?);
-    market.cache.put(cache_key, generation, body.clone());
-    Ok(json_bytes(body))
+    list.finish(&market.cache, &page)
 }
 
 /// Trigram word similarity from which a query matches despite typos.
@@ -291,12 +284,6 @@ async fn count_extensions(
     .bind(query.featured)
     .fetch_one(db)
     .await?)
-}
-
-pub fn json_bytes(body: Bytes) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/json")
-        .body(body)
 }
 
 async fn load_summary(
@@ -532,7 +519,7 @@ pub async fn publish_extension(
     .await
     .map_err(ApiError::internal)?;
     tx.commit().await?;
-    market.cache.invalidate();
+    market.changed();
     tracing::info!(id = %package.id, version = %package.version, "extension published");
     let details = details(&market, &package.id, Some(&claims)).await?;
     Ok(HttpResponse::Created()
@@ -741,14 +728,27 @@ pub async fn download_version(
     serve_version(&req, &market, &id, &version, Caching::Immutable).await
 }
 
-async fn serve_version(
-    req: &HttpRequest,
+/// The stored file behind one version's download URL.
+#[derive(Debug, sqlx::FromRow)]
+pub struct VersionFile {
+    sha256: String,
+    size: i64,
+    storage_key: String,
+}
+
+/// The file of `id` `version`, from the cache or the database (hidden
+/// extensions have none).
+async fn version_file(
     market: &Marketplace,
     id: &str,
     version: &str,
-    caching: Caching,
-) -> Result<HttpResponse, ApiError> {
-    let row: Option<(String, i64, String)> = sqlx::query_as(
+) -> Result<Arc<VersionFile>, ApiError> {
+    let key = format!("{id}\n{version}");
+    if let Some(file) = market.versions.get(&key) {
+        return Ok(file);
+    }
+    let generation = market.versions.generation();
+    let file: Option<VersionFile> = sqlx::query_as(
         "SELECT v.sha256, v.size, v.storage_key FROM extension_versions v
          JOIN extensions e ON e.id = v.extension_id
          WHERE v.extension_id = $1 AND v.version = $2 AND NOT e.hidden",
@@ -757,15 +757,34 @@ async fn serve_version(
     .bind(version)
     .fetch_optional(&market.db)
     .await?;
-    let (sha256, size, storage_key) = row
-        .ok_or_else(|| ApiError::NotFound(format!("there is no version `{version}` of `{id}`")))?;
+    let file =
+        Arc::new(file.ok_or_else(|| {
+            ApiError::NotFound(format!("there is no version `{version}` of `{id}`"))
+        })?);
+    market.versions.put(key, generation, file.clone());
+    Ok(file)
+}
+
+async fn serve_version(
+    req: &HttpRequest,
+    market: &Marketplace,
+    id: &str,
+    version: &str,
+    caching: Caching,
+) -> Result<HttpResponse, ApiError> {
+    let file = version_file(market, id, version).await?;
+    let VersionFile {
+        sha256,
+        size,
+        storage_key,
+    } = &*file;
     let (response, served) = download::serve(
         req,
         &market.store,
         StoredFile {
-            storage_key: &storage_key,
-            sha256: &sha256,
-            size: size as u64,
+            storage_key,
+            sha256,
+            size: *size as u64,
             content_type: "application/zip",
             file_name: format!("{id}-{version}.foxe"),
             caching,
@@ -899,7 +918,7 @@ pub async fn yank_version(
         .map_err(ApiError::internal)?;
     }
     tx.commit().await?;
-    market.cache.invalidate();
+    market.changed();
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -977,7 +996,7 @@ pub async fn moderate_extension(
         .ok_or_else(|| not_found(&id))?;
     let versions = load_versions(&mut *tx, &id).await?;
     tx.commit().await?;
-    market.cache.invalidate();
+    market.changed();
     Ok(HttpResponse::Ok().json(details_of(row, versions, &market.base_url)))
 }
 

@@ -11,15 +11,14 @@ use sora_common::auth::{Editor, Role};
 use sora_common::error::{FieldError, Problem};
 use sora_common::events::outbox;
 use sora_common::events::types::{ContentKind, ContentRemoved, LayoutPublished, RemovalReason};
-use sora_common::page::Paging;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::Marketplace;
 use crate::download::{self, Caching, Served, StoredFile};
-use crate::extensions::json_bytes;
 use crate::layout;
+use crate::listing::{ListQuery, ListRequest, Listing};
 
 const MAX_NAME_CHARS: usize = 100;
 const MAX_DESCRIPTION_CHARS: usize = 2000;
@@ -119,30 +118,23 @@ pub async fn list_layouts(
     query: web::Query<LayoutQuery>,
     market: web::Data<Marketplace>,
 ) -> Result<HttpResponse, ApiError> {
-    let cache_key = format!("layouts?{}", req.query_string());
-    if let Some(body) = market.cache.get(&cache_key) {
-        return Ok(json_bytes(body));
-    }
-    let generation = market.cache.generation();
-    let paging = Paging::new(query.page, query.per_page);
-    let q = query
-        .q
-        .as_deref()
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-        .map(|q| q.chars().take(200).collect::<String>().to_lowercase());
-    let order = match (query.sort.as_deref(), &q) {
-        (Some("relevance") | None, Some(_)) => "rank DESC, downloads DESC, id",
-        (Some("downloads") | None, _) => "downloads DESC, id",
-        (Some("updated"), _) => "updated_at DESC, id",
-        (Some("name"), _) => "lower(name), id",
-        (Some(other), _) => {
-            return Err(ApiError::Validation(vec![FieldError::new(
-                "sort",
-                format!("`{other}` is not one of downloads, updated, name, relevance"),
-            )]));
-        }
+    let listing = ListRequest::start(
+        &market.cache,
+        "layouts",
+        &req,
+        ListQuery {
+            q: query.q.as_deref(),
+            sort: query.sort.as_deref(),
+            page: query.page,
+            per_page: query.per_page,
+        },
+        "lower(name), id",
+    )?;
+    let list = match listing {
+        Listing::Cached(response) => return Ok(response),
+        Listing::Fresh(list) => list,
     };
+    let (q, order, paging) = (&list.q, list.order, list.paging);
     let filters = "($1::text IS NULL
                    OR search @@ websearch_to_tsquery('simple', $1)
                    OR search @@ websearch_to_tsquery('english', $1)
@@ -161,7 +153,7 @@ pub async fn list_layouts(
     );
     let tag = query.tag.as_deref().map(str::to_lowercase);
     let rows: Vec<RankedLayout> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(&q)
+        .bind(q)
         .bind(&tag)
         .bind(&query.panel)
         .bind(&query.topic)
@@ -175,7 +167,7 @@ pub async fn list_layouts(
             sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                 "SELECT count(*) FROM layouts WHERE {filters}"
             )))
-            .bind(&q)
+            .bind(q)
             .bind(&tag)
             .bind(&query.panel)
             .bind(&query.topic)
@@ -193,9 +185,7 @@ pub async fn list_layouts(
         page: paging.page,
         per_page: paging.per_page,
     };
-    let body = Bytes::from(serde_json::to_vec(&page).map_err(ApiError::internal)?);
-    market.cache.put(cache_key, generation, body.clone());
-    Ok(json_bytes(body))
+    list.finish(&market.cache, &page)
 }
 
 #[derive(sqlx::FromRow)]
@@ -399,7 +389,7 @@ pub async fn publish_layout(
     .await
     .map_err(ApiError::internal)?;
     tx.commit().await?;
-    market.cache.invalidate();
+    market.changed();
     let layout = load(&market, &id.to_string()).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/layouts/{id}")))
@@ -445,6 +435,6 @@ pub async fn delete_layout(
         .map_err(ApiError::internal)?;
     }
     tx.commit().await?;
-    market.cache.invalidate();
+    market.changed();
     Ok(HttpResponse::NoContent().finish())
 }

@@ -7,6 +7,7 @@ pub mod download;
 pub mod extensions;
 pub mod layout;
 pub mod layouts;
+pub mod listing;
 pub mod package;
 
 use std::sync::Arc;
@@ -20,7 +21,7 @@ use sora_common::{Application, Platform, ServiceSpec};
 use sqlx::PgPool;
 use utoipa::OpenApi;
 
-use crate::cache::ResponseCache;
+use crate::cache::{ResponseCache, TtlCache};
 use crate::counter::DownloadCounter;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -77,7 +78,17 @@ pub struct Marketplace {
     pub base_url: String,
     pub counter: DownloadCounter,
     pub cache: ResponseCache,
+    /// Which stored file a download URL names.
+    pub versions: TtlCache<Arc<extensions::VersionFile>>,
     pub service: &'static str,
+}
+
+impl Marketplace {
+    /// Drops everything cached: call after any change to the catalog.
+    pub fn changed(&self) {
+        self.cache.invalidate();
+        self.versions.invalidate();
+    }
 }
 
 /// The service's own routes.
@@ -154,6 +165,7 @@ pub async fn build(mut platform: Platform) -> anyhow::Result<Application> {
             .to_owned(),
         counter,
         cache: ResponseCache::new(Duration::from_millis(market.list_cache_ttl_ms)),
+        versions: TtlCache::new(Duration::from_millis(market.list_cache_ttl_ms)),
         service: platform.spec.name,
     });
     platform.bind(move |cfg| {

@@ -2,20 +2,19 @@
 //! to a temporary file, flushed to disk and renamed into place, so a reader
 //! never sees a partial object, even after a crash.
 
-use std::io::SeekFrom;
+use std::io::{Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
-use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
-use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
-use tokio_util::io::ReaderStream;
+use futures_util::{Stream, StreamExt};
+use tokio::io::AsyncWriteExt;
 
 use super::{ByteStream, ObjectStore, check_key};
 
 /// Chunk size of a streamed read.
-const CHUNK: usize = 256 * 1024;
+const CHUNK: usize = 512 * 1024;
 
 pub struct FsStore {
     root: PathBuf,
@@ -68,20 +67,49 @@ impl FsStore {
 
     async fn read(&self, key: &str, range: Range<u64>) -> anyhow::Result<Option<ByteStream>> {
         let path = self.path(key)?;
-        let mut file = match tokio::fs::File::open(&path).await {
+        let opened = tokio::task::spawn_blocking(move || {
+            let mut file = std::fs::File::open(&path)?;
+            if range.start > 0 {
+                file.seek(SeekFrom::Start(range.start))?;
+            }
+            Ok::<_, std::io::Error>(file)
+        })
+        .await?;
+        let file = match opened {
             Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e.into()),
         };
-        if range.start > 0 {
-            file.seek(SeekFrom::Start(range.start)).await?;
-        }
         let length = range.end.saturating_sub(range.start);
-        let capacity = usize::try_from(length).unwrap_or(CHUNK).clamp(1, CHUNK);
-        Ok(Some(
-            ReaderStream::with_capacity(file.take(length), capacity).boxed(),
-        ))
+        Ok(Some(chunks(file, length).boxed()))
     }
+}
+
+/// `length` bytes of `file` from its current position, a chunk per blocking
+/// read. Each chunk is read straight into the buffer that is sent (tokio's
+/// own file type would copy it once more through an internal buffer).
+fn chunks(file: std::fs::File, length: u64) -> impl Stream<Item = std::io::Result<Bytes>> {
+    futures_util::stream::try_unfold((file, length), |(mut file, remaining)| async move {
+        if remaining == 0 {
+            return Ok(None);
+        }
+        let want = remaining.min(CHUNK as u64);
+        let (file, chunk) = tokio::task::spawn_blocking(move || {
+            let mut chunk = Vec::with_capacity(want as usize);
+            (&mut file).take(want).read_to_end(&mut chunk)?;
+            Ok::<_, std::io::Error>((file, chunk))
+        })
+        .await
+        .map_err(std::io::Error::other)??;
+        if chunk.is_empty() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the stored object is shorter than recorded",
+            ));
+        }
+        let read = chunk.len() as u64;
+        Ok(Some((Bytes::from(chunk), (file, remaining - read))))
+    })
 }
 
 impl ObjectStore for FsStore {

@@ -148,3 +148,98 @@ async fn a_poison_message_is_dead_lettered_on_the_postgres_bus() {
 async fn a_poison_message_is_dead_lettered_on_sqs() {
     a_poison_message_is_dead_lettered_after_max_receives(Backend::Sqs).await;
 }
+
+fn foxe(publisher: &str, name: &str, version: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    let manifest = serde_json::json!({
+        "name": name, "publisher": publisher, "version": version, "main": "dist/extension.js",
+    });
+    zip.start_file("package.json", options).unwrap();
+    zip.write_all(manifest.to_string().as_bytes()).unwrap();
+    zip.start_file("dist/extension.js", options).unwrap();
+    zip.write_all(b"module.exports.activate = () => {};")
+        .unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn publishing_yanking_and_removing_through_file_server_are_audited() {
+    use sora_common::auth::Role;
+    let pair = Pair::spawn(Backend::Postgres, |_| {}).await;
+    let files = &pair.producer;
+    let editor = files.tokens.token_for("editor-7", Role::Editor);
+    let send = |request: reqwest::RequestBuilder| async {
+        let response = request.bearer_auth(&editor).send().await.unwrap();
+        assert!(response.status().is_success(), "{}", response.status());
+        response
+    };
+    send(
+        files
+            .client
+            .post(files.url("/api/extensions"))
+            .header("content-type", "application/zip")
+            .body(foxe("acme", "plot", "1.0.0")),
+    )
+    .await;
+    send(
+        files
+            .client
+            .delete(files.url("/api/extensions/acme.plot/versions/1.0.0")),
+    )
+    .await;
+    send(
+        files
+            .client
+            .patch(files.url("/api/extensions/acme.plot"))
+            .json(&serde_json::json!({"hidden": true})),
+    )
+    .await;
+    let layout = serde_json::json!({"name": "x", "layout": {"configById": {}, "layout": "Plot!a"}});
+    let created: serde_json::Value =
+        send(files.client.post(files.url("/api/layouts")).json(&layout))
+            .await
+            .json()
+            .await
+            .unwrap();
+    let layout_id = created["id"].as_str().unwrap().to_owned();
+    send(
+        files
+            .client
+            .delete(files.url(&format!("/api/layouts/{layout_id}"))),
+    )
+    .await;
+
+    let consumer = pair.consumer_pool();
+    eventually(Duration::from_secs(30), 5, || audit_count(&consumer)).await;
+    let admin = pair.consumer.tokens.token(Role::Admin);
+    let page: serde_json::Value = pair
+        .consumer
+        .get_as("/api/admin/audit?actor=editor-7&per_page=10", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut entries: Vec<(String, String)> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().to_owned(),
+                e["subject_id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    entries.sort();
+    let expected = [
+        ("extension.hidden", "acme.plot".to_owned()),
+        ("extension.published", "acme.plot@1.0.0".to_owned()),
+        ("extension.yanked", "acme.plot@1.0.0".to_owned()),
+        ("layout.deleted", layout_id.clone()),
+        ("layout.published", layout_id),
+    ]
+    .map(|(a, s)| (a.to_owned(), s));
+    assert_eq!(entries, expected);
+}
