@@ -307,6 +307,9 @@ pub struct MarketplaceSettings {
     pub max_entries: usize,
     /// Largest layout document (the `layout` field of a publish request).
     pub max_layout_bytes: usize,
+    /// Publishes (extensions and layouts) one editor may attempt per hour;
+    /// admins are not limited; 0 turns the limit off.
+    pub publishes_per_hour: u32,
     /// How long a rendered public list (catalog page, marketplace.json) is
     /// reused, in milliseconds; 0 turns the cache off.
     pub list_cache_ttl_ms: u64,
@@ -699,6 +702,7 @@ fn defaults(
         .set_default("marketplace.max_entries", 10_000)?
         .set_default("marketplace.max_layout_bytes", 512 * 1024)?
         .set_default("marketplace.list_cache_ttl_ms", 2000)?
+        .set_default("marketplace.publishes_per_hour", 60)?
         .set_default("peers.file_server_url", "http://127.0.0.1:3000")?
         .set_default("peers.feedback_api_url", "http://127.0.0.1:3001")?
         .set_default("peers.recommendation_url", "http://127.0.0.1:3003")?

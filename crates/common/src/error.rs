@@ -152,6 +152,10 @@ impl ResponseError for ApiError {
             }
             Self::RateLimited { retry_after_secs } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+                headers.insert(
+                    header::HeaderName::from_static("x-ratelimit-remaining"),
+                    HeaderValue::from_static("0"),
+                );
             }
             _ => {}
         }

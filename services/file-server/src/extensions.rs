@@ -17,10 +17,10 @@ use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
-use crate::Marketplace;
 use crate::download::{self, Caching, Served, StoredFile};
 use crate::listing::{ListQuery, ListRequest, Listing, json_bytes};
 use crate::package::{self, Package};
+use crate::{Marketplace, with_quota};
 
 /// Query of `GET /api/extensions`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -405,6 +405,7 @@ pub struct PublishQuery {
     (status = 413, body = Problem, content_type = "application/problem+json"),
     (status = 415, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json"),
 ))]
 pub async fn publish_extension(
     Editor(claims): Editor,
@@ -413,6 +414,7 @@ pub async fn publish_extension(
     payload: web::Payload,
     market: web::Data<Marketplace>,
 ) -> Result<HttpResponse, ApiError> {
+    let remaining = market.take_publish(&claims)?;
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -522,9 +524,12 @@ pub async fn publish_extension(
     market.changed();
     tracing::info!(id = %package.id, version = %package.version, "extension published");
     let details = details(&market, &package.id, Some(&claims)).await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/extensions/{}", package.id)))
-        .json(details))
+    Ok(with_quota(
+        HttpResponse::Created()
+            .insert_header((header::LOCATION, format!("/api/extensions/{}", package.id)))
+            .json(details),
+        remaining,
+    ))
 }
 
 /// Reads the request body, refusing it with 413 as soon as it is known to be

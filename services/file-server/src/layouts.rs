@@ -15,10 +15,10 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::Marketplace;
 use crate::download::{self, Caching, Served, StoredFile};
 use crate::layout;
 use crate::listing::{ListQuery, ListRequest, Listing};
+use crate::{Marketplace, with_quota};
 
 const MAX_NAME_CHARS: usize = 100;
 const MAX_DESCRIPTION_CHARS: usize = 2000;
@@ -275,12 +275,14 @@ pub struct NewLayout {
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 413, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json"),
 ))]
 pub async fn publish_layout(
     Editor(claims): Editor,
     body: web::Json<NewLayout>,
     market: web::Data<Marketplace>,
 ) -> Result<HttpResponse, ApiError> {
+    let remaining = market.take_publish(&claims)?;
     let new = body.into_inner();
     let mut errors = Vec::new();
     let name = new.name.trim().to_owned();
@@ -391,9 +393,12 @@ pub async fn publish_layout(
     tx.commit().await?;
     market.changed();
     let layout = load(&market, &id.to_string()).await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/layouts/{id}")))
-        .json(layout))
+    Ok(with_quota(
+        HttpResponse::Created()
+            .insert_header((header::LOCATION, format!("/api/layouts/{id}")))
+            .json(layout),
+        remaining,
+    ))
 }
 
 /// Delete a layout (its owner or an admin).

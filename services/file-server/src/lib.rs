@@ -9,12 +9,15 @@ pub mod layout;
 pub mod layouts;
 pub mod listing;
 pub mod package;
+pub mod quota;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use actix_web::web;
 use futures_util::future::BoxFuture;
+use sora_common::ApiError;
+use sora_common::auth::{Claims, Role};
 use sora_common::server::{ReadinessCheck, SummarySource};
 use sora_common::storage::{self, ObjectStore};
 use sora_common::{Application, Platform, ServiceSpec};
@@ -80,15 +83,42 @@ pub struct Marketplace {
     pub cache: ResponseCache,
     /// Which stored file a download URL names.
     pub versions: TtlCache<Arc<extensions::VersionFile>>,
+    /// Publishes per editor and hour.
+    pub publishes: quota::Quota,
     pub service: &'static str,
 }
 
 impl Marketplace {
+    /// Counts a publish attempt by `caller` (admins are not limited): the
+    /// attempts left in this hour, or 429 when none are.
+    pub fn take_publish(&self, caller: &Claims) -> Result<Option<u32>, ApiError> {
+        if caller.role == Role::Admin {
+            return Ok(None);
+        }
+        self.publishes
+            .take(&caller.sub, Instant::now())
+            .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })
+    }
+
     /// Drops everything cached: call after any change to the catalog.
     pub fn changed(&self) {
         self.cache.invalidate();
         self.versions.invalidate();
     }
+}
+
+/// Sets `X-RateLimit-Remaining` on a publish answer when a quota applies.
+pub fn with_quota(
+    mut response: actix_web::HttpResponse,
+    remaining: Option<u32>,
+) -> actix_web::HttpResponse {
+    if let Some(remaining) = remaining {
+        response.headers_mut().insert(
+            actix_web::http::header::HeaderName::from_static("x-ratelimit-remaining"),
+            actix_web::http::header::HeaderValue::from(remaining),
+        );
+    }
+    response
 }
 
 /// The service's own routes.
@@ -166,6 +196,7 @@ pub async fn build(mut platform: Platform) -> anyhow::Result<Application> {
         counter,
         cache: ResponseCache::new(Duration::from_millis(market.list_cache_ttl_ms)),
         versions: TtlCache::new(Duration::from_millis(market.list_cache_ttl_ms)),
+        publishes: quota::Quota::new(market.publishes_per_hour, Duration::from_secs(3600)),
         service: platform.spec.name,
     });
     platform.bind(move |cfg| {

@@ -183,3 +183,55 @@ async fn keys_come_from_a_jwks_refreshed_on_an_unknown_kid_and_on_rotation() {
     let stranger = TokenMinter::generate(&settings);
     assert_problem(post(stranger.token(Role::Editor)).await.unwrap(), 401).await;
 }
+
+#[tokio::test]
+async fn publishing_is_limited_per_editor_and_hour() {
+    let app = spawn_app_with(|s| s.marketplace.publishes_per_hour = 3).await;
+    let editor = app.tokens.token_for("busy", Role::Editor);
+    let layout = json!({"name": "x", "layout": {"configById": {}, "layout": "Plot!a"}});
+    let post = |token: String| {
+        app.client
+            .post(app.url("/api/layouts"))
+            .bearer_auth(token)
+            .json(&layout)
+            .send()
+    };
+
+    // Attempts count, refused ones too: one bad package, then two layouts.
+    let refused = publish_as(&app, &editor, b"not a zip".to_vec()).await;
+    assert_eq!(refused.status(), 422);
+    for left in ["1", "0"] {
+        let response = post(editor.clone()).await.unwrap();
+        assert_eq!(response.status(), 201);
+        assert_eq!(response.headers()["x-ratelimit-remaining"], left);
+    }
+    let limited = post(editor.clone()).await.unwrap();
+    assert_eq!(limited.headers()["x-ratelimit-remaining"], "0");
+    let retry_after: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((3500..=3600).contains(&retry_after), "{retry_after}");
+    let problem = assert_problem(limited, 429).await;
+    assert_eq!(problem["type"], "urn:sora:problem:rate-limited");
+    assert_problem(
+        publish_as(&app, &editor, foxe(&manifest("busy", "x", "1.0.0"))).await,
+        429,
+    )
+    .await;
+
+    // Per user, and admins are not limited.
+    assert_eq!(
+        post(app.tokens.token(Role::Editor)).await.unwrap().status(),
+        201
+    );
+    let admin = app.tokens.token(Role::Admin);
+    for _ in 0..4 {
+        let response = post(admin.clone()).await.unwrap();
+        assert_eq!(response.status(), 201);
+        assert!(response.headers().get("x-ratelimit-remaining").is_none());
+    }
+    let page: Value = app.get("/api/layouts").await.json().await.unwrap();
+    assert_eq!(page["total"], 7);
+}
