@@ -162,8 +162,7 @@ pub async fn list_audit(
     query: actix_web::web::Query<AuditQuery>,
     db: actix_web::web::Data<sqlx::PgPool>,
 ) -> Result<actix_web::HttpResponse, sora_common::ApiError> {
-    let page = query.page.unwrap_or(1).max(1);
-    let per_page = query.per_page.unwrap_or(20).clamp(1, 100);
+    let paging = sora_common::page::Paging::new(query.page, query.per_page);
     let filters = "($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR action = $2)
                    AND ($3::timestamptz IS NULL OR occurred_at >= $3) AND ($4::timestamptz IS NULL OR occurred_at < $4)";
     let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
@@ -184,14 +183,14 @@ pub async fn list_audit(
     .bind(&query.action)
     .bind(query.from)
     .bind(query.to)
-    .bind(i64::from(per_page))
-    .bind(i64::from(page - 1) * i64::from(per_page))
+    .bind(paging.limit())
+    .bind(paging.offset())
     .fetch_all(db.get_ref())
     .await?;
     Ok(actix_web::HttpResponse::Ok().json(AuditPage {
         items,
         total,
-        page,
-        per_page,
+        page: paging.page,
+        per_page: paging.per_page,
     }))
 }

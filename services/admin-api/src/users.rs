@@ -125,23 +125,22 @@ pub async fn list_users(
     query: web::Query<PageQuery>,
     db: web::Data<PgPool>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = query.page.unwrap_or(1).max(1);
-    let per_page = query.per_page.unwrap_or(20).clamp(1, 100);
+    let paging = sora_common::page::Paging::new(query.page, query.per_page);
     let total: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
         .fetch_one(db.get_ref())
         .await?;
     let items: Vec<User> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {USER_COLUMNS} FROM users ORDER BY created_at, id LIMIT $1 OFFSET $2"
     )))
-    .bind(i64::from(per_page))
-    .bind(i64::from(page - 1) * i64::from(per_page))
+    .bind(paging.limit())
+    .bind(paging.offset())
     .fetch_all(db.get_ref())
     .await?;
     Ok(HttpResponse::Ok().json(UserPage {
         items,
         total,
-        page,
-        per_page,
+        page: paging.page,
+        per_page: paging.per_page,
     }))
 }
 
