@@ -20,7 +20,7 @@ use utoipa::ToSchema;
 use crate::download::{self, Caching, Served, StoredFile};
 use crate::listing::{ListQuery, ListRequest, Listing, json_bytes};
 use crate::package::{self, Package};
-use crate::{Marketplace, with_quota};
+use crate::{Marketplace, object_key, sha256_hex, with_quota};
 
 /// Query of `GET /api/extensions`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -431,20 +431,14 @@ pub async fn publish_extension(
     }
     let body = read_limited(&req, payload, market.max_upload).await?;
     let limits = market.limits;
-    let (package, sha256) = tokio::task::spawn_blocking(move || {
-        let package = package::validate(&body, limits);
-        let sha256 = hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &body).as_ref());
-        (package, sha256, body)
+    let (validated, sha256, body) = tokio::task::spawn_blocking(move || {
+        (package::validate(&body, limits), sha256_hex(&body), body)
     })
     .await
-    .map_err(ApiError::internal)
-    .and_then(|(package, sha256, body)| match package {
-        Ok(package) => Ok(((package, body), sha256)),
-        Err(refused) => Err(ApiError::Validation(refused.0)),
-    })?;
-    let (package, body) = package;
+    .map_err(ApiError::internal)?;
+    let package = validated.map_err(|refused| ApiError::Validation(refused.0))?;
     let size = body.len() as i64;
-    let storage_key = format!("sha256/{}/{sha256}", &sha256[..2]);
+    let storage_key = object_key(&sha256);
     // Stored first: a row never points at a missing object. A failed publish
     // may leave an unreferenced object, which is harmless.
     market
@@ -457,7 +451,7 @@ pub async fn publish_extension(
     let mut tx = market.db.begin().await?;
     let existing = lock_extension(&mut tx, &package.id).await?;
     match existing {
-        Some((owner, _)) if owner != claims.sub && claims.role != Role::Admin => {
+        Some((owner, _)) if !may_manage(&claims, &owner) => {
             return Err(ApiError::Forbidden(format!(
                 "`{}` belongs to another user",
                 package.id
@@ -565,10 +559,6 @@ async fn read_limited(
         )]));
     }
     Ok(body.freeze())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The owner and publisher of `id`, locked for this transaction.

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::download::{self, Caching, Served, StoredFile};
 use crate::layout;
 use crate::listing::{ListQuery, ListRequest, Listing};
-use crate::{Marketplace, with_quota};
+use crate::{Marketplace, object_key, sha256_hex, with_quota};
 
 const MAX_NAME_CHARS: usize = 100;
 const MAX_DESCRIPTION_CHARS: usize = 2000;
@@ -341,12 +341,8 @@ pub async fn publish_layout(
         Some(info) if errors.is_empty() => info,
         _ => return Err(ApiError::Validation(errors)),
     };
-    let sha256: String = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &document)
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let storage_key = format!("sha256/{}/{sha256}", &sha256[..2]);
+    let sha256 = sha256_hex(&document);
+    let storage_key = object_key(&sha256);
     let size = document.len() as i64;
     market
         .store

@@ -107,6 +107,21 @@ impl Marketplace {
     }
 }
 
+/// The lower-case hex SHA-256 of `bytes`: a file's ETag and storage key.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Where a file with this digest is stored: content-addressed, so the same
+/// bytes are stored once and a key never changes meaning.
+pub fn object_key(sha256: &str) -> String {
+    format!("sha256/{}/{sha256}", &sha256[..2])
+}
+
 /// Sets `X-RateLimit-Remaining` on a publish answer when a quota applies.
 pub fn with_quota(
     mut response: actix_web::HttpResponse,
