@@ -540,6 +540,19 @@ pub async fn assert_forged_tokens_refused(
     }
 }
 
+/// `/internal/summary` refuses every forged or misused token and answers a
+/// service token with the service's name and event figures.
+pub async fn assert_internal_summary(app: &TestApp, spec: &ServiceSpec) -> serde_json::Value {
+    assert_forged_tokens_refused(app, reqwest::Method::GET, "/internal/summary", true).await;
+    let token = app.tokens.service_token(&app.settings);
+    let response = app.get_as("/internal/summary", &token).await;
+    assert_eq!(response.status(), 200);
+    let summary: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(summary["service"], spec.name);
+    assert!(summary["events"]["outbox_backlog"].is_i64(), "{summary}");
+    summary
+}
+
 /// A service running in-process on a free port, on its own database.
 pub struct TestApp {
     pub address: String,

@@ -9,20 +9,6 @@ async fn serves_the_platform_routes_and_its_checked_in_contract() {
 #[tokio::test]
 async fn the_internal_summary_needs_a_service_token() {
     let app = spawn_app().await;
-    sora_common::testing::assert_forged_tokens_refused(
-        &app,
-        reqwest::Method::GET,
-        "/internal/summary",
-        true,
-    )
-    .await;
-    let token = app.tokens.service_token(&app.settings);
-    let summary: serde_json::Value = app
-        .get_as("/internal/summary", &token)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(summary["service"], "recommendation");
+    let summary = sora_common::testing::assert_internal_summary(&app, &recommendation::SPEC).await;
     assert_eq!(summary["events"]["outbox_backlog"], 0);
 }
