@@ -192,7 +192,8 @@ impl JwtVerifier {
         }
     }
 
-    fn knows(&self, token: &str) -> Option<String> {
+    /// The token's `kid`, if it names a key this verifier does not have.
+    fn unknown_kid(&self, token: &str) -> Option<String> {
         let kid = jsonwebtoken::decode_header(token).ok()?.kid?;
         let known = self
             .keys
@@ -248,13 +249,24 @@ impl JwtVerifier {
         internal: bool,
     ) -> Result<Claims, ApiError> {
         let token = bearer(req)?;
-        if let Some(kid) = self.knows(&token) {
-            self.refresh_for_unknown(&kid).await;
-        }
-        if internal {
-            self.verify_internal(&token)
-        } else {
-            self.verify(&token)
+        let verify = |token: &str| {
+            if internal {
+                self.verify_internal(token)
+            } else {
+                self.verify(token)
+            }
+        };
+        // The common case costs one verification; only a refused token with
+        // an unknown kid (and a JWKS to ask) is tried again after a refresh.
+        match verify(&token) {
+            Err(refused) if self.jwks.is_some() => match self.unknown_kid(&token) {
+                Some(kid) => {
+                    self.refresh_for_unknown(&kid).await;
+                    verify(&token)
+                }
+                None => Err(refused),
+            },
+            result => result,
         }
     }
 }
