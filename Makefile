@@ -1,6 +1,6 @@
 # The Sora server. `make run` runs everything on embedded defaults;
 # `make test` runs every test. See README.md.
-.PHONY: run test bench contracts lint fmt deploy-check
+.PHONY: run test bench contracts lint fmt deploy-check sqlx-prepare sqlx-check
 
 run:
 	scripts/run.sh
@@ -23,3 +23,10 @@ fmt:
 
 deploy-check:
 	scripts/check-deploy.sh
+
+# After changing a query: rewrite sqlx's offline query data (.sqlx/).
+sqlx-prepare:
+	scripts/sqlx.sh prepare
+
+sqlx-check:
+	scripts/sqlx.sh check

@@ -41,7 +41,7 @@ NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
 echo "==> building release binaries"
 cargo build --release --bins --quiet
-cargo build --release --quiet -p admin-api --example event_throughput
+cargo build --release --quiet -p sora-e2e --example event_throughput
 BIN="${CARGO_TARGET_DIR:-target}/release"
 
 work="$(mktemp -d /tmp/sora-bench.XXXXXX)"

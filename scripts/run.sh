@@ -3,15 +3,46 @@
 # a git-ignored data folder of the checkout (reused across runs), provisions
 # one role and schema per service, and runs the four services in the
 # foreground. Ctrl-C stops everything cleanly.
+#
+# The script's own variables (SORA_DATA_DIR, PROFILE) are not settings and
+# never reach the services; a setting of one service (SORA_STORAGE__PATH,
+# SORA_IDENTITY__…) reaches only that service.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/postgres.sh
 
 DATA_DIR="${SORA_DATA_DIR:-$PWD/.data}"
+unset SORA_DATA_DIR
 PG_PORT="${SORA_DATABASE__PORT:-5433}"
 PROFILE="${PROFILE:-debug}"
 SERVICES=(file-server feedback-api admin-api recommendation)
 PORTS=(3000 3001 3002 3003)
+
+# The top-level keys and sections each service owns (its settings type).
+own_settings() {
+  case "$1" in
+    file-server) echo "MARKETPLACE__ STORAGE__ DOWNLOADS__" ;;
+    feedback-api) echo "FEEDBACK__ IP_SALT ENCRYPTION_KEY TRUSTED_PROXIES" ;;
+    admin-api) echo "IDENTITY__ PEERS__ BOOTSTRAP_ADMIN_EMAIL BOOTSTRAP_ADMIN_PASSWORD IP_SALT TRUSTED_PROXIES" ;;
+    recommendation) echo "RECOMMENDATION__" ;;
+  esac
+}
+
+# The variables set here that another service owns, for service $1.
+foreign_settings() {
+  local service="$1" other prefix var
+  local own; own=" $(own_settings "$service") "
+  for var in $(compgen -e | grep '^SORA_' || true); do
+    for other in "${SERVICES[@]}"; do
+      [ "$other" = "$service" ] && continue
+      for prefix in $(own_settings "$other"); do
+        if [[ "$var" == SORA_"$prefix"* ]] && [[ "$own" != *" $prefix "* ]]; then
+          echo "$var"
+        fi
+      done
+    done
+  done | sort -u
+}
 
 echo "==> building the services ($PROFILE)"
 if [ "$PROFILE" = release ]; then cargo build --release --bins; else cargo build --bins; fi
@@ -41,26 +72,45 @@ if ! "$PG_BINDIR/psql" -X -tA -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres
   pg_psql "$PG_PORT" postgres "CREATE DATABASE sora"
 fi
 
-# Token signing keys: generated once, kept with the data (never the built-in dev key).
+# Token signing keys: generated once, kept with the data (never the built-in
+# dev key). Every service trusts the public key; only admin-api signs.
 if [ ! -f "$DATA_DIR/keys/signing.pem" ]; then
   "$BIN/admin-api" keygen "$DATA_DIR/keys"
 fi
-set -a
-source "$DATA_DIR/keys/signing.env"
-set +a
-SORA_IDENTITY__SIGNING_KEY="$(cat "$DATA_DIR/keys/signing.pem")"
-export SORA_IDENTITY__SIGNING_KEY
+SIGNING_KID="$(sed -n 's/^SORA_IDENTITY__SIGNING_KID=//p' "$DATA_DIR/keys/signing.env")"
+SORA_AUTH__PUBLIC_KEYS="$(sed -n 's/^SORA_AUTH__PUBLIC_KEYS=//p' "$DATA_DIR/keys/signing.env")"
+export SORA_AUTH__PUBLIC_KEYS SORA_DATABASE__PORT="$PG_PORT"
+STORAGE_PATH="${SORA_STORAGE__PATH:-$DATA_DIR/objects}"
 
-export SORA_DATABASE__PORT="$PG_PORT"
-export SORA_STORAGE__PATH="${SORA_STORAGE__PATH:-$DATA_DIR/objects}"
+# run_service SERVICE ARGS...: the service's binary with its own settings only.
+run_service() {
+  local service="$1" var
+  shift
+  local -a args=()
+  for var in $(foreign_settings "$service"); do args+=(-u "$var"); done
+  case "$service" in
+    file-server) args+=(SORA_STORAGE__PATH="$STORAGE_PATH") ;;
+    admin-api)
+      args+=(SORA_IDENTITY__SIGNING_KID="$SIGNING_KID")
+      args+=(SORA_IDENTITY__SIGNING_KEY="$(cat "$DATA_DIR/keys/signing.pem")")
+      ;;
+  esac
+  if [ "${1:-}" = serve ]; then
+    # Run in the background (`&`): the subshell becomes the service, so the
+    # pid stop_all signals is the service's own.
+    exec env "${args[@]}" "$BIN/$service" "$@"
+  fi
+  env "${args[@]}" "$BIN/$service" "$@"
+}
+
 ADMIN_URL="postgres://postgres@127.0.0.1:$PG_PORT/sora"
 for service in "${SERVICES[@]}"; do
-  "$BIN/$service" provision "$ADMIN_URL"
+  run_service "$service" provision "$ADMIN_URL"
 done
 
 echo "==> starting the services"
 for service in "${SERVICES[@]}"; do
-  "$BIN/$service" serve &
+  run_service "$service" serve &
   pids+=($!)
 done
 

@@ -91,3 +91,9 @@ pg_psql() {
   local port="$1" db="$2" sql="$3"
   "$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "$db" -c "$sql"
 }
+
+# pg_psql_file PORT DB FILE: runs an SQL file as the superuser, in one transaction.
+pg_psql_file() {
+  local port="$1" db="$2" file="$3"
+  "$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -1 -h 127.0.0.1 -p "$port" -U postgres -d "$db" -f "$file"
+}

@@ -4,8 +4,12 @@
 use std::future::Future;
 use std::process::ExitCode;
 
-use crate::config::{EventBackend, Settings};
-use crate::server::{Application, Platform, openapi_document, shutdown_signal};
+use crate::config::{ServiceSettings, Settings};
+use crate::events::EventBackend;
+use crate::events::pg_bus::PgBus;
+use crate::ops::openapi_document;
+use crate::platform::{self, Platform};
+use crate::server::{Application, shutdown_signal};
 use crate::service::ServiceSpec;
 use crate::{db, telemetry};
 
@@ -24,9 +28,10 @@ Configuration comes from SORA_* environment variables and the optional file
 named by SORA_CONFIG_FILE; see the README.";
 
 /// Runs the binary of `spec`; `build` adds the service's own state and routes.
-pub fn run<F, Fut>(spec: &'static ServiceSpec, build: F) -> ExitCode
+pub fn run<S, F, Fut>(spec: &'static ServiceSpec, build: F) -> ExitCode
 where
-    F: FnOnce(Platform) -> Fut,
+    S: ServiceSettings,
+    F: FnOnce(Platform<S>) -> Fut,
     Fut: Future<Output = anyhow::Result<Application>>,
 {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -50,7 +55,7 @@ where
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     }
-    let settings = match Settings::load(spec) {
+    let settings = match Settings::<S>::load(spec) {
         Ok(settings) => settings,
         Err(error) => {
             eprintln!("{}: {error}", spec.name);
@@ -67,10 +72,10 @@ where
     let result = runtime.block_on(async {
         match command {
             "migrate" => {
-                db::migrate_service(&db::pool(&settings.database, spec.name), spec).await?;
+                platform::migrate(&db::pool(&settings.database, spec.name), spec).await?;
                 if settings.events.backend == EventBackend::Postgres {
                     let bus = settings.events.bus_database(&settings.database);
-                    crate::events::pg_bus::PgBus::migrate_pool(&db::pool(&bus, spec.name)).await?;
+                    PgBus::migrate_pool(&db::pool(&bus, spec.name)).await?;
                 }
                 println!("{}: migrations applied", spec.name);
                 Ok(())
@@ -86,13 +91,14 @@ where
     }
 }
 
-async fn serve<F, Fut>(
+async fn serve<S, F, Fut>(
     spec: &'static ServiceSpec,
-    settings: Settings,
+    settings: Settings<S>,
     build: F,
 ) -> anyhow::Result<()>
 where
-    F: FnOnce(Platform) -> Fut,
+    S: ServiceSettings,
+    F: FnOnce(Platform<S>) -> Fut,
     Fut: Future<Output = anyhow::Result<Application>>,
 {
     let _telemetry = telemetry::init(spec.name, &settings.telemetry)?;
@@ -104,9 +110,9 @@ where
     Ok(())
 }
 
-async fn provision(
+async fn provision<S>(
     spec: &ServiceSpec,
-    settings: &Settings,
+    settings: &Settings<S>,
     admin_url: Option<&str>,
 ) -> anyhow::Result<()> {
     use secrecy::ExposeSecret;
@@ -148,7 +154,7 @@ async fn provision(
     Ok(())
 }
 
-async fn healthcheck(settings: &Settings) -> anyhow::Result<()> {
+async fn healthcheck<S>(settings: &Settings<S>) -> anyhow::Result<()> {
     let host = match settings.server.host {
         ip if ip.is_unspecified() => "127.0.0.1".to_owned(),
         std::net::IpAddr::V6(ip) => format!("[{ip}]"),

@@ -3,16 +3,71 @@
 
 use std::time::Duration;
 
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
 
-use crate::config::DatabaseSettings;
+use crate::config::{Check, is_identifier};
+
+/// The development password of every role `make run` provisions; production
+/// refuses it.
+pub const DEV_PASSWORD: &str = "sora-dev";
 
 /// Where provisioning installs the PostgreSQL extensions services may use
 /// (`pg_trgm`); every service role may use it, and it is on every search path.
 pub const EXTENSIONS_SCHEMA: &str = "extensions";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseSettings {
+    pub host: String,
+    pub port: u16,
+    pub name: String,
+    /// The service's own role; it can use only its own schema. Defaults to
+    /// `sora_<schema>`.
+    pub user: String,
+    pub password: SecretString,
+    /// The schema this service owns; also its `search_path`.
+    pub schema: String,
+    pub max_connections: u32,
+    pub acquire_timeout_ms: u64,
+    /// Apply the service's migrations when it starts (Kubernetes may run them
+    /// in an init container instead).
+    pub migrate_on_start: bool,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".to_owned(),
+            port: 5433,
+            name: "sora".to_owned(),
+            user: String::new(),
+            password: DEV_PASSWORD.into(),
+            schema: String::new(),
+            max_connections: 10,
+            acquire_timeout_ms: 3000,
+            migrate_on_start: true,
+        }
+    }
+}
+
+impl DatabaseSettings {
+    pub(crate) fn validate(&self, check: &mut Check<'_>) {
+        if self.max_connections == 0 {
+            check.bad("max_connections", "must be at least 1");
+        }
+        if !is_identifier(&self.schema) {
+            check.bad("schema", "must be a lower-case SQL identifier");
+        }
+        if !is_identifier(&self.user) {
+            check.bad("user", "must be a lower-case SQL identifier");
+        }
+        check.no_dev_secret("password", &self.password, DEV_PASSWORD);
+    }
+}
 
 pub fn connect_options(settings: &DatabaseSettings, application_name: &str) -> PgConnectOptions {
     PgConnectOptions::new()
@@ -43,34 +98,6 @@ pub async fn migrate(pool: &PgPool, migrator: &Migrator) -> anyhow::Result<()> {
     // `Migrator::locking` is on unless a migrator turns it off; ours never do.
     migrator.run(pool).await?;
     Ok(())
-}
-
-static EVENTS_MIGRATOR: Migrator = sqlx::migrate!("migrations/events");
-
-/// Applies the service's own migrations, then the outbox and inbox tables every
-/// service has (tracked in their own table, `_sora_events_migrations`).
-pub async fn migrate_service(
-    pool: &PgPool,
-    spec: &crate::service::ServiceSpec,
-) -> anyhow::Result<()> {
-    migrate(pool, spec.migrator).await?;
-    let mut events = Migrator {
-        migrations: EVENTS_MIGRATOR.migrations.clone(),
-        ..Migrator::DEFAULT
-    };
-    events.dangerous_set_table_name("_sora_events_migrations");
-    events.run(pool).await?;
-    Ok(())
-}
-
-/// Changes whenever a shared (events or bus) migration changes.
-pub fn migrations_fingerprint() -> String {
-    EVENTS_MIGRATOR
-        .iter()
-        .chain(crate::events::pg_bus::BUS_MIGRATOR.iter())
-        .map(|m| format!("{}:{:?}", m.version, m.checksum))
-        .collect::<Vec<_>>()
-        .join(";")
 }
 
 /// Answers when the database does, within `timeout`.

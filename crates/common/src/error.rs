@@ -57,8 +57,9 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("the request has invalid fields")]
     Validation(Vec<FieldError>),
-    #[error("{0}")]
-    Unprocessable(String),
+    /// Query parameters that cannot be read: 400, each named.
+    #[error("the request has invalid query parameters")]
+    InvalidParameters(Vec<FieldError>),
     #[error("too many requests")]
     RateLimited { retry_after_secs: u64 },
     #[error("{0}")]
@@ -83,7 +84,7 @@ impl ApiError {
             Self::PayloadTooLarge(_) => "payload-too-large",
             Self::UnsupportedMediaType(_) => "unsupported-media-type",
             Self::Validation(_) => "validation-failed",
-            Self::Unprocessable(_) => "unprocessable",
+            Self::InvalidParameters(_) => "invalid-parameters",
             Self::RateLimited { .. } => "rate-limited",
             Self::Unavailable(_) => "unavailable",
             Self::Internal(_) => "internal",
@@ -93,7 +94,9 @@ impl ApiError {
     pub fn problem(&self) -> Problem {
         let status = self.status_code();
         let (detail, errors) = match self {
-            Self::Validation(errors) => (self.to_string(), errors.clone()),
+            Self::Validation(errors) | Self::InvalidParameters(errors) => {
+                (self.to_string(), errors.clone())
+            }
             Self::Internal(_) => (
                 "the server could not complete the request".to_owned(),
                 Vec::new(),
@@ -125,14 +128,14 @@ impl From<sqlx::Error> for ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::BadRequest(_) | Self::InvalidParameters(_) => StatusCode::BAD_REQUEST,
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Validation(_) | Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -188,47 +191,7 @@ pub fn problem_for_status(status: StatusCode, detail: &str) -> Problem {
     }
 }
 
-/// Maps actix's JSON extractor errors: malformed JSON is 400, JSON of the wrong
-/// shape is 422, a body over the limit 413, a wrong content type 415.
-pub fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    use error::JsonPayloadError as E;
-    let api = match &err {
-        E::OverflowKnownLength { .. } | E::Overflow { .. } => {
-            ApiError::PayloadTooLarge("the JSON body is larger than allowed".to_owned())
-        }
-        E::ContentType => {
-            ApiError::UnsupportedMediaType("expected Content-Type: application/json".to_owned())
-        }
-        E::Deserialize(e) if e.is_data() => ApiError::Validation(vec![FieldError::new(
-            field_of(e),
-            strip_position(&e.to_string()),
-        )]),
-        E::Deserialize(e) => ApiError::BadRequest(format!(
-            "malformed JSON: {}",
-            strip_position(&e.to_string())
-        )),
-        _ => ApiError::BadRequest("could not read the request body".to_owned()),
-    };
-    api.into()
-}
-
-pub fn query_error(err: error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::BadRequest(format!("invalid query string: {err}")).into()
-}
-
-pub fn path_error(err: error::PathError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::NotFound(format!("no such resource: {err}")).into()
-}
-
-/// serde_json names the offending field in backticks ("unknown field `x`").
-fn field_of(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    text.split('`').nth(1).unwrap_or("body").to_owned()
-}
-
-fn strip_position(text: &str) -> String {
-    match text.find(" at line ") {
-        Some(i) => text[..i].to_owned(),
-        None => text.to_owned(),
-    }
+/// A path whose parameters do not parse names nothing that exists.
+pub fn path_error(_: error::PathError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::NotFound("no resource at this path".to_owned()).into()
 }

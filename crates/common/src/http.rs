@@ -9,19 +9,16 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::{ErrorHandlerResponse, Next};
-use actix_web::{Error, HttpMessage, HttpRequest, HttpResponse, web};
+use actix_web::{Error, HttpRequest, HttpResponse, web};
 use futures_util::FutureExt;
 use tracing::{Instrument, field};
 
+use crate::config::{Check, is_absolute_http_url};
 use crate::error::{ApiError, PROBLEM_JSON, problem_for_status, problem_response};
 use crate::metrics::{Metrics, UNMATCHED_ROUTE};
 use crate::telemetry;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-/// The id of the request being served, available to handlers as an extension.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub String);
 
 /// A client's request id is echoed only if it is short and plain, so it cannot
 /// forge log lines; otherwise a new one is made.
@@ -66,7 +63,6 @@ pub async fn request_context(
             .get("traceparent")
             .and_then(|v| v.to_str().ok()),
     );
-    req.extensions_mut().insert(RequestId(request_id.clone()));
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
 
     let result = next.call(req).instrument(span.clone()).await;
@@ -156,4 +152,16 @@ pub async fn not_found(req: HttpRequest) -> HttpResponse<BoxBody> {
         actix_web::http::StatusCode::NOT_FOUND,
         "no resource at this path",
     ))
+}
+
+/// CORS origins (`allowed_origins`) must be bare origins: `https://host[:port]`.
+pub(crate) fn validate_origins(origins: &[String], check: &mut Check<'_>) {
+    for origin in origins {
+        if !is_absolute_http_url(origin) || origin.trim_end_matches('/').matches('/').count() != 2 {
+            check.bad(
+                "allowed_origins",
+                "each origin must look like https://host[:port]",
+            );
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! The Sora server's shared platform: configuration, telemetry, problem+json
-//! errors, database access, token verification and the HTTP plumbing every
-//! service runs on.
+//! errors, database access, token verification, events, storage and the HTTP
+//! plumbing every service runs on. It names no service: each service brings
+//! its own settings type, routes and state.
 
 pub mod auth;
 pub mod aws;
@@ -9,18 +10,22 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod events;
+pub mod extract;
 pub mod http;
 pub mod metrics;
+pub mod ops;
 pub mod page;
+pub mod platform;
+pub mod privacy;
+pub mod ratelimit;
 pub mod server;
 pub mod service;
 #[cfg(feature = "storage")]
 pub mod storage;
 pub mod telemetry;
-#[cfg(feature = "testing")]
-pub mod testing;
 
-pub use config::Settings;
+pub use config::{ServiceSettings, Settings};
 pub use error::ApiError;
-pub use server::{Application, Platform};
+pub use platform::Platform;
+pub use server::Application;
 pub use service::ServiceSpec;

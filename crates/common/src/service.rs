@@ -1,4 +1,5 @@
-//! What a service tells the platform about itself.
+//! What a service tells the platform about itself. Its settings type is the
+//! type parameter of the `Platform` its `build` function takes.
 
 use sqlx::migrate::Migrator;
 use utoipa::openapi::OpenApi;
@@ -14,10 +15,6 @@ pub struct ServiceSpec {
     pub migrator: &'static Migrator,
     /// The service's own paths; the platform adds its routes to them.
     pub openapi: fn() -> OpenApi,
-    /// Which development secrets production must replace for this service.
-    pub uses_ip_salt: bool,
-    pub uses_encryption_key: bool,
-    pub uses_bootstrap_admin: bool,
 }
 
 static NO_MIGRATIONS: Migrator = Migrator::DEFAULT;
@@ -32,7 +29,7 @@ impl ServiceSpec {
         format!("sora_{}", self.schema)
     }
 
-    /// A spec that uses every secret, for the platform's own tests.
+    /// A spec for the platform's own tests.
     pub const fn for_tests() -> Self {
         Self {
             name: "platform-test",
@@ -40,12 +37,6 @@ impl ServiceSpec {
             default_port: 3999,
             migrator: &NO_MIGRATIONS,
             openapi: empty_openapi,
-            uses_ip_salt: true,
-            uses_encryption_key: true,
-            uses_bootstrap_admin: true,
         }
     }
 }
-
-/// Every service's schema, so a database can be provisioned for all of them.
-pub const ALL_SCHEMAS: [&str; 4] = ["file_server", "feedback", "recommendation", "admin"];

@@ -18,7 +18,47 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer};
 
-use crate::config::{LogFormat, TelemetrySettings};
+use serde::Deserialize;
+
+use crate::config::{Check, is_absolute_http_url};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TelemetrySettings {
+    pub format: LogFormat,
+    /// A `tracing` filter directive, e.g. `info,sqlx=warn`.
+    pub log_level: String,
+    /// OTLP/HTTP traces endpoint, e.g. `http://collector:4318/v1/traces`. Empty: no export.
+    pub otlp_endpoint: String,
+}
+
+impl Default for TelemetrySettings {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::Pretty,
+            log_level: "info,sqlx=warn,opentelemetry=warn,actix_server=warn".to_owned(),
+            otlp_endpoint: String::new(),
+        }
+    }
+}
+
+impl TelemetrySettings {
+    pub(crate) fn validate(&self, check: &mut Check<'_>) {
+        if !self.otlp_endpoint.is_empty() && !is_absolute_http_url(&self.otlp_endpoint) {
+            check.bad("otlp_endpoint", "must be empty or an absolute http(s) URL");
+        }
+        if EnvFilter::try_new(&self.log_level).is_err() {
+            check.bad("log_level", "is not a valid tracing filter");
+        }
+    }
+}
 
 /// Flushes exported spans when dropped at the end of `main`.
 pub struct TelemetryGuard {

@@ -9,12 +9,10 @@ use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
 use base64::Engine;
 use jsonwebtoken::{EncodingKey, Header};
 use secrecy::ExposeSecret;
-use sora_common::auth::{ALGORITHM, Claims, Role, SERVICE_SUBJECT_PREFIX};
-use sora_common::config::Settings;
-use sora_common::events::outbox;
-use sora_common::events::types::AdminAction;
-use sqlx::{PgConnection, PgPool};
+use sora_common::auth::{ALGORITHM, AuthSettings, Claims, Role, SERVICE_SUBJECT_PREFIX};
 use uuid::Uuid;
+
+use crate::config::IdentitySettings;
 
 /// Everything needed to authenticate users and issue their tokens.
 #[derive(Clone)]
@@ -35,8 +33,7 @@ pub struct Identity {
 }
 
 impl Identity {
-    pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
-        let identity = &settings.identity;
+    pub fn from_settings(identity: &IdentitySettings, auth: &AuthSettings) -> anyhow::Result<Self> {
         let params = Params::new(
             identity.argon2_memory_kib,
             identity.argon2_iterations,
@@ -49,10 +46,7 @@ impl Identity {
         let pair = Ed25519KeyPair::from_pkcs8(&der)
             .map_err(|_| anyhow::anyhow!("identity.signing_key is not an Ed25519 PKCS#8 key"))?;
         let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(pair.public_key().as_ref());
-        let trusted = settings
-            .auth
-            .public_keys
-            .contains(&format!("{}={x}", identity.signing_kid));
+        let trusted = auth.public_keys.contains(&identity.signing_kid, &x);
         anyhow::ensure!(
             trusted,
             "auth.public_keys must contain {}={x}, the public half of identity.signing_key",
@@ -66,9 +60,9 @@ impl Identity {
             hasher: Arc::new(hasher),
             key: EncodingKey::from_ed_der(&der),
             kid: identity.signing_kid.clone(),
-            issuer: settings.auth.issuer.clone(),
-            audience: settings.auth.audience.clone(),
-            internal_audience: settings.auth.internal_audience.clone(),
+            issuer: auth.issuer.clone(),
+            audience: auth.audience.clone(),
+            internal_audience: auth.internal_audience.clone(),
             access_ttl: time::Duration::seconds(i64::try_from(identity.access_token_ttl_secs)?),
             refresh_ttl: time::Duration::seconds(i64::try_from(identity.refresh_token_ttl_secs)?),
             dummy_hash: Arc::new(dummy_hash),
@@ -182,74 +176,4 @@ pub fn token_digest(token: &str) -> Vec<u8> {
     aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.as_bytes())
         .as_ref()
         .to_vec()
-}
-
-/// Stores a refresh token of `family` for `user`, returning the token.
-pub async fn store_refresh_token(
-    conn: &mut PgConnection,
-    identity: &Identity,
-    user_id: Uuid,
-    family_id: Uuid,
-) -> anyhow::Result<String> {
-    let (token, digest) = new_refresh_token();
-    sqlx::query(
-        "INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, expires_at)
-         VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))",
-    )
-    .bind(Uuid::now_v7())
-    .bind(family_id)
-    .bind(user_id)
-    .bind(digest)
-    .bind(identity.refresh_ttl.as_seconds_f64())
-    .execute(conn)
-    .await?;
-    Ok(token)
-}
-
-/// Creates the bootstrap admin when there is no user at all. Replicas racing
-/// here are harmless: the e-mail is unique.
-pub async fn bootstrap_admin(
-    pool: &PgPool,
-    identity: &Identity,
-    settings: &Settings,
-) -> anyhow::Result<()> {
-    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
-        .fetch_one(pool)
-        .await?;
-    if users > 0 {
-        return Ok(());
-    }
-    let email = settings.bootstrap_admin_email.trim().to_lowercase();
-    let hash = identity
-        .hash(settings.bootstrap_admin_password.expose_secret())
-        .await?;
-    let id = Uuid::now_v7();
-    let mut tx = pool.begin().await?;
-    let created = sqlx::query(
-        "INSERT INTO users (id, email, password_hash, role) VALUES ($1, $2, $3, 'admin')
-         ON CONFLICT (email) DO NOTHING",
-    )
-    .bind(id)
-    .bind(&email)
-    .bind(hash)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if created == 1 {
-        outbox::enqueue(
-            &mut tx,
-            crate::SPEC.name,
-            &AdminAction {
-                actor: crate::SPEC.name.to_owned(),
-                action: "user.created".to_owned(),
-                target_type: "user".to_owned(),
-                target_id: id.to_string(),
-                details: serde_json::json!({"email": email, "role": "admin", "bootstrap": true}),
-            },
-        )
-        .await?;
-        tracing::info!(email = %email, "created the bootstrap admin");
-    }
-    tx.commit().await?;
-    Ok(())
 }

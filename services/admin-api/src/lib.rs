@@ -1,16 +1,29 @@
 //! Sora admin-api: identity, users, audit log and moderation.
 //! Owns the `admin` schema and the paths under /api/admin and /.well-known/jwks.json.
 
-pub mod audit;
-pub mod auth_routes;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod events;
 pub mod identity;
-pub mod overview;
+pub mod peers;
+pub mod routes;
+pub mod state;
 pub mod throttle;
-pub mod users;
 
 use actix_web::web;
+use secrecy::ExposeSecret;
+use sora_common::auth::Role;
+use sora_common::page::Page;
 use sora_common::{Application, Platform, ServiceSpec};
+use sqlx::PgPool;
 use utoipa::OpenApi;
+
+use crate::config::AdminSettings;
+use crate::db::audit::AuditItem;
+use crate::db::users::User;
+use crate::identity::Identity;
+use crate::state::AppState;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -20,25 +33,23 @@ pub static SPEC: ServiceSpec = ServiceSpec {
     default_port: 3002,
     migrator: &MIGRATOR,
     openapi,
-    uses_ip_salt: true,
-    uses_encryption_key: false,
-    uses_bootstrap_admin: true,
 };
 
 #[derive(OpenApi)]
 #[openapi(
     paths(
-        auth_routes::login,
-        auth_routes::refresh,
-        auth_routes::logout,
-        auth_routes::jwks,
-        audit::list_audit,
-        overview::overview,
-        users::list_users,
-        users::create_user,
-        users::update_user,
-        users::delete_user,
+        routes::auth::login,
+        routes::auth::refresh,
+        routes::auth::logout,
+        routes::auth::jwks,
+        routes::audit::list_audit,
+        routes::overview::overview,
+        routes::users::list_users,
+        routes::users::create_user,
+        routes::users::update_user,
+        routes::users::delete_user,
     ),
+    components(schemas(Page<User>, Page<AuditItem>)),
     tags(
         (name = "auth", description = "Login, token refresh and the public keys."),
         (name = "audit", description = "Every admin and publishing action."),
@@ -52,47 +63,57 @@ fn openapi() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
 }
 
-/// The service's own routes.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/api/admin/auth/login").post(auth_routes::login))
-        .service(web::resource("/api/admin/auth/refresh").post(auth_routes::refresh))
-        .service(web::resource("/api/admin/auth/logout").post(auth_routes::logout))
-        .service(web::resource("/.well-known/jwks.json").get(auth_routes::jwks))
-        .service(web::resource("/api/admin/audit").get(audit::list_audit))
-        .service(web::resource("/api/admin/overview").get(overview::overview))
-        .service(
-            web::resource("/api/admin/users")
-                .get(users::list_users)
-                .post(users::create_user),
-        )
-        .service(
-            web::resource("/api/admin/users/{id}")
-                .patch(users::update_user)
-                .delete(users::delete_user),
-        );
-}
-
 /// Builds the service on a started platform: its routes, the relay of its
 /// outbox, and the consumer that writes the audit log.
-pub async fn build(mut platform: Platform) -> anyhow::Result<Application> {
+pub async fn build(mut platform: Platform<AdminSettings>) -> anyhow::Result<Application> {
     sora_common::events::runtime::start(
         &mut platform,
-        Some((audit::AUDIT_QUEUE, audit::AuditRecorder)),
+        Some((events::AUDIT_QUEUE, events::AuditRecorder)),
     )
     .await?;
-    let identity = identity::Identity::from_settings(&platform.settings)?;
-    identity::bootstrap_admin(&platform.db, &identity, &platform.settings).await?;
-    let identity = web::Data::new(identity);
-    let throttle = web::Data::new(throttle::LoginThrottle::new(
-        secrecy::ExposeSecret::expose_secret(&platform.settings.ip_salt),
-    ));
-    let settings = web::Data::new(platform.settings.clone());
-    let peers = web::Data::new(overview::Peers::from_settings(&platform.settings.peers)?);
+    let own = &platform.settings.service;
+    let identity = Identity::from_settings(&own.identity, &platform.settings.auth)?;
+    bootstrap_admin(&platform.db, &identity, own).await?;
+    let state = web::Data::new(AppState {
+        db: platform.db.clone(),
+        throttle: throttle::LoginThrottle::new(own.ip_salt.expose_secret()),
+        peers: peers::Peers::from_settings(&own.peers)?,
+        public_keys: platform.settings.auth.public_keys.clone(),
+        identity,
+    });
     platform.bind(move |cfg| {
-        cfg.app_data(identity.clone())
-            .app_data(settings.clone())
-            .app_data(throttle.clone())
-            .app_data(peers.clone());
-        routes(cfg);
+        cfg.app_data(state.clone());
+        routes::configure(cfg);
     })
+}
+
+/// Creates the bootstrap admin when there is no user at all. Replicas racing
+/// here are harmless: the e-mail is unique.
+async fn bootstrap_admin(
+    pool: &PgPool,
+    identity: &Identity,
+    settings: &AdminSettings,
+) -> anyhow::Result<()> {
+    let mut tx = pool.begin().await?;
+    if db::users::count(&mut tx).await? > 0 {
+        return Ok(());
+    }
+    let email = settings.bootstrap_admin_email.trim().to_lowercase();
+    let hash = identity
+        .hash(settings.bootstrap_admin_password.expose_secret())
+        .await?;
+    if let Some(user) = db::users::insert(&mut tx, &email, &hash, Role::Admin).await? {
+        routes::audit(
+            &mut tx,
+            SPEC.name,
+            "user.created",
+            ("user", user.id.to_string()),
+            serde_json::json!({"email": email, "role": "admin", "bootstrap": true}),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        tracing::info!(email = %email, "created the bootstrap admin");
+    }
+    tx.commit().await?;
+    Ok(())
 }

@@ -1,9 +1,13 @@
 //! Sora feedback-api: anonymized usage feedback and statistics.
 //! Owns the `feedback` schema and the paths under /api/feedback and /api/stats.
 
+pub mod config;
+
 use actix_web::web;
 use sora_common::{Application, Platform, ServiceSpec};
 use utoipa::OpenApi;
+
+use crate::config::FeedbackSettings;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -13,9 +17,6 @@ pub static SPEC: ServiceSpec = ServiceSpec {
     default_port: 3001,
     migrator: &MIGRATOR,
     openapi,
-    uses_ip_salt: true,
-    uses_encryption_key: true,
-    uses_bootstrap_admin: false,
 };
 
 #[derive(OpenApi)]
@@ -31,7 +32,7 @@ pub fn routes(_cfg: &mut web::ServiceConfig) {}
 
 /// Builds the service on a started platform: its routes and the relay of its
 /// outbox.
-pub async fn build(mut platform: Platform) -> anyhow::Result<Application> {
+pub async fn build(mut platform: Platform<FeedbackSettings>) -> anyhow::Result<Application> {
     sora_common::events::runtime::start_producer(&mut platform).await?;
     platform.bind(routes)
 }

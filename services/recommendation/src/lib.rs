@@ -2,6 +2,7 @@
 //! Owns the `recommendation` schema and the paths under /api/recommendations.
 
 use actix_web::web;
+use sora_common::config::NoSettings;
 use sora_common::{Application, Platform, ServiceSpec};
 use utoipa::OpenApi;
 
@@ -13,9 +14,6 @@ pub static SPEC: ServiceSpec = ServiceSpec {
     default_port: 3003,
     migrator: &MIGRATOR,
     openapi,
-    uses_ip_salt: false,
-    uses_encryption_key: false,
-    uses_bootstrap_admin: false,
 };
 
 #[derive(OpenApi)]
@@ -31,7 +29,7 @@ pub fn routes(_cfg: &mut web::ServiceConfig) {}
 
 /// Builds the service on a started platform: its routes and the relay of its
 /// outbox.
-pub async fn build(mut platform: Platform) -> anyhow::Result<Application> {
+pub async fn build(mut platform: Platform<NoSettings>) -> anyhow::Result<Application> {
     sora_common::events::runtime::start_producer(&mut platform).await?;
     platform.bind(routes)
 }

@@ -2,8 +2,12 @@
 //! receive count and a dead-letter queue. Implemented by [`super::pg_bus::PgBus`]
 //! and [`super::sqs_bus::SqsBus`]; relay and consumers are generic over it.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::time::Duration;
+
+/// Queue → the event types delivered to it.
+pub type Routes = BTreeMap<String, BTreeSet<String>>;
 
 /// A message to send: the event envelope as its body, and attributes the
 /// consumer can read without parsing it.
@@ -41,6 +45,18 @@ pub trait EventBus: Send + Sync + 'static {
     /// Creates `queue` and its dead-letter queue if missing: a message received
     /// `max_receives` times without being acknowledged is dead-lettered.
     fn ensure_queue(&self, queue: &str) -> impl Future<Output = anyhow::Result<()>> + Send;
+
+    /// Records that `queue` (created if missing) receives the events of
+    /// `types`, and no longer any other: a consumer declares what it
+    /// consumes, and producers' relays learn it from the bus.
+    fn subscribe(
+        &self,
+        queue: &str,
+        types: &[&str],
+    ) -> impl Future<Output = anyhow::Result<()>> + Send;
+
+    /// Every subscription recorded on the bus.
+    fn subscriptions(&self) -> impl Future<Output = anyhow::Result<Routes>> + Send;
 
     /// Sends every message or fails (some may have been sent: at-least-once).
     fn send(

@@ -14,12 +14,15 @@ use tracing::{Instrument, field};
 
 use super::Envelope;
 use super::bus::{Delivery, EventBus};
-use super::runtime::EventMetrics;
-use crate::config::EventsSettings;
+use super::metrics::EventMetrics;
+use super::settings::EventsSettings;
 use crate::telemetry;
 
 /// What a service does with the events of its queue.
 pub trait EventHandler: Send + Sync + 'static {
+    /// The event types this handler applies; its queue is subscribed to them.
+    const TYPES: &'static [&'static str];
+
     /// Applies `event` inside the transaction that also records it in the
     /// inbox: return an error to roll both back and retry later.
     fn handle(
@@ -51,11 +54,11 @@ impl<B: EventBus, H: EventHandler> Consumer<B, H> {
         let wait = Duration::from_secs(this.settings.wait_secs);
         let mut tasks = JoinSet::new();
         let mut backoff = Duration::from_millis(100);
-        let mut queue_ready = false;
+        let mut subscribed = false;
         while !*shutdown.borrow() {
             while tasks.try_join_next().is_some() {}
-            if !queue_ready {
-                queue_ready = this.bus.ensure_queue(&this.queue).await.is_ok();
+            if !subscribed {
+                subscribed = this.bus.subscribe(&this.queue, H::TYPES).await.is_ok();
             }
             let available = permits.available_permits();
             if available == 0 {
@@ -86,7 +89,7 @@ impl<B: EventBus, H: EventHandler> Consumer<B, H> {
                 }
                 Err(error) => {
                     tracing::warn!(queue = %this.queue, error = %format!("{error:#}"), "receiving events failed");
-                    queue_ready = false;
+                    subscribed = false;
                     tokio::select! {
                         _ = tokio::time::sleep(backoff) => {},
                         _ = shutdown.changed() => {},

@@ -4,10 +4,13 @@
 
 pub mod bus;
 pub mod consumer;
+pub mod metrics;
 pub mod outbox;
 pub mod pg_bus;
+pub mod relay;
 pub mod runtime;
 pub mod schema;
+pub mod settings;
 pub mod sqs_bus;
 pub mod types;
 
@@ -15,7 +18,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-pub use bus::{Delivery, EventBus, OutgoingMessage, QueueDepth};
+pub use bus::{Delivery, EventBus, OutgoingMessage, QueueDepth, Routes};
+pub use settings::{BUS_SCHEMA, EventBackend, EventsSettings};
 pub use types::EventPayload;
 
 pub const SPEC_VERSION: &str = "1.0";

@@ -8,9 +8,9 @@ use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 use tokio::sync::Notify;
 
-use super::bus::{Delivery, EventBus, OutgoingMessage, QueueDepth};
+use super::bus::{Delivery, EventBus, OutgoingMessage, QueueDepth, Routes};
 
-pub(crate) static BUS_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/bus");
+static BUS_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/bus");
 const CHANNEL: &str = "sora_bus";
 
 #[derive(Clone)]
@@ -44,8 +44,14 @@ impl PgBus {
         crate::db::migrate(pool, &BUS_MIGRATOR).await
     }
 
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
+    /// The bus migrations' fingerprint, so test templates are rebuilt when
+    /// they change.
+    pub fn migrations_fingerprint() -> String {
+        BUS_MIGRATOR
+            .iter()
+            .map(|m| format!("{}:{:?}", m.version, m.checksum))
+            .collect::<Vec<_>>()
+            .join(";")
     }
 
     /// Moves messages received too often to the dead letters.
@@ -133,6 +139,38 @@ impl EventBus for PgBus {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn subscribe(&self, queue: &str, types: &[&str]) -> anyhow::Result<()> {
+        self.ensure_queue(queue).await?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM subscriptions WHERE queue = $1 AND NOT (event_type = ANY($2))")
+            .bind(queue)
+            .bind(types)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO subscriptions (queue, event_type)
+             SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",
+        )
+        .bind(queue)
+        .bind(types)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn subscriptions(&self) -> anyhow::Result<Routes> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT queue, event_type FROM subscriptions")
+                .fetch_all(&self.pool)
+                .await?;
+        let mut routes = Routes::new();
+        for (queue, event_type) in rows {
+            routes.entry(queue).or_default().insert(event_type);
+        }
+        Ok(routes)
     }
 
     async fn send(&self, queue: &str, messages: &[OutgoingMessage]) -> anyhow::Result<()> {

@@ -6,99 +6,39 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
-use prometheus::{IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry};
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::watch;
 
 use super::Envelope;
 use super::bus::EventBus;
 use super::consumer::{Consumer, EventHandler};
-use super::outbox::Relay;
+use super::metrics::EventMetrics;
 use super::pg_bus::PgBus;
+use super::relay::Relay;
+use super::settings::{EventBackend, EventsSettings};
 use super::sqs_bus::SqsBus;
-use crate::config::EventBackend;
-use crate::server::{Platform, ReadinessCheck};
-
-#[derive(Clone)]
-pub struct EventMetrics {
-    pub published: IntCounterVec,
-    pub consumed: IntCounterVec,
-    pub failed: IntCounterVec,
-    pub outbox_backlog: IntGauge,
-    pub queue_depth: IntGaugeVec,
-    pub dlq_depth: IntGaugeVec,
-}
-
-impl EventMetrics {
-    pub fn register(registry: &Registry) -> anyhow::Result<Self> {
-        let metrics = Self {
-            published: IntCounterVec::new(
-                Opts::new(
-                    "events_published_total",
-                    "Events handed from the outbox to the bus, by type.",
-                ),
-                &["type"],
-            )?,
-            consumed: IntCounterVec::new(
-                Opts::new(
-                    "events_consumed_total",
-                    "Events applied by this service, by type and queue.",
-                ),
-                &["type", "queue"],
-            )?,
-            failed: IntCounterVec::new(
-                Opts::new(
-                    "events_failed_total",
-                    "Attempts to apply an event that failed, by type and queue.",
-                ),
-                &["type", "queue"],
-            )?,
-            outbox_backlog: IntGauge::new(
-                "events_outbox_backlog",
-                "Events waiting in this service's outbox.",
-            )?,
-            queue_depth: IntGaugeVec::new(
-                Opts::new(
-                    "events_queue_depth",
-                    "Messages in a queue, waiting or in flight.",
-                ),
-                &["queue"],
-            )?,
-            dlq_depth: IntGaugeVec::new(
-                Opts::new(
-                    "events_dlq_depth",
-                    "Messages in a queue's dead-letter queue.",
-                ),
-                &["queue"],
-            )?,
-        };
-        registry.register(Box::new(metrics.published.clone()))?;
-        registry.register(Box::new(metrics.consumed.clone()))?;
-        registry.register(Box::new(metrics.failed.clone()))?;
-        registry.register(Box::new(metrics.outbox_backlog.clone()))?;
-        registry.register(Box::new(metrics.queue_depth.clone()))?;
-        registry.register(Box::new(metrics.dlq_depth.clone()))?;
-        Ok(metrics)
-    }
-}
+use crate::platform::{Platform, ReadinessCheck};
 
 /// The handler of a service that only produces events.
 pub struct NoConsumer;
 
 impl EventHandler for NoConsumer {
+    const TYPES: &'static [&'static str] = &[];
+
     async fn handle(&self, _: &mut PgConnection, event: &Envelope) -> anyhow::Result<()> {
         anyhow::bail!("this service consumes no events, got {}", event.event_type)
     }
 }
 
 /// Starts the relay of a service that produces events and consumes none.
-pub async fn start_producer(platform: &mut Platform) -> anyhow::Result<()> {
-    start::<NoConsumer>(platform, None).await
+pub async fn start_producer<S>(platform: &mut Platform<S>) -> anyhow::Result<()> {
+    start::<S, NoConsumer>(platform, None).await
 }
 
-/// Starts the relay and, given one, a consumer of `queue` with `handler`.
-pub async fn start<H: EventHandler>(
-    platform: &mut Platform,
+/// Starts the relay and, given one, a consumer of `queue` with `handler`,
+/// which subscribes the queue to the handler's event types.
+pub async fn start<S, H: EventHandler>(
+    platform: &mut Platform<S>,
     consumer: Option<(&str, H)>,
 ) -> anyhow::Result<()> {
     let settings = platform.settings.events.clone();
@@ -122,8 +62,8 @@ pub async fn start<H: EventHandler>(
     }
 }
 
-fn launch<B: EventBus, H: EventHandler>(
-    platform: &mut Platform,
+fn launch<S, B: EventBus, H: EventHandler>(
+    platform: &mut Platform<S>,
     bus: Arc<B>,
     consumer: Option<(&str, H)>,
 ) -> anyhow::Result<()> {
@@ -131,15 +71,17 @@ fn launch<B: EventBus, H: EventHandler>(
     let settings = platform.settings.events.clone();
     platform.add_readiness_check(Arc::new(BusCheck(bus.clone())));
 
-    let relay = Relay {
-        pool: platform.db.clone(),
-        bus: bus.clone(),
-        settings: settings.clone(),
-        metrics: metrics.clone(),
-    };
+    let relay = Relay::new(
+        platform.db.clone(),
+        bus.clone(),
+        settings.clone(),
+        metrics.clone(),
+    );
     platform.spawn_background(move |shutdown| relay.run(shutdown));
 
+    let mut queues: Vec<String> = settings.subscriptions.keys().cloned().collect();
     if let Some((queue, handler)) = consumer {
+        queues.push(queue.to_owned());
         let consumer = Consumer {
             pool: platform.db.clone(),
             bus: bus.clone(),
@@ -150,28 +92,28 @@ fn launch<B: EventBus, H: EventHandler>(
         };
         platform.spawn_background(move |shutdown| consumer.run(shutdown));
     }
+    queues.sort();
+    queues.dedup();
 
     let pool = platform.db.clone();
-    platform.spawn_background(move |shutdown| sample(pool, bus, settings, metrics, shutdown));
+    platform
+        .spawn_background(move |shutdown| sample(pool, bus, queues, settings, metrics, shutdown));
     Ok(())
 }
 
-/// Refreshes the outbox backlog and queue depth gauges.
+/// Refreshes the outbox backlog and the depth gauges of the queues this
+/// service consumes or pre-declares.
 async fn sample<B: EventBus>(
     pool: PgPool,
     bus: Arc<B>,
-    settings: crate::config::EventsSettings,
+    queues: Vec<String>,
+    settings: EventsSettings,
     metrics: EventMetrics,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let interval = Duration::from_millis(settings.metrics_interval_ms.max(100));
-    let mut queues: Vec<&String> = settings.subscriptions.keys().collect();
-    queues.sort();
     while !*shutdown.borrow() {
-        if let Ok(backlog) = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM outbox")
-            .fetch_one(&pool)
-            .await
-        {
+        if let Ok(backlog) = super::outbox::backlog(&pool).await {
             metrics.outbox_backlog.set(backlog);
         }
         for queue in &queues {

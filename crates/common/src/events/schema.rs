@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::types::{
     AdminAction, ContentRemoved, EventPayload, ExtensionPublished, FeedbackSubmitted,
-    FileDownloaded, LayoutPublished, RecommendationServed,
+    FilesDownloaded, LayoutPublished, RecommendationServed,
 };
 
 /// Every event type with the JSON Schema (2020-12) of its whole envelope.
@@ -14,7 +14,7 @@ pub fn event_schemas() -> Vec<(&'static str, Value)> {
         envelope_schema::<ExtensionPublished>(),
         envelope_schema::<LayoutPublished>(),
         envelope_schema::<ContentRemoved>(),
-        envelope_schema::<FileDownloaded>(),
+        envelope_schema::<FilesDownloaded>(),
         envelope_schema::<FeedbackSubmitted>(),
         envelope_schema::<RecommendationServed>(),
         envelope_schema::<AdminAction>(),

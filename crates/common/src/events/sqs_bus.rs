@@ -12,13 +12,17 @@ use aws_sdk_sqs::types::{
 };
 use tokio::sync::RwLock;
 
-use super::bus::{Delivery, EventBus, OutgoingMessage, QueueDepth};
-use crate::config::SqsSettings;
+use super::bus::{Delivery, EventBus, OutgoingMessage, QueueDepth, Routes};
+use super::settings::SqsSettings;
 
 /// SQS allows at most 10 messages per batch call.
 const BATCH: usize = 10;
 const TYPE_ATTRIBUTE: &str = "ce_type";
 const TRACEPARENT_ATTRIBUTE: &str = "traceparent";
+/// A queue's subscriptions are its tags `subscribes:<event type>`: the bus
+/// itself keeps them, as the PostgreSQL bus keeps its `subscriptions` table.
+const SUBSCRIPTION_TAG: &str = "subscribes:";
+const DLQ_SUFFIX: &str = "-dlq";
 
 #[derive(Clone)]
 pub struct SqsBus {
@@ -124,7 +128,9 @@ fn string_attribute(value: &str) -> anyhow::Result<MessageAttributeValue> {
 impl EventBus for SqsBus {
     async fn ensure_queue(&self, queue: &str) -> anyhow::Result<()> {
         let name = format!("{}{queue}", self.prefix);
-        let dlq_url = self.create(&format!("{name}-dlq"), Vec::new()).await?;
+        let dlq_url = self
+            .create(&format!("{name}{DLQ_SUFFIX}"), Vec::new())
+            .await?;
         let dlq_arn = self
             .client
             .get_queue_attributes()
@@ -156,6 +162,84 @@ impl EventBus for SqsBus {
             .await
             .insert(queue.to_owned(), (url, dlq_url));
         Ok(())
+    }
+
+    async fn subscribe(&self, queue: &str, types: &[&str]) -> anyhow::Result<()> {
+        self.ensure_queue(queue).await?;
+        let (url, _) = self.urls(queue).await?;
+        let result = self.client.list_queue_tags().queue_url(&url).send().await;
+        let current = self.checked(queue, result).await?;
+        let obsolete: Vec<String> = current
+            .tags()
+            .map(|tags| {
+                tags.keys()
+                    .filter(|key| {
+                        key.strip_prefix(SUBSCRIPTION_TAG)
+                            .is_some_and(|t| !types.contains(&t))
+                    })
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !obsolete.is_empty() {
+            let result = self
+                .client
+                .untag_queue()
+                .queue_url(&url)
+                .set_tag_keys(Some(obsolete))
+                .send()
+                .await;
+            self.checked(queue, result).await?;
+        }
+        if !types.is_empty() {
+            let mut request = self.client.tag_queue().queue_url(&url);
+            for event_type in types {
+                request = request.tags(format!("{SUBSCRIPTION_TAG}{event_type}"), "1");
+            }
+            let result = request.send().await;
+            self.checked(queue, result).await?;
+        }
+        Ok(())
+    }
+
+    async fn subscriptions(&self) -> anyhow::Result<Routes> {
+        let mut routes = Routes::new();
+        let mut next_token = None;
+        loop {
+            let page = self
+                .client
+                .list_queues()
+                .queue_name_prefix(&self.prefix)
+                .max_results(1000)
+                .set_next_token(next_token)
+                .send()
+                .await?;
+            for url in page.queue_urls() {
+                let Some(name) = url.rsplit('/').next() else {
+                    continue;
+                };
+                let Some(queue) = name.strip_prefix(&self.prefix) else {
+                    continue;
+                };
+                if queue.ends_with(DLQ_SUFFIX) {
+                    continue;
+                }
+                let tags = self.client.list_queue_tags().queue_url(url).send().await?;
+                let types = tags
+                    .tags()
+                    .into_iter()
+                    .flat_map(|tags| tags.keys())
+                    .filter_map(|key| key.strip_prefix(SUBSCRIPTION_TAG))
+                    .map(str::to_owned);
+                routes.entry(queue.to_owned()).or_default().extend(types);
+            }
+            next_token = page.next_token().map(str::to_owned);
+            if next_token.is_none() {
+                break;
+            }
+        }
+        routes.retain(|_, types| !types.is_empty());
+        Ok(routes)
     }
 
     async fn send(&self, queue: &str, messages: &[OutgoingMessage]) -> anyhow::Result<()> {

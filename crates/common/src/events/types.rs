@@ -17,6 +17,16 @@ pub enum ContentKind {
     Layout,
 }
 
+impl ContentKind {
+    /// The word used in JSON, paths and SQL.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Extension => "extension",
+            Self::Layout => "layout",
+        }
+    }
+}
+
 /// An extension version was published (file-server).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -70,6 +80,16 @@ pub enum RemovalReason {
     Deleted,
 }
 
+impl RemovalReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Yanked => "yanked",
+            Self::Hidden => "hidden",
+            Self::Deleted => "deleted",
+        }
+    }
+}
+
 /// Content left the catalog, wholly or one version of it (file-server).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -89,20 +109,33 @@ impl EventPayload for ContentRemoved {
     const TYPE: &'static str = "sora.content.removed.v1";
 }
 
-/// A file was downloaded (file-server).
+/// Downloads of one item (one version of an extension, or a layout) on one
+/// UTC day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct FileDownloaded {
+pub struct DownloadCount {
     #[schema(inline)]
     pub kind: ContentKind,
     pub id: String,
+    /// The version, for an extension.
     pub version: Option<String>,
-    /// The UTC day of the download, `YYYY-MM-DD`.
+    /// The UTC day of the downloads, `YYYY-MM-DD`.
     pub day: String,
+    pub count: u64,
 }
 
-impl EventPayload for FileDownloaded {
-    const TYPE: &'static str = "sora.file.downloaded.v1";
+/// Files were downloaded (file-server): the counts since the previous such
+/// event, batched so that a download costs no event of its own. Replaces
+/// `sora.file.downloaded.v1`, which carried one download per event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FilesDownloaded {
+    #[schema(inline)]
+    pub counts: Vec<DownloadCount>,
+}
+
+impl EventPayload for FilesDownloaded {
+    const TYPE: &'static str = "sora.file.downloaded.v2";
 }
 
 /// An item a feedback event or a recommendation is about.

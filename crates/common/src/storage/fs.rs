@@ -127,14 +127,16 @@ impl ObjectStore for FsStore {
         Box::pin(async move { self.read(&key, range).await })
     }
 
-    fn delete(&self, key: &str) -> BoxFuture<'_, anyhow::Result<()>> {
-        let key = key.to_owned();
-        Box::pin(async move {
-            match tokio::fs::remove_file(self.path(&key)?).await {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
-                _ => Ok(()),
-            }
-        })
+    fn presigned_url(
+        &self,
+        _key: &str,
+        _ttl: std::time::Duration,
+    ) -> BoxFuture<'_, anyhow::Result<Option<String>>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    fn public_key(&self, _key: &str) -> Option<String> {
+        None
     }
 
     fn ping(&self) -> BoxFuture<'_, Result<(), String>> {

@@ -17,7 +17,93 @@ use futures_util::stream::BoxStream;
 pub use fs::FsStore;
 pub use s3::S3Store;
 
-use crate::config::{StorageBackend, StorageSettings};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+use crate::config::Check;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageBackend {
+    /// A folder on the local filesystem: the embedded default.
+    Filesystem,
+    /// Amazon S3 or an S3-compatible server (MinIO, LocalStack, moto).
+    S3,
+}
+
+/// Where stored files live: a section a service includes in its settings
+/// (`storage`) when it keeps files.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StorageSettings {
+    pub backend: StorageBackend,
+    /// The folder of the filesystem backend.
+    pub path: String,
+    pub s3: S3Settings,
+}
+
+impl Default for StorageSettings {
+    fn default() -> Self {
+        Self {
+            backend: StorageBackend::Filesystem,
+            path: "data/objects".to_owned(),
+            s3: S3Settings::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct S3Settings {
+    pub bucket: String,
+    /// Prepended to every object key, e.g. `prod/`.
+    pub prefix: String,
+    /// Empty: AWS's own endpoint for the region.
+    pub endpoint_url: String,
+    pub region: String,
+    /// Path-style URLs (`endpoint/bucket/key`), as MinIO and LocalStack need.
+    pub force_path_style: bool,
+    /// Empty: the AWS default credential chain (environment, profile, IRSA…).
+    pub access_key_id: String,
+    pub secret_access_key: SecretString,
+    /// Create the bucket at start-up when it is missing (development).
+    pub create_bucket: bool,
+}
+
+impl Default for S3Settings {
+    fn default() -> Self {
+        Self {
+            bucket: "sora".to_owned(),
+            prefix: String::new(),
+            endpoint_url: String::new(),
+            region: "us-east-1".to_owned(),
+            force_path_style: false,
+            access_key_id: String::new(),
+            secret_access_key: SecretString::from(""),
+            create_bucket: false,
+        }
+    }
+}
+
+impl StorageSettings {
+    /// Checks the section; `check` is already inside it.
+    pub fn validate(&self, check: &mut Check<'_>) {
+        match self.backend {
+            StorageBackend::Filesystem if self.path.is_empty() => {
+                check.bad("path", "must name a folder");
+            }
+            StorageBackend::Filesystem => {}
+            StorageBackend::S3 => {
+                if self.s3.bucket.is_empty() {
+                    check.section("s3").bad("bucket", "must name a bucket");
+                }
+                check
+                    .section("s3")
+                    .http_url("endpoint_url", &self.s3.endpoint_url, true);
+            }
+        }
+    }
+}
 
 /// An object's bytes, streamed in chunks.
 pub type ByteStream = BoxStream<'static, io::Result<Bytes>>;
@@ -35,8 +121,17 @@ pub trait ObjectStore: Send + Sync {
         range: Range<u64>,
     ) -> BoxFuture<'_, anyhow::Result<Option<ByteStream>>>;
 
-    /// Removes the object; removing a missing object is not an error.
-    fn delete(&self, key: &str) -> BoxFuture<'_, anyhow::Result<()>>;
+    /// A URL that serves the object for `ttl` without credentials (S3's
+    /// presigned URLs); `None` when the store has no such thing.
+    fn presigned_url(
+        &self,
+        key: &str,
+        ttl: std::time::Duration,
+    ) -> BoxFuture<'_, anyhow::Result<Option<String>>>;
+
+    /// The key as the bucket knows it (with the configured prefix), for URLs
+    /// of a CDN in front of it; `None` when the store has no such thing.
+    fn public_key(&self, key: &str) -> Option<String>;
 
     /// Whether the store answers, for `/ready`.
     fn ping(&self) -> BoxFuture<'_, Result<(), String>>;

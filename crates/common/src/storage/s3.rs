@@ -11,8 +11,8 @@ use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use tokio_util::io::ReaderStream;
 
+use super::S3Settings;
 use super::{ByteStream, ObjectStore, check_key};
-use crate::config::S3Settings;
 
 pub struct S3Store {
     client: Client,
@@ -135,23 +135,33 @@ impl ObjectStore for S3Store {
         Box::pin(async move { self.read(&key, range).await })
     }
 
-    fn delete(&self, key: &str) -> BoxFuture<'_, anyhow::Result<()>> {
+    fn presigned_url(
+        &self,
+        key: &str,
+        ttl: std::time::Duration,
+    ) -> BoxFuture<'_, anyhow::Result<Option<String>>> {
         let key = self.key(key);
         Box::pin(async move {
-            self.client
-                .delete_object()
+            let config = aws_sdk_s3::presigning::PresigningConfig::expires_in(ttl)?;
+            let request = self
+                .client
+                .get_object()
                 .bucket(&self.bucket)
                 .key(key?)
-                .send()
+                .presigned(config)
                 .await
                 .map_err(|e| {
                     anyhow::anyhow!(
-                        "S3 DeleteObject failed: {}",
+                        "presigning failed: {}",
                         aws_sdk_s3::error::DisplayErrorContext(e)
                     )
                 })?;
-            Ok(())
+            Ok(Some(request.uri().to_owned()))
         })
+    }
+
+    fn public_key(&self, key: &str) -> Option<String> {
+        self.key(key).ok()
     }
 
     fn ping(&self) -> BoxFuture<'_, Result<(), String>> {

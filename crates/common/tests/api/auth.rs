@@ -1,8 +1,8 @@
 use sora_common::auth::Role;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{TestApp, spawn_app};
 
-async fn status_with(app: &sora_common::testing::TestApp, path: &str, token: Option<&str>) -> u16 {
+async fn status_with(app: &TestApp, path: &str, token: Option<&str>) -> u16 {
     let mut request = app.client.get(app.url(path));
     if let Some(token) = token {
         request = request.bearer_auth(token);
@@ -61,6 +61,6 @@ async fn forged_and_invalid_tokens_are_refused() {
         );
     }
     // A service token is for service routes only.
-    let service = app.tokens.service_token(&app.settings);
+    let service = app.tokens.service_token(&app.settings.auth);
     assert_eq!(status_with(&app, "/viewer", Some(&service)).await, 401);
 }

@@ -2,13 +2,15 @@
 
 use std::time::Duration;
 
+use sora_common::config::NoSettings;
 use sora_common::events::bus::{EventBus, OutgoingMessage, QueueDepth};
 use sora_common::events::pg_bus::PgBus;
 use sora_common::events::sqs_bus::SqsBus;
 use sora_common::events::types::{AdminAction, EventPayload};
 use sora_common::events::{Envelope, schema};
-use sora_common::testing::{TestDatabase, base_settings, sqs_endpoint, use_sqs};
 use sora_common::{Settings, db};
+use sora_testing::database::TestDatabase;
+use sora_testing::settings::{base_settings, sqs_endpoint, use_sqs};
 
 use crate::helpers::SPEC;
 
@@ -110,11 +112,30 @@ async fn bus_contract<B: EventBus>(bus: &B) {
             .is_empty()
     );
     bus.ping().await.unwrap();
+
+    // A consumer's subscription is kept by the bus, for every producer to read;
+    // subscribing again replaces what the queue receives.
+    assert!(bus.subscriptions().await.unwrap().is_empty());
+    bus.subscribe("audit", &["sora.a.v1", "sora.b.v1"])
+        .await
+        .unwrap();
+    bus.subscribe("stats", &["sora.b.v1"]).await.unwrap();
+    let routes = bus.subscriptions().await.unwrap();
+    let types = |queue: &str| routes[queue].iter().cloned().collect::<Vec<_>>();
+    assert_eq!(types("audit"), ["sora.a.v1", "sora.b.v1"]);
+    assert_eq!(types("stats"), ["sora.b.v1"]);
+    bus.subscribe("audit", &["sora.c.v1"]).await.unwrap();
+    let routes = bus.subscriptions().await.unwrap();
+    assert_eq!(routes["audit"].iter().collect::<Vec<_>>(), ["sora.c.v1"]);
+    assert!(
+        !routes.contains_key(queue),
+        "a queue nobody subscribed has no route"
+    );
 }
 
-fn settings_for(database: &TestDatabase) -> Settings {
-    let mut settings = base_settings(&SPEC);
-    database.configure(&mut settings);
+fn settings_for(database: &TestDatabase) -> Settings<NoSettings> {
+    let mut settings = base_settings::<NoSettings>(&SPEC);
+    database.configure(&mut settings.database);
     settings
 }
 
@@ -131,8 +152,8 @@ async fn the_postgres_bus_keeps_the_contract() {
 
 #[tokio::test]
 async fn the_sqs_bus_keeps_the_contract() {
-    let mut settings = base_settings(&SPEC);
-    use_sqs(&mut settings, &sqs_endpoint());
+    let mut settings = base_settings::<NoSettings>(&SPEC);
+    use_sqs(&mut settings.events, &sqs_endpoint());
     bus_contract(&SqsBus::new(&settings.events.sqs, 2, Duration::from_secs(30)).await).await;
 }
 
@@ -164,7 +185,7 @@ async fn envelopes_round_trip_and_carry_the_trace() {
     assert!(Envelope::parse("{\"specversion\": \"0.3\"}").is_err());
     assert!(
         parsed
-            .payload::<sora_common::events::types::FileDownloaded>()
+            .payload::<sora_common::events::types::FilesDownloaded>()
             .is_err()
     );
 }
@@ -210,7 +231,10 @@ fn event_schemas_match_the_checked_in_contracts() {
 fn every_event_type_is_versioned() {
     for event_type in schema::event_types() {
         assert!(
-            event_type.starts_with("sora.") && event_type.ends_with(".v1"),
+            event_type.starts_with("sora.")
+                && event_type
+                    .rsplit_once(".v")
+                    .is_some_and(|(_, n)| n.parse::<u32>().is_ok_and(|n| n >= 1)),
             "{event_type}"
         );
     }

@@ -3,11 +3,15 @@ use std::sync::Arc;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use sora_common::auth::{Admin, Editor, Viewer};
-use sora_common::testing::TestApp;
+use sora_common::config::NoSettings;
+use sora_common::extract::Json;
 use sora_common::{Application, Platform, ServiceSpec};
 use tokio::sync::Notify;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("tests/migrations");
+
+/// The platform's test service has no settings of its own.
+pub type TestApp = sora_testing::TestApp<NoSettings>;
 
 pub static SPEC: ServiceSpec = ServiceSpec {
     migrator: &MIGRATOR,
@@ -37,7 +41,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
     )
     .route(
         "/notes",
-        web::post().to(|_note: web::Json<Note>| async { HttpResponse::Created().finish() }),
+        web::post().to(|_note: Json<Note>| async { HttpResponse::Created().finish() }),
     )
     .route(
         "/boom",
@@ -75,12 +79,12 @@ fn routes(cfg: &mut web::ServiceConfig) {
     );
 }
 
-pub async fn build(platform: Platform) -> anyhow::Result<Application> {
+pub async fn build(platform: Platform<NoSettings>) -> anyhow::Result<Application> {
     build_with_gate(platform, Arc::default()).await
 }
 
 pub async fn build_with_gate(
-    platform: Platform,
+    platform: Platform<NoSettings>,
     gate: Arc<SlowGate>,
 ) -> anyhow::Result<Application> {
     let gate = web::Data::from(gate);

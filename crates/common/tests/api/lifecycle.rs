@@ -1,11 +1,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sora_common::testing::{EphemeralPostgres, TestApp, TestDatabase, base_settings};
+use sora_common::config::NoSettings;
 use sora_common::{Platform, db};
+use sora_testing::database::TestDatabase;
+use sora_testing::postgres::EphemeralPostgres;
+use sora_testing::settings::base_settings;
 use sqlx::Connection;
 
-use crate::helpers::{SPEC, SlowGate, build, build_with_gate};
+use crate::helpers::{SPEC, SlowGate, TestApp, build, build_with_gate};
 
 /// Polls `path` until it answers `status` or the deadline passes.
 async fn wait_for_status(app: &TestApp, path: &str, status: u16) -> reqwest::Response {
@@ -31,9 +34,9 @@ async fn ready_turns_503_naming_the_database_while_postgres_is_down() {
     )
     .await;
     // Re-point a second app at the ephemeral cluster, which this test may stop.
-    let mut settings = base_settings(&SPEC);
+    let mut settings = base_settings::<NoSettings>(&SPEC);
     pg.provision(&SPEC, &mut settings).await;
-    settings.auth.public_keys = app.tokens.public_keys_setting();
+    settings.auth.public_keys = app.tokens.public_keys();
     settings.database.acquire_timeout_ms = 500;
     let own = TestApp::spawn_with(&SPEC, |s| *s = settings.clone(), build).await;
 
@@ -102,8 +105,8 @@ async fn replicas_migrating_at_once_apply_each_migration_once() {
         .execute(&mut admin)
         .await
         .unwrap();
-    let mut settings = base_settings(&SPEC);
-    database.configure(&mut settings);
+    let mut settings = base_settings::<NoSettings>(&SPEC);
+    database.configure(&mut settings.database);
     let replicas = (0..4).map(|_| {
         let settings = settings.clone();
         tokio::spawn(async move { Platform::start(&SPEC, settings).await.map(|_| ()) })

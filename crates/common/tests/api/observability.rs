@@ -1,6 +1,4 @@
-use sora_common::testing::TestApp;
-
-use crate::helpers::{SPEC, build, spawn_app};
+use crate::helpers::{SPEC, TestApp, build, spawn_app};
 
 #[tokio::test]
 async fn request_ids_are_echoed_or_made() {

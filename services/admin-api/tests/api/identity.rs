@@ -2,12 +2,13 @@
 
 use std::time::Duration;
 
+use admin_api::config::{AdminSettings, dev_secrets};
 use serde_json::{Value, json};
+use sora_common::auth::PublicKeys;
 use sora_common::auth::Role;
-use sora_common::config::dev;
-use sora_common::testing::TestApp;
+use sora_common::auth::dev;
 
-use crate::helpers::{eventually, spawn_app};
+use crate::helpers::{TestApp, eventually, spawn_app};
 
 async fn login(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
     app.client
@@ -42,8 +43,15 @@ async fn pair(response: reqwest::Response) -> (String, String) {
 async fn the_bootstrap_admin_logs_in_and_reaches_admin_routes() {
     let app = spawn_app().await;
     // E-mail is case-insensitive.
-    let (access, _) =
-        pair(login(&app, "Admin@Sora.local", dev::BOOTSTRAP_ADMIN_PASSWORD).await).await;
+    let (access, _) = pair(
+        login(
+            &app,
+            "Admin@Sora.local",
+            dev_secrets::BOOTSTRAP_ADMIN_PASSWORD,
+        )
+        .await,
+    )
+    .await;
     let audit = app.get_as("/api/admin/audit", &access).await;
     assert_eq!(audit.status(), 200);
 
@@ -58,18 +66,17 @@ async fn the_bootstrap_admin_logs_in_and_reaches_admin_routes() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|k| k["kid"] == dev::JWT_KID)
+        .find(|k| k["kid"] == dev::KID)
         .expect("the signing key is published");
     assert_eq!(dev_key["kty"], "OKP");
     assert_eq!(dev_key["crv"], "Ed25519");
     let mut auth = app.settings.auth.clone();
-    auth.public_keys = format!(
-        "{}={}",
+    auth.public_keys = PublicKeys::default();
+    auth.public_keys.push(
         dev_key["kid"].as_str().unwrap(),
-        dev_key["x"].as_str().unwrap()
+        dev_key["x"].as_str().unwrap(),
     );
     let claims = sora_common::auth::JwtVerifier::from_settings(&auth)
-        .unwrap()
         .verify(&access)
         .unwrap();
     assert_eq!(claims.role, Role::Admin);
@@ -80,7 +87,12 @@ async fn the_bootstrap_admin_logs_in_and_reaches_admin_routes() {
 async fn wrong_email_and_wrong_password_get_the_same_answer() {
     let app = spawn_app().await;
     let wrong_password = login(&app, "admin@sora.local", "not-the-password").await;
-    let unknown_email = login(&app, "nobody@sora.local", dev::BOOTSTRAP_ADMIN_PASSWORD).await;
+    let unknown_email = login(
+        &app,
+        "nobody@sora.local",
+        dev_secrets::BOOTSTRAP_ADMIN_PASSWORD,
+    )
+    .await;
     assert_eq!(wrong_password.status(), 401);
     assert_eq!(unknown_email.status(), 401);
     let a: Value = wrong_password.json().await.unwrap();
@@ -100,8 +112,15 @@ async fn wrong_email_and_wrong_password_get_the_same_answer() {
 #[tokio::test]
 async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
     let app = spawn_app().await;
-    let (_, first) =
-        pair(login(&app, "admin@sora.local", dev::BOOTSTRAP_ADMIN_PASSWORD).await).await;
+    let (_, first) = pair(
+        login(
+            &app,
+            "admin@sora.local",
+            dev_secrets::BOOTSTRAP_ADMIN_PASSWORD,
+        )
+        .await,
+    )
+    .await;
     let (_, second) = pair(refresh(&app, &first).await).await;
     assert_ne!(first, second);
     let (_, third) = pair(refresh(&app, &second).await).await;
@@ -115,8 +134,15 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
     );
 
     // Another login starts a new family, unaffected.
-    let (_, fresh) =
-        pair(login(&app, "admin@sora.local", dev::BOOTSTRAP_ADMIN_PASSWORD).await).await;
+    let (_, fresh) = pair(
+        login(
+            &app,
+            "admin@sora.local",
+            dev_secrets::BOOTSTRAP_ADMIN_PASSWORD,
+        )
+        .await,
+    )
+    .await;
     assert_eq!(refresh(&app, "made-up-token").await.status(), 401);
     let logout = app
         .client
@@ -166,10 +192,16 @@ async fn the_audit_log_is_for_admins_and_filters() {
 }
 
 async fn admin_session(app: &TestApp) -> (String, String) {
-    let (access, _) =
-        pair(login(app, "admin@sora.local", dev::BOOTSTRAP_ADMIN_PASSWORD).await).await;
+    let (access, _) = pair(
+        login(
+            app,
+            "admin@sora.local",
+            dev_secrets::BOOTSTRAP_ADMIN_PASSWORD,
+        )
+        .await,
+    )
+    .await;
     let claims = sora_common::auth::JwtVerifier::from_settings(&app.settings.auth)
-        .unwrap()
         .verify(&access)
         .unwrap();
     (access, claims.sub)
@@ -340,7 +372,12 @@ async fn repeated_failures_are_throttled_per_account_and_per_client() {
         );
     }
     // Locked out, even with the right password.
-    let locked = login(&app, "admin@sora.local", dev::BOOTSTRAP_ADMIN_PASSWORD).await;
+    let locked = login(
+        &app,
+        "admin@sora.local",
+        dev_secrets::BOOTSTRAP_ADMIN_PASSWORD,
+    )
+    .await;
     assert_eq!(locked.status(), 429);
     let retry_after: u64 = locked.headers()["retry-after"]
         .to_str()
@@ -381,25 +418,60 @@ fn keygen_writes_a_key_admin_api_can_sign_with() {
         String::from_utf8_lossy(&output.stderr)
     );
     let env = std::fs::read_to_string(dir.join("signing.env")).unwrap();
-    let mut settings = sora_common::testing::base_settings(&admin_api::SPEC);
+    let mut settings = sora_testing::settings::base_settings::<AdminSettings>(&admin_api::SPEC);
     for line in env.lines() {
         match line.split_once('=').unwrap() {
-            ("SORA_IDENTITY__SIGNING_KID", kid) => settings.identity.signing_kid = kid.to_owned(),
-            ("SORA_AUTH__PUBLIC_KEYS", keys) => settings.auth.public_keys = keys.to_owned(),
+            ("SORA_IDENTITY__SIGNING_KID", kid) => {
+                settings.service.identity.signing_kid = kid.to_owned()
+            }
+            ("SORA_AUTH__PUBLIC_KEYS", keys) => {
+                settings.auth.public_keys = PublicKeys::try_from(keys.to_owned()).unwrap()
+            }
             (other, _) => panic!("unexpected {other}"),
         }
     }
-    settings.identity.signing_key = std::fs::read_to_string(dir.join("signing.pem"))
+    settings.service.identity.signing_key = std::fs::read_to_string(dir.join("signing.pem"))
         .unwrap()
         .into();
-    let identity = admin_api::identity::Identity::from_settings(&settings).unwrap();
+    let identity =
+        admin_api::identity::Identity::from_settings(&settings.service.identity, &settings.auth)
+            .unwrap();
     let token = identity
         .access_token(uuid::Uuid::now_v7(), Role::Editor, "e@example.com")
         .unwrap();
     let claims = sora_common::auth::JwtVerifier::from_settings(&settings.auth)
-        .unwrap()
         .verify(&token)
         .unwrap();
     assert_eq!(claims.role, Role::Editor);
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// U+0000 is refused where input enters, naming the field, never a 500.
+#[tokio::test]
+async fn nul_characters_are_refused_at_the_edge() {
+    let app = spawn_app().await;
+    let (admin, _) = admin_session(&app).await;
+    let audit = app.get_as("/api/admin/audit?actor=%00", &admin).await;
+    assert_eq!(audit.status(), 400);
+    let problem: Value = audit.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "actor");
+    let created = app
+        .client
+        .post(app.url("/api/admin/users"))
+        .bearer_auth(&admin)
+        .json(&json!({"email": "a\u{0}@example.com", "password": "a long enough password", "role": "viewer"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 422);
+    let problem: Value = created.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "email");
+    let login = app
+        .client
+        .post(app.url("/api/admin/auth/login"))
+        .json(&json!({"email": "admin@sora.local\u{0}", "password": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 422);
 }

@@ -1,8 +1,7 @@
-//! admin-api, driven through its HTTP API and its events.
+//! admin-api, driven through its HTTP API.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod audit_events;
-mod event_faults;
+mod consumer;
 mod helpers;
 mod identity;
 mod overview;

@@ -3,5 +3,5 @@ use crate::helpers::spawn_app;
 #[tokio::test]
 async fn serves_the_platform_routes_and_its_checked_in_contract() {
     let app = spawn_app().await;
-    sora_common::testing::assert_platform_contract(&app, &admin_api::SPEC).await;
+    sora_testing::contract::assert_platform_contract(&app, &admin_api::SPEC).await;
 }

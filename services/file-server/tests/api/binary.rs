@@ -3,7 +3,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use sora_common::testing::TestDatabase;
+use sora_testing::database::TestDatabase;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_file-server");
 
@@ -57,7 +57,7 @@ async fn sigterm_stops_the_service_cleanly() {
         .local_addr()
         .unwrap()
         .port();
-    let admin = sora_common::testing::admin_options();
+    let admin = sora_testing::database::admin_options();
     let mut child = Command::new(BINARY)
         .env_clear()
         .env("SORA_SERVER__PORT", port.to_string())
@@ -118,7 +118,7 @@ async fn sigterm_stops_the_service_cleanly() {
 #[tokio::test]
 async fn provision_then_migrate_prepares_a_fresh_database() {
     use sqlx::{ConnectOptions, Connection};
-    let admin = sora_common::testing::admin_options();
+    let admin = sora_testing::database::admin_options();
     let name = format!("fresh_{}", uuid::Uuid::new_v4().simple());
     let mut conn = admin.connect().await.unwrap();
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))

@@ -3,7 +3,6 @@
 
 use serde_json::{Value, json};
 use sora_common::auth::Role;
-use sora_common::testing::TestApp;
 
 use crate::helpers::*;
 
@@ -88,7 +87,7 @@ async fn search_tolerates_typos_and_filters_sort_and_paginate() {
         .bytes()
         .await
         .unwrap();
-    eventually("downloads counted", || async {
+    eventually(std::time::Duration::from_secs(10), true, || async {
         ids(&app, "").await
             == [
                 "lidarco.pointcloud-tools",
@@ -422,8 +421,8 @@ async fn marketplace_json_is_the_foxglove_index_with_absolute_urls() {
 }
 
 #[tokio::test]
-async fn cached_lists_are_dropped_when_the_catalog_changes() {
-    let app = spawn_app_with(|s| s.marketplace.list_cache_ttl_ms = 60_000).await;
+async fn lists_and_the_index_show_a_change_at_once() {
+    let app = spawn_app().await;
     assert!(ids(&app, "").await.is_empty());
     let empty_index: Value = app
         .get("/api/extensions/marketplace.json")
@@ -433,6 +432,7 @@ async fn cached_lists_are_dropped_when_the_catalog_changes() {
         .unwrap();
     assert_eq!(empty_index, json!([]));
     publish(&app, "acme", "plot", "1.0.0").await;
+    // The replica that wrote answers with the change at once.
     assert_eq!(ids(&app, "").await, ["acme.plot"]);
     let index: Value = app
         .get("/api/extensions/marketplace.json")

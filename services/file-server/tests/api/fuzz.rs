@@ -3,8 +3,8 @@
 //! what they accept must be safe. `PROPTEST_CASES=N` runs more cases (the
 //! long runs are reported in docs/benchmarks-notes.md).
 
-use file_server::layout;
-use file_server::package::{self, Limits};
+use file_server::domain::layout;
+use file_server::domain::package::{self, Limits};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -28,6 +28,7 @@ fn assert_safe(accepted: &package::Package) {
     assert!(
         accepted
             .id
+            .as_str()
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
     );

@@ -1,22 +1,26 @@
 use std::io::{Cursor, Write};
 
+use file_server::config::FileServerSettings;
 use serde_json::{Value, json};
 use sora_common::Settings;
 use sora_common::auth::Role;
-use sora_common::testing::TestApp;
 use zip::write::SimpleFileOptions;
+
+pub use sora_testing::eventually;
+
+pub type TestApp = sora_testing::TestApp<FileServerSettings>;
 
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
-/// The service with test settings (list cache off, so every list reads the
-/// database) adjusted by `adjust`.
-pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+/// The service with test settings (a storage folder of its own) adjusted by
+/// `adjust`.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings<FileServerSettings>)) -> TestApp {
     TestApp::spawn_with(
         &file_server::SPEC,
         |settings| {
-            settings.marketplace.list_cache_ttl_ms = 0;
+            settings.service.storage.path = sora_testing::settings::temp_storage_path();
             adjust(settings);
         },
         file_server::build,
@@ -176,19 +180,4 @@ pub async fn assert_problem(response: reqwest::Response, status: u16) -> Value {
         "application/problem+json"
     );
     response.json().await.unwrap()
-}
-
-/// Polls `check` until it holds (10 s at most).
-pub async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    for _ in 0..200 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting for {what}");
 }

@@ -1,11 +1,13 @@
 //! Least privilege: file-server's role can use its own schema and nothing else.
 
-use sora_common::testing::{TestDatabase, base_settings};
+use file_server::config::FileServerSettings;
+use sora_testing::database::TestDatabase;
+use sora_testing::settings::base_settings;
 use sqlx::{ConnectOptions, Connection, PgConnection};
 
 async fn connect_as(database: &TestDatabase, role: &str) -> PgConnection {
-    let mut settings = base_settings(&file_server::SPEC);
-    database.configure(&mut settings);
+    let mut settings = base_settings::<FileServerSettings>(&file_server::SPEC);
+    database.configure(&mut settings.database);
     settings.database.user = role.to_owned();
     settings.database.schema = role.trim_start_matches("sora_").to_owned();
     sora_common::db::connect_options(&settings.database, "isolation-test")
@@ -22,6 +24,18 @@ fn is_permission_denied(result: Result<sqlx::postgres::PgQueryResult, sqlx::Erro
 async fn file_servers_role_cannot_touch_the_feedback_schema() {
     sora_common::telemetry::init_for_tests();
     let database = TestDatabase::create(&file_server::SPEC).await;
+    // A neighbour, as another service's provisioning leaves it.
+    let mut admin = database.admin_connection().await;
+    sora_common::db::provision(
+        &mut admin,
+        &database.name,
+        "feedback",
+        "sora_feedback",
+        sora_common::db::DEV_PASSWORD,
+    )
+    .await
+    .unwrap();
+    admin.close().await.unwrap();
 
     let mut feedback = connect_as(&database, "sora_feedback").await;
     sqlx::raw_sql("CREATE TABLE feedback.probe (secret text); INSERT INTO feedback.probe VALUES ('hashed-install-id')")

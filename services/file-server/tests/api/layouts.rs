@@ -6,7 +6,6 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 use sora_common::auth::Role;
-use sora_common::testing::TestApp;
 
 use crate::helpers::*;
 
@@ -177,7 +176,7 @@ async fn every_fixture_layout_is_accepted_with_its_panels_and_topics() {
     );
     assert_eq!(&download.json::<Value>().await.unwrap(), layout);
     let id = body["id"].as_str().unwrap().to_owned();
-    eventually("the layout download counted", || async {
+    eventually(std::time::Duration::from_secs(10), true, || async {
         let details: Value = app
             .get(&format!("/api/layouts/{id}"))
             .await
@@ -275,7 +274,7 @@ async fn layouts_are_searchable_by_words_panels_topics_and_tags() {
 
 #[tokio::test]
 async fn bad_layouts_are_refused_field_by_field_and_nothing_is_stored() {
-    let app = spawn_app_with(|s| s.marketplace.max_layout_bytes = 4096).await;
+    let app = spawn_app_with(|s| s.service.marketplace.max_layout_bytes = 4096).await;
     let token = app.tokens.token(Role::Editor);
     let good = json!({"configById": {}, "layout": "Plot!a"});
     let cases = [

@@ -60,8 +60,8 @@ fn with(key: &str, value: Value) -> Value {
 #[tokio::test]
 async fn every_malformed_package_is_refused_and_nothing_is_stored() {
     let app = spawn_app_with(|s| {
-        s.marketplace.max_uncompressed_bytes = 4 * 1024 * 1024;
-        s.marketplace.max_entries = 50;
+        s.service.marketplace.max_uncompressed_bytes = 4 * 1024 * 1024;
+        s.service.marketplace.max_entries = 50;
     })
     .await;
     let token = app.tokens.token(Role::Editor);
@@ -277,18 +277,24 @@ async fn every_malformed_package_is_refused_and_nothing_is_stored() {
         .await
         .unwrap();
     assert_eq!(rows, 0);
-    assert_eq!(stored_objects(Path::new(&app.settings.storage.path)), 0);
+    assert_eq!(
+        stored_objects(Path::new(&app.settings.service.storage.path)),
+        0
+    );
     let list: Value = app.get("/api/extensions").await.json().await.unwrap();
     assert_eq!(list["total"], 0);
 
     // The same limits let a well-formed package through.
     publish(&app, "acme", "plot", "1.0.0").await;
-    assert_eq!(stored_objects(Path::new(&app.settings.storage.path)), 1);
+    assert_eq!(
+        stored_objects(Path::new(&app.settings.service.storage.path)),
+        1
+    );
 }
 
 #[tokio::test]
 async fn bodies_over_the_limit_are_refused_before_they_are_read() {
-    let app = spawn_app_with(|s| s.marketplace.max_upload_bytes = 64 * 1024).await;
+    let app = spawn_app_with(|s| s.service.marketplace.max_upload_bytes = 64 * 1024).await;
     let token = app.tokens.token(Role::Editor);
     let big = vec![7u8; 200 * 1024];
 

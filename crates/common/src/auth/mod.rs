@@ -1,0 +1,92 @@
+//! Offline verification of the access tokens admin-api issues, and extractors
+//! that demand a minimum role (`admin` > `editor` > `viewer`).
+
+mod extract;
+mod keys;
+mod verifier;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub use extract::{Admin, Editor, MaybeAuthenticated, ServiceCaller, Viewer};
+pub use keys::{AuthSettings, PublicKey, PublicKeys, dev};
+pub use verifier::JwtVerifier;
+
+/// The one algorithm accepted: Ed25519 signatures. Pinning it rules out
+/// `alg: none` and HMAC-with-the-public-key confusion.
+pub const ALGORITHM: jsonwebtoken::Algorithm = jsonwebtoken::Algorithm::EdDSA;
+
+/// Prefix of the `sub` of a service-to-service token.
+pub const SERVICE_SUBJECT_PREFIX: &str = "service:";
+
+/// What a user may do. Ordered: every role may do what the ones below it may.
+/// Stored as lower-case text, the same word as in tokens and JSON.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    sqlx::Type,
+)]
+#[serde(rename_all = "lowercase")]
+#[sqlx(type_name = "text", rename_all = "lowercase")]
+pub enum Role {
+    Viewer,
+    Editor,
+    Admin,
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "viewer" => Ok(Self::Viewer),
+            "editor" => Ok(Self::Editor),
+            "admin" => Ok(Self::Admin),
+            _ => Err("must be admin, editor or viewer".to_owned()),
+        }
+    }
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Viewer => "viewer",
+            Self::Editor => "editor",
+            Self::Admin => "admin",
+        }
+    }
+}
+
+/// The claims of a Sora access token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user's id; for a service token, `service:<name>`.
+    pub sub: String,
+    pub role: Role,
+    pub iss: String,
+    pub aud: String,
+    pub exp: i64,
+    pub iat: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Service tokens only: the user the calling service acts for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<String>,
+}
+
+impl Claims {
+    /// Whether the caller may manage something `owner` owns: its owner (an
+    /// editor at least) or an admin.
+    pub fn may_manage(&self, owner: &str) -> bool {
+        self.role == Role::Admin || (self.role >= Role::Editor && self.sub == owner)
+    }
+}

@@ -1,0 +1,266 @@
+//! The relay: hands committed outbox rows to the queues that subscribe to
+//! their type, in batches, and deletes a row only once every such queue has
+//! it. Routes come from the bus (each consumer subscribes its queue to the
+//! types it handles) plus any configured in `events.subscriptions`. While the
+//! bus is down, rows wait and the relay backs off; a row whose type no queue
+//! subscribes to yet waits for a subscriber up to
+//! `events.unrouted_retention_secs`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sqlx::PgPool;
+use sqlx::postgres::PgListener;
+use time::OffsetDateTime;
+use tokio::sync::{Notify, watch};
+use uuid::Uuid;
+
+use super::Envelope;
+use super::bus::{EventBus, OutgoingMessage, Routes};
+use super::metrics::EventMetrics;
+use super::settings::EventsSettings;
+
+/// Longest wait between two attempts to publish, while the bus is down.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// An unrouted row is looked at again after this long.
+const UNROUTED_RECHECK: Duration = Duration::from_secs(2);
+/// Routes are re-read for an unrouted row at most this often.
+const MIN_ROUTES_REFRESH: Duration = Duration::from_secs(1);
+
+pub struct Relay<B> {
+    pool: PgPool,
+    bus: Arc<B>,
+    settings: EventsSettings,
+    metrics: EventMetrics,
+    routes: tokio::sync::Mutex<RouteTable>,
+}
+
+/// Event type → the queues it goes to, as last read.
+struct RouteTable {
+    queues_of: HashMap<String, Vec<String>>,
+    read_at: Option<Instant>,
+}
+
+#[derive(sqlx::FromRow)]
+struct DueRow {
+    id: Uuid,
+    event_type: String,
+    envelope: String,
+    created_at: OffsetDateTime,
+}
+
+impl<B: EventBus> Relay<B> {
+    pub fn new(pool: PgPool, bus: Arc<B>, settings: EventsSettings, metrics: EventMetrics) -> Self {
+        Self {
+            pool,
+            bus,
+            settings,
+            metrics,
+            routes: tokio::sync::Mutex::new(RouteTable {
+                queues_of: HashMap::new(),
+                read_at: None,
+            }),
+        }
+    }
+
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let wake = Arc::new(Notify::new());
+        let listener = tokio::spawn(listen_for_commits(self.pool.clone(), wake.clone()));
+        let interval = Duration::from_millis(self.settings.relay_interval_ms);
+        let mut queues_ready = false;
+        let mut backoff = Duration::from_millis(100);
+        while !*shutdown.borrow() {
+            let woken = wake.notified();
+            if !queues_ready {
+                queues_ready = self.ensure_configured_queues().await.is_ok();
+            }
+            let pause = match self.publish_due().await {
+                Ok(handled) if handled as i64 >= self.settings.relay_batch_size => continue,
+                Ok(_) => {
+                    backoff = Duration::from_millis(100);
+                    interval
+                }
+                Err(error) => {
+                    tracing::warn!(error = %format!("{error:#}"), "publishing events failed; they stay in the outbox");
+                    queues_ready = false;
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                    backoff
+                }
+            };
+            tokio::select! {
+                _ = woken => {},
+                _ = tokio::time::sleep(pause) => {},
+                _ = shutdown.changed() => {},
+            }
+        }
+        listener.abort();
+    }
+
+    /// Queues named in configuration exist before any consumer starts, so
+    /// events wait in them.
+    async fn ensure_configured_queues(&self) -> anyhow::Result<()> {
+        for queue in self.settings.subscriptions.keys() {
+            self.bus.ensure_queue(queue).await?;
+        }
+        Ok(())
+    }
+
+    /// The queues `event_type` goes to, re-reading the routes when they are
+    /// old, or (at most every second) when the type has none.
+    async fn queues_for(&self, event_type: &str) -> anyhow::Result<Vec<String>> {
+        let mut table = self.routes.lock().await;
+        let age = table.read_at.map(|at| at.elapsed());
+        let stale = age.is_none_or(|age| {
+            age >= Duration::from_millis(self.settings.routes_refresh_ms)
+                || (!table.queues_of.contains_key(event_type) && age >= MIN_ROUTES_REFRESH)
+        });
+        if stale {
+            let mut routes: Routes = self.bus.subscriptions().await?;
+            for (queue, types) in &self.settings.subscriptions {
+                routes
+                    .entry(queue.clone())
+                    .or_default()
+                    .extend(types.iter().cloned());
+            }
+            let mut queues_of: HashMap<String, Vec<String>> = HashMap::new();
+            for (queue, types) in routes {
+                for event_type in types {
+                    queues_of.entry(event_type).or_default().push(queue.clone());
+                }
+            }
+            *table = RouteTable {
+                queues_of,
+                read_at: Some(Instant::now()),
+            };
+        }
+        Ok(table.queues_of.get(event_type).cloned().unwrap_or_default())
+    }
+
+    /// Publishes one batch of due rows; returns how many it handled.
+    pub async fn publish_due(&self) -> anyhow::Result<usize> {
+        let mut tx = self.pool.begin().await?;
+        // SKIP LOCKED: replicas of the service share the work without waiting.
+        let rows: Vec<DueRow> = sqlx::query_as(
+            "SELECT id, event_type, envelope, created_at FROM outbox
+             WHERE next_attempt_at <= now()
+             ORDER BY id
+             LIMIT $1
+             FOR UPDATE SKIP LOCKED",
+        )
+        .bind(self.settings.relay_batch_size)
+        .fetch_all(&mut *tx)
+        .await?;
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let retention = time::Duration::seconds(
+            i64::try_from(self.settings.unrouted_retention_secs).unwrap_or(i64::MAX),
+        );
+        let now = OffsetDateTime::now_utc();
+        let mut per_queue: BTreeMap<String, Vec<OutgoingMessage>> = BTreeMap::new();
+        let mut done = Vec::new();
+        let mut waiting = Vec::new();
+        for row in &rows {
+            let queues = self.queues_for(&row.event_type).await?;
+            if queues.is_empty() {
+                if now - row.created_at > retention {
+                    tracing::warn!(event_type = %row.event_type, id = %row.id,
+                        "no queue subscribed to this event within the retention; dropping it");
+                    self.metrics
+                        .unrouted_dropped
+                        .with_label_values(&[&row.event_type])
+                        .inc();
+                    done.push(row.id);
+                } else {
+                    waiting.push(row.id);
+                }
+                continue;
+            }
+            let traceparent = Envelope::parse(&row.envelope)
+                .ok()
+                .and_then(|e| e.traceparent);
+            for queue in queues {
+                per_queue.entry(queue).or_default().push(OutgoingMessage {
+                    body: row.envelope.clone(),
+                    event_type: row.event_type.clone(),
+                    traceparent: traceparent.clone(),
+                });
+            }
+            done.push(row.id);
+        }
+        let sent = tokio::time::timeout(Duration::from_secs(30), async {
+            for (queue, messages) in &per_queue {
+                self.bus.send(queue, messages).await?;
+            }
+            anyhow::Ok(())
+        })
+        .await
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("the bus did not answer within 30 s")));
+
+        if !waiting.is_empty() {
+            sqlx::query(
+                "UPDATE outbox SET next_attempt_at = now() + make_interval(secs => $2)
+                 WHERE id = ANY($1)",
+            )
+            .bind(&waiting)
+            .bind(UNROUTED_RECHECK.as_secs_f64())
+            .execute(&mut *tx)
+            .await?;
+        }
+        match sent {
+            Ok(()) => {
+                sqlx::query("DELETE FROM outbox WHERE id = ANY($1)")
+                    .bind(&done)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                for messages in per_queue.values() {
+                    for message in messages {
+                        self.metrics
+                            .published
+                            .with_label_values(&[&message.event_type])
+                            .inc();
+                    }
+                }
+                Ok(rows.len())
+            }
+            Err(error) => {
+                // Some queues may have the events already: consumers deduplicate.
+                sqlx::query(
+                    "UPDATE outbox
+                     SET attempts = attempts + 1,
+                         next_attempt_at = now() + make_interval(secs => least(5.0, 0.1 * power(2, attempts))),
+                         last_error = $2
+                     WHERE id = ANY($1)",
+                )
+                .bind(&done)
+                .bind(format!("{error:#}"))
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Err(error)
+            }
+        }
+    }
+}
+
+/// Wakes the relay when a transaction that wrote to the outbox commits.
+async fn listen_for_commits(pool: PgPool, wake: Arc<Notify>) {
+    loop {
+        if let Ok(mut listener) = PgListener::connect_with(&pool).await {
+            let channel: Result<String, _> =
+                sqlx::query_scalar("SELECT 'sora_outbox_' || current_schema()")
+                    .fetch_one(&pool)
+                    .await;
+            if let Ok(channel) = channel
+                && listener.listen(&channel).await.is_ok()
+            {
+                while listener.recv().await.is_ok() {
+                    wake.notify_one();
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}

@@ -1,0 +1,56 @@
+//! For event tests: the two buses, sending straight to a queue (poison
+//! messages, pre-filled queues), and reading a metric.
+
+use std::time::Duration;
+
+use sora_common::Settings;
+use sora_common::events::bus::{EventBus, OutgoingMessage};
+use sora_common::events::pg_bus::PgBus;
+use sora_common::events::sqs_bus::SqsBus;
+
+use crate::app::TestApp;
+
+/// The two event buses every event test runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Postgres,
+    Sqs,
+}
+
+/// Sends `messages` straight to `queue` on the bus `settings` name,
+/// bypassing any outbox.
+pub async fn send_to_queue<S>(
+    backend: Backend,
+    settings: &Settings<S>,
+    queue: &str,
+    messages: &[OutgoingMessage],
+) {
+    let events = &settings.events;
+    let visibility = Duration::from_secs(events.visibility_timeout_secs);
+    match backend {
+        Backend::Postgres => {
+            let pool =
+                sora_common::db::pool(&events.bus_database(&settings.database), "test-sender");
+            let bus = PgBus::new(pool, events.max_receives, visibility);
+            bus.ensure_queue(queue).await.unwrap();
+            for chunk in messages.chunks(200) {
+                bus.send(queue, chunk).await.unwrap();
+            }
+        }
+        Backend::Sqs => {
+            let bus = SqsBus::new(&events.sqs, events.max_receives, visibility).await;
+            bus.ensure_queue(queue).await.unwrap();
+            bus.send(queue, messages).await.unwrap();
+        }
+    }
+}
+
+/// The value of the first metric line starting with `prefix`, e.g.
+/// `events_dlq_depth{queue="admin_audit"`.
+pub async fn metric<S>(app: &TestApp<S>, prefix: &str) -> Option<f64> {
+    let text = app.get("/metrics").await.text().await.unwrap();
+    text.lines()
+        .find(|l| l.starts_with(prefix))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+}

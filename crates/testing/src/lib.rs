@@ -1,0 +1,52 @@
+//! Test support for the services' integration tests, one module per concern:
+//! a fresh database per test cloned from a migrated template ([`database`]),
+//! test settings ([`settings`]), an SQS/S3 server of a test's own
+//! ([`moto`]), token minting and forged-token vectors ([`tokens`]), a running
+//! service ([`app`]), a throw-away PostgreSQL cluster ([`postgres`]), the
+//! checks every service must pass ([`contract`]) and polling ([`wait`]).
+//!
+//! `make test` starts a PostgreSQL and an SQS/S3 server (moto) on loopback and
+//! exports their addresses (`SORA_TEST_*`); these helpers never touch any
+//! other server.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod app;
+pub mod contract;
+pub mod database;
+pub mod events;
+pub mod moto;
+pub mod postgres;
+pub mod settings;
+pub mod tokens;
+pub mod wait;
+
+pub use app::TestApp;
+pub use tokens::TokenMinter;
+pub use wait::eventually;
+
+use std::future::Future;
+
+/// Runs `work` to completion on a runtime of its own, on another thread:
+/// usable from `Drop` and from inside a test's runtime.
+pub(crate) fn block_on_thread<T: Send + 'static>(
+    work: impl Future<Output = T> + Send + 'static,
+) -> T {
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(work)
+    })
+    .join()
+    .unwrap()
+}
+
+/// A TCP port nothing listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}

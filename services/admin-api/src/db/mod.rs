@@ -1,0 +1,6 @@
+//! admin-api's queries, over `&mut PgConnection`, checked against the schema
+//! at compile time.
+
+pub mod audit;
+pub mod tokens;
+pub mod users;

@@ -1,0 +1,3 @@
+//! admin-api's pure rules.
+
+pub mod accounts;

@@ -1,0 +1,286 @@
+//! The catalog read model: every extension and layout, in memory on each
+//! replica, with its search words and public JSON rendered once per change.
+//! Lists, search, details, versions, marketplace.json and the look-up behind
+//! a download read an immutable [`Snapshot`] and never wait on PostgreSQL.
+//!
+//! Writes go to PostgreSQL first; a trigger announces each changed item, and
+//! every replica reloads the items announced (`jobs::catalog_sync`), within
+//! milliseconds. The replica that wrote reloads at once, so its answer
+//! already shows the change. A replica that may have missed announcements
+//! (its listening connection dropped) reloads everything.
+
+mod entries;
+pub mod views;
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use bytes::Bytes;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+pub use entries::{ExtensionEntry, LayoutEntry, StoredFile, VersionEntry};
+
+use crate::db;
+use crate::domain::ids::ExtensionId;
+use crate::domain::listing::{Sort, order};
+
+/// Items whose rows changed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    pub extensions: Vec<String>,
+    pub layouts: Vec<Uuid>,
+}
+
+impl Changes {
+    pub fn extension(id: &ExtensionId) -> Self {
+        Self {
+            extensions: vec![id.to_string()],
+            layouts: Vec::new(),
+        }
+    }
+
+    pub fn layout(id: Uuid) -> Self {
+        Self {
+            extensions: Vec::new(),
+            layouts: vec![id],
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.extensions.is_empty() && self.layouts.is_empty()
+    }
+
+    /// Adds the item a `file_server_catalog` announcement names.
+    pub fn add_announcement(&mut self, payload: &str) {
+        match payload.split_once(':') {
+            Some(("extension", id)) if !self.extensions.iter().any(|e| e == id) => {
+                self.extensions.push(id.to_owned());
+            }
+            Some(("layout", id)) => {
+                if let Ok(id) = Uuid::parse_str(id)
+                    && !self.layouts.contains(&id)
+                {
+                    self.layouts.push(id);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.extensions.len() + self.layouts.len()
+    }
+}
+
+/// The catalog as it was after one change: never modified, replaced whole.
+#[derive(Default)]
+pub struct Snapshot {
+    extensions: HashMap<String, Arc<ExtensionEntry>>,
+    layouts: HashMap<Uuid, Arc<LayoutEntry>>,
+    /// Listed extensions by downloads, by update, by name.
+    listed_extensions: [Vec<Arc<ExtensionEntry>>; 3],
+    listed_layouts: [Vec<Arc<LayoutEntry>>; 3],
+    marketplace_json: Bytes,
+}
+
+fn slot(sort: Sort) -> usize {
+    match sort {
+        Sort::Downloads | Sort::Relevance => 0,
+        Sort::Updated => 1,
+        Sort::Name => 2,
+    }
+}
+
+impl Snapshot {
+    /// Any extension, hidden or not.
+    pub fn extension(&self, id: &ExtensionId) -> Option<&Arc<ExtensionEntry>> {
+        self.extensions.get(id.as_str())
+    }
+
+    pub fn layout(&self, id: Uuid) -> Option<&Arc<LayoutEntry>> {
+        self.layouts.get(&id)
+    }
+
+    /// Listed extensions in `sort`'s order (by downloads for relevance).
+    pub fn listed_extensions(&self, sort: Sort) -> &[Arc<ExtensionEntry>] {
+        &self.listed_extensions[slot(sort)]
+    }
+
+    pub fn listed_layouts(&self, sort: Sort) -> &[Arc<LayoutEntry>] {
+        &self.listed_layouts[slot(sort)]
+    }
+
+    /// The Foxglove marketplace index of every listed extension.
+    pub fn marketplace_json(&self) -> Bytes {
+        self.marketplace_json.clone()
+    }
+
+    /// Every extension, listed or not (for the overview's figures).
+    pub fn extensions(&self) -> impl Iterator<Item = &Arc<ExtensionEntry>> {
+        self.extensions.values()
+    }
+
+    fn with(
+        extensions: HashMap<String, Arc<ExtensionEntry>>,
+        layouts: HashMap<Uuid, Arc<LayoutEntry>>,
+        base: &str,
+    ) -> Self {
+        let listed: Vec<Arc<ExtensionEntry>> = extensions
+            .values()
+            .filter(|e| e.listed())
+            .cloned()
+            .collect();
+        let orders = [Sort::Downloads, Sort::Updated, Sort::Name];
+        let listed_extensions = orders.map(|sort| {
+            let mut items = listed.clone();
+            order(&mut items, sort);
+            items
+        });
+        let all_layouts: Vec<Arc<LayoutEntry>> = layouts.values().cloned().collect();
+        let listed_layouts = orders.map(|sort| {
+            let mut items = all_layouts.clone();
+            order(&mut items, sort);
+            items
+        });
+        let mut by_id = listed;
+        by_id.sort_by(|a, b| a.row.id.cmp(&b.row.id));
+        let index: Vec<_> = by_id
+            .iter()
+            .filter_map(|e| e.marketplace_entry(base))
+            .collect();
+        let marketplace_json = serde_json::to_vec(&index)
+            .map(Bytes::from)
+            .unwrap_or_else(|_| Bytes::from_static(b"[]"));
+        Self {
+            extensions,
+            layouts,
+            listed_extensions,
+            listed_layouts,
+            marketplace_json,
+        }
+    }
+}
+
+/// The replica's catalog: the current snapshot, replaced on every change.
+pub struct Catalog {
+    current: RwLock<Arc<Snapshot>>,
+    /// Serialises reloads, so an older read never replaces a newer one.
+    reloading: tokio::sync::Mutex<()>,
+    /// Public base URL, without a trailing slash, for absolute links.
+    base_url: String,
+}
+
+impl Catalog {
+    pub fn new(base_url: &str) -> Self {
+        Self {
+            current: RwLock::new(Arc::new(Snapshot::default())),
+            reloading: tokio::sync::Mutex::new(()),
+            base_url: base_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The catalog as it is now.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn replace(&self, snapshot: Snapshot) {
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
+    }
+
+    /// Reads everything again.
+    pub async fn load_all(&self, conn: &mut PgConnection) -> sqlx::Result<()> {
+        let _serial = self.reloading.lock().await;
+        let extensions = self.load_extensions(conn, None).await?;
+        let layouts = self.load_layouts(conn, None).await?;
+        self.replace(Snapshot::with(
+            extensions.into_iter().collect(),
+            layouts.into_iter().collect(),
+            &self.base_url,
+        ));
+        Ok(())
+    }
+
+    /// Reads the `changes`' items again (an item gone from the database
+    /// leaves the catalog).
+    pub async fn reload(&self, conn: &mut PgConnection, changes: &Changes) -> sqlx::Result<()> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let _serial = self.reloading.lock().await;
+        let fresh_extensions = if changes.extensions.is_empty() {
+            Vec::new()
+        } else {
+            self.load_extensions(conn, Some(&changes.extensions))
+                .await?
+        };
+        let fresh_layouts = if changes.layouts.is_empty() {
+            Vec::new()
+        } else {
+            self.load_layouts(conn, Some(&changes.layouts)).await?
+        };
+        let old = self.snapshot();
+        let mut extensions = old.extensions.clone();
+        for id in &changes.extensions {
+            extensions.remove(id);
+        }
+        extensions.extend(fresh_extensions);
+        let mut layouts = old.layouts.clone();
+        for id in &changes.layouts {
+            layouts.remove(id);
+        }
+        layouts.extend(fresh_layouts);
+        self.replace(Snapshot::with(extensions, layouts, &self.base_url));
+        Ok(())
+    }
+
+    async fn load_extensions(
+        &self,
+        conn: &mut PgConnection,
+        ids: Option<&[String]>,
+    ) -> sqlx::Result<Vec<(String, Arc<ExtensionEntry>)>> {
+        let rows = db::extensions::load(conn, ids).await?;
+        let mut versions: HashMap<String, Vec<db::extensions::VersionRow>> = HashMap::new();
+        for version in db::extensions::load_versions(conn, ids).await? {
+            versions
+                .entry(version.extension_id.clone())
+                .or_default()
+                .push(version);
+        }
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                let id = row.id.clone();
+                let versions = versions.remove(&id).unwrap_or_default();
+                let entry = ExtensionEntry::build(row, versions, &self.base_url);
+                if entry.is_none() {
+                    tracing::warn!(id, "an extension row could not be read into the catalog");
+                }
+                Some((id, Arc::new(entry?)))
+            })
+            .collect())
+    }
+
+    async fn load_layouts(
+        &self,
+        conn: &mut PgConnection,
+        ids: Option<&[Uuid]>,
+    ) -> sqlx::Result<Vec<(Uuid, Arc<LayoutEntry>)>> {
+        Ok(db::layouts::load(conn, ids)
+            .await?
+            .into_iter()
+            .filter_map(|row| {
+                let entry = LayoutEntry::build(row, &self.base_url)?;
+                Some((entry.id(), Arc::new(entry)))
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,110 @@
+//! file-server's own settings: the marketplace's limits and policy, where
+//! files are stored, and how downloads are served.
+
+use serde::Deserialize;
+use sora_common::config::{Check, ServiceSettings};
+use sora_common::storage::StorageSettings;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileServerSettings {
+    #[serde(default)]
+    pub marketplace: MarketplaceSettings,
+    #[serde(default)]
+    pub storage: StorageSettings,
+    #[serde(default)]
+    pub downloads: DownloadSettings,
+}
+
+/// Limits and policy of the marketplace.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarketplaceSettings {
+    /// Largest accepted `.foxe` body.
+    pub max_upload_bytes: u64,
+    /// Largest total size of a package's files once unpacked.
+    pub max_uncompressed_bytes: u64,
+    /// Largest ratio of an entry's unpacked size to its packed size.
+    pub max_compression_ratio: u64,
+    /// Most entries (files and folders) in one package.
+    pub max_entries: usize,
+    /// Largest layout document (the `layout` field of a publish request).
+    pub max_layout_bytes: usize,
+    /// Publishes (extensions and layouts) one editor may attempt per hour;
+    /// 0 means unlimited. Admins are never limited.
+    pub publishes_per_hour: u32,
+}
+
+impl Default for MarketplaceSettings {
+    fn default() -> Self {
+        Self {
+            max_upload_bytes: 50 * 1024 * 1024,
+            max_uncompressed_bytes: 256 * 1024 * 1024,
+            max_compression_ratio: 100,
+            max_entries: 10_000,
+            max_layout_bytes: 512 * 1024,
+            publishes_per_hour: 60,
+        }
+    }
+}
+
+/// How downloads are served.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DownloadSettings {
+    /// Memory for the bytes of recently downloaded files, served without a
+    /// read from storage; 0 turns it off.
+    pub memory_cache_bytes: u64,
+    /// Files larger than this are always streamed from storage.
+    pub max_cached_file_bytes: u64,
+    /// S3 only: answer downloads with a redirect to a presigned URL (or to
+    /// `redirect_base_url`) instead of the bytes, taking them off the service.
+    pub redirect: bool,
+    /// S3 only: a CDN or public bucket URL that serves the objects by key; a
+    /// redirect goes to `<redirect_base_url>/<key>` instead of a presigned URL.
+    pub redirect_base_url: String,
+    /// Lifetime of a presigned URL, in seconds.
+    pub presigned_ttl_secs: u64,
+}
+
+impl Default for DownloadSettings {
+    fn default() -> Self {
+        Self {
+            memory_cache_bytes: 24 * 1024 * 1024,
+            max_cached_file_bytes: 4 * 1024 * 1024,
+            redirect: false,
+            redirect_base_url: String::new(),
+            presigned_ttl_secs: 300,
+        }
+    }
+}
+
+impl ServiceSettings for FileServerSettings {
+    fn validate(&self, check: &mut Check<'_>) {
+        let mut market = check.section("marketplace");
+        let m = &self.marketplace;
+        if m.max_upload_bytes == 0 || m.max_uncompressed_bytes == 0 {
+            market.bad("max_upload_bytes", "package size limits must be positive");
+        }
+        if m.max_compression_ratio < 2 {
+            market.bad("max_compression_ratio", "must be at least 2");
+        }
+        if m.max_entries == 0 {
+            market.bad("max_entries", "must be positive");
+        }
+        if m.max_layout_bytes == 0 {
+            market.bad("max_layout_bytes", "must be positive");
+        }
+        self.storage.validate(&mut check.section("storage"));
+        let mut downloads = check.section("downloads");
+        downloads.http_url("redirect_base_url", &self.downloads.redirect_base_url, true);
+        if self.downloads.redirect
+            && self.storage.backend != sora_common::storage::StorageBackend::S3
+        {
+            downloads.bad("redirect", "redirects need the S3 storage backend");
+        }
+        if self.downloads.presigned_ttl_secs == 0 || self.downloads.presigned_ttl_secs > 604_800 {
+            downloads.bad("presigned_ttl_secs", "must be 1 to 604800 (7 days)");
+        }
+    }
+}

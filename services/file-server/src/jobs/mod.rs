@@ -1,0 +1,5 @@
+//! Work beside the HTTP server: keeping this replica's catalog current, and
+//! writing download counts.
+
+pub mod catalog_sync;
+pub mod download_counter;

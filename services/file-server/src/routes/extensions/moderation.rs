@@ -1,0 +1,133 @@
+//! Yanking a version, and moderation (featured, hidden), by owners and admins.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use sora_common::ApiError;
+use sora_common::auth::{Editor, Role};
+use sora_common::error::Problem;
+use sora_common::events::types::{ContentKind, ContentRemoved, RemovalReason};
+use sora_common::extract::Json;
+
+use super::{enqueue, not_found, refresh_latest};
+use crate::catalog::Changes;
+use crate::catalog::views::ExtensionDetails;
+use crate::db;
+use crate::domain::ids::{ExtensionId, Version};
+use crate::state::AppState;
+
+/// Yank a version: it leaves "latest" but stays downloadable by its exact
+/// version (its owner or an admin). Yanking twice is harmless.
+#[utoipa::path(delete, path = "/api/extensions/{id}/versions/{version}", tag = "extensions",
+    params(("id" = String, Path, description = "`publisher.name`"), ("version" = String, Path, description = "a semantic version")),
+    security(("bearer" = [])), responses(
+    (status = 204, description = "yanked"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn yank_version(
+    Editor(claims): Editor,
+    path: web::Path<(ExtensionId, Version)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, version) = path.into_inner();
+    let version = version.to_string();
+    let mut tx = state.db.begin().await?;
+    let locked = db::extensions::lock(&mut tx, &id)
+        .await?
+        .ok_or_else(|| not_found(&id))?;
+    if !claims.may_manage(&locked.owner) {
+        return Err(ApiError::Forbidden(format!(
+            "`{id}` belongs to another user"
+        )));
+    }
+    let newly_yanked = db::extensions::yank(&mut tx, &id, &version)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("there is no version `{version}` of `{id}`")))?;
+    if newly_yanked {
+        refresh_latest(&mut tx, &id).await?;
+        enqueue(
+            &mut tx,
+            &state,
+            &ContentRemoved {
+                kind: ContentKind::Extension,
+                id: id.to_string(),
+                version: Some(version),
+                reason: RemovalReason::Yanked,
+                actor: claims.sub.clone(),
+            },
+        )
+        .await?;
+    }
+    state.commit(tx, &Changes::extension(&id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Moderation flags of `PATCH /api/extensions/{id}`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Moderation {
+    /// Admins only.
+    pub featured: Option<bool>,
+    /// The owner or an admin: hidden extensions leave the catalog and cannot
+    /// be downloaded.
+    pub hidden: Option<bool>,
+}
+
+/// Feature or hide an extension.
+#[utoipa::path(patch, path = "/api/extensions/{id}", tag = "extensions", request_body = Moderation,
+    params(("id" = String, Path, description = "`publisher.name`")),
+    security(("bearer" = [])), responses(
+    (status = 200, body = ExtensionDetails),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 415, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn moderate_extension(
+    Editor(claims): Editor,
+    path: web::Path<ExtensionId>,
+    body: Json<Moderation>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    if body.featured.is_some() && claims.role != Role::Admin {
+        return Err(ApiError::Forbidden(
+            "only an admin features extensions".to_owned(),
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    let locked = db::extensions::lock(&mut tx, &id)
+        .await?
+        .ok_or_else(|| not_found(&id))?;
+    let was_hidden = locked.hidden;
+    // Someone else's hidden extension does not exist for them.
+    if !claims.may_manage(&locked.owner) {
+        return Err(if was_hidden {
+            not_found(&id)
+        } else {
+            ApiError::Forbidden(format!("`{id}` belongs to another user"))
+        });
+    }
+    db::extensions::moderate(&mut tx, &id, body.featured, body.hidden).await?;
+    if body.hidden == Some(true) && !was_hidden {
+        enqueue(
+            &mut tx,
+            &state,
+            &ContentRemoved {
+                kind: ContentKind::Extension,
+                id: id.to_string(),
+                version: None,
+                reason: RemovalReason::Hidden,
+                actor: claims.sub.clone(),
+            },
+        )
+        .await?;
+    }
+    state.commit(tx, &Changes::extension(&id)).await?;
+    let snapshot = state.catalog.snapshot();
+    let entry = snapshot.extension(&id).ok_or_else(|| not_found(&id))?;
+    Ok(HttpResponse::Ok().json(entry.details(state.catalog.base_url())))
+}

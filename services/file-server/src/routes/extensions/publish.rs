@@ -1,0 +1,172 @@
+//! `POST /api/extensions`: publishing a version, and the rules a new id
+//! must pass (publisher namespace, typosquats).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use sora_common::ApiError;
+use sora_common::auth::{Claims, Editor, Role};
+use sora_common::error::{FieldError, Problem};
+use sora_common::events::types::ExtensionPublished;
+use sora_common::extract::Query;
+use sqlx::PgConnection;
+
+use super::{enqueue, not_found, refresh_latest};
+use crate::catalog::Changes;
+use crate::catalog::views::ExtensionDetails;
+use crate::db;
+use crate::db::extensions::StoredPackage;
+use crate::domain::ownership::typosquat_of;
+use crate::domain::package::{self, Package};
+use crate::routes::read_body;
+use crate::state::{AppState, created};
+
+/// Query of `POST /api/extensions`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PublishQuery {
+    /// Admins only: publish a new id even though it is one edit away from
+    /// another publisher's extension.
+    pub allow_similar: Option<bool>,
+}
+
+/// Publish a version: the raw `.foxe` is the body (editor role). It is
+/// validated completely before anything is stored.
+#[utoipa::path(post, path = "/api/extensions", tag = "extensions", params(PublishQuery),
+    request_body(content = Vec<u8>, content_type = "application/zip", description = "the .foxe archive"),
+    security(("bearer" = [])), responses(
+    (status = 201, body = ExtensionDetails),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 413, body = Problem, content_type = "application/problem+json"),
+    (status = 415, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn publish_extension(
+    Editor(claims): Editor,
+    req: HttpRequest,
+    query: Query<PublishQuery>,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let remaining = state.take_publish(&claims)?;
+    let body = read_body(
+        &req,
+        payload,
+        &["application/zip", "application/octet-stream"],
+        state.max_upload_bytes,
+        "package",
+    )
+    .await?;
+    let limits = state.limits;
+    let (validated, body) =
+        tokio::task::spawn_blocking(move || (package::validate(&body, limits), body))
+            .await
+            .map_err(ApiError::internal)?;
+    let package = validated.map_err(|refused| ApiError::Validation(refused.0))?;
+    let object = state.store(body).await?;
+
+    let allow_similar = query.allow_similar == Some(true) && claims.role == Role::Admin;
+    let mut tx = state.db.begin().await?;
+    match db::extensions::lock(&mut tx, &package.id).await? {
+        Some(locked) if !claims.may_manage(&locked.owner) => {
+            return Err(ApiError::Forbidden(format!(
+                "`{}` belongs to another user",
+                package.id
+            )));
+        }
+        Some(_) => {}
+        None => {
+            check_new_id(&mut tx, &package, &claims, allow_similar).await?;
+            db::extensions::insert(&mut tx, &package, &claims.sub)
+                .await
+                .map_err(|e| match e {
+                    // Another request created it first: the id is taken by them.
+                    sqlx::Error::Database(db) if db.is_unique_violation() => {
+                        ApiError::Conflict(format!(
+                            "`{}` was just created by another request; try again",
+                            package.id
+                        ))
+                    }
+                    other => other.into(),
+                })?;
+        }
+    }
+    let file = StoredPackage {
+        sha256: &object.sha256,
+        size: object.size,
+        storage_key: &object.key,
+    };
+    if !db::extensions::insert_version(&mut tx, &package, &file, &claims.sub).await? {
+        return Err(ApiError::Conflict(format!(
+            "{} {} is already published; publish a new version",
+            package.id, package.version
+        )));
+    }
+    refresh_latest(&mut tx, &package.id).await?;
+    enqueue(
+        &mut tx,
+        &state,
+        &ExtensionPublished {
+            id: package.id.to_string(),
+            version: package.version.to_string(),
+            publisher: package.publisher.clone(),
+            name: package.name.clone(),
+            display_name: package.display_name.clone(),
+            description: package.description.clone(),
+            keywords: package.keywords.clone(),
+            sha256: object.sha256.clone(),
+            size: object.size as u64,
+            actor: claims.sub.clone(),
+        },
+    )
+    .await?;
+    state.commit(tx, &Changes::extension(&package.id)).await?;
+    tracing::info!(id = %package.id, version = %package.version, "extension published");
+    let snapshot = state.catalog.snapshot();
+    let entry = snapshot
+        .extension(&package.id)
+        .ok_or_else(|| not_found(&package.id))?;
+    Ok(created(
+        format!("/api/extensions/{}", package.id),
+        entry.details(state.catalog.base_url()),
+        remaining,
+    ))
+}
+
+/// A new id: its publisher name must not belong to someone else (an admin
+/// may use any), and it must not imitate another publisher's id.
+async fn check_new_id(
+    conn: &mut PgConnection,
+    package: &Package,
+    claims: &Claims,
+    allow_similar: bool,
+) -> Result<(), ApiError> {
+    if claims.role != Role::Admin
+        && db::extensions::publisher_taken(conn, &package.publisher, &claims.sub).await?
+    {
+        return Err(ApiError::Forbidden(format!(
+            "the publisher name `{}` belongs to another user",
+            package.publisher
+        )));
+    }
+    if allow_similar {
+        return Ok(());
+    }
+    let length = i32::try_from(package.id.as_str().chars().count()).unwrap_or(i32::MAX);
+    let candidates = db::extensions::ids_near_length(conn, length).await?;
+    let existing = candidates.iter().map(|(id, p)| (id.as_str(), p.as_str()));
+    if let Some(similar) = typosquat_of(&package.id, &package.publisher, existing) {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "package.json.name",
+            format!(
+                "`{}` is one character away from `{similar}` by another publisher; \
+                 choose a clearly different name (an admin can allow it)",
+                package.id
+            ),
+        )]));
+    }
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! The event backbone under faults: the bus down while file-server publishes.
+//! Nothing is lost; nothing has its effect twice. (A consumer killed
+//! mid-batch is admin-api's own test.)
+
+use std::time::Duration;
+
+use admin_api::config::AdminSettings;
+use sora_testing::events::Backend;
+use sora_testing::moto::EphemeralSqs;
+use sora_testing::postgres::EphemeralPostgres;
+use sora_testing::settings::{base_settings, use_sqs};
+
+use crate::helpers::{Pair, audit_count, eventually, inbox_count, publish};
+
+const EVENTS: usize = 1000;
+
+async fn events_wait_in_the_outbox_while_the_bus_is_down(backend: Backend) {
+    let pg = EphemeralPostgres::start();
+    let mut sqs = match backend {
+        Backend::Sqs => Some(EphemeralSqs::start().await),
+        Backend::Postgres => None,
+    };
+    let mut bus_settings = base_settings::<AdminSettings>(&admin_api::SPEC);
+    pg.provision_bus(&mut bus_settings).await;
+    let bus_postgres = bus_settings.events.postgres.clone();
+    let sqs_endpoint = sqs.as_ref().map(|s| s.endpoint());
+    let pair = Pair::spawn(backend, move |events| {
+        events.postgres = bus_postgres.clone();
+        if let Some(endpoint) = &sqs_endpoint {
+            let prefix = events.sqs.queue_prefix.clone();
+            use_sqs(events, endpoint);
+            events.sqs.queue_prefix = prefix;
+        }
+    })
+    .await;
+    let producer = pair.producer_pool();
+    let consumer = pair.consumer_pool();
+    publish(&producer, 1).await;
+    eventually(Duration::from_secs(20), 1, || audit_count(&consumer)).await;
+
+    // The bus goes down; the services keep taking writes.
+    match &mut sqs {
+        Some(sqs) => sqs.stop_server(),
+        None => pg.stop_server(),
+    }
+    publish(&producer, EVENTS).await;
+    let not_ready = pair.producer.get("/ready").await;
+    assert_eq!(not_ready.status(), 503);
+    let body: serde_json::Value = not_ready.json().await.unwrap();
+    assert_ne!(body["checks"]["event_bus"], "ok", "{body}");
+    assert_eq!(body["checks"]["database"], "ok", "{body}");
+    let waiting: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox")
+        .fetch_one(&producer)
+        .await
+        .unwrap();
+    assert_eq!(waiting, EVENTS as i64, "every event waits in the outbox");
+
+    // It comes back: every event arrives, each audited once.
+    match &mut sqs {
+        Some(sqs) => sqs.start_server().await,
+        None => pg.start_server(),
+    }
+    eventually(Duration::from_secs(300), EVENTS as i64 + 1, || {
+        audit_count(&consumer)
+    })
+    .await;
+    let inbox = inbox_count(&consumer).await;
+    assert_eq!(inbox, EVENTS as i64 + 1);
+    let distinct: i64 = sqlx::query_scalar(
+        "SELECT count(DISTINCT subject_id) FROM audit_log WHERE action = 'test.performed'",
+    )
+    .fetch_one(&consumer)
+    .await
+    .unwrap();
+    assert_eq!(distinct, EVENTS as i64, "events 0..{EVENTS} all arrived");
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox")
+        .fetch_one(&producer)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+}
+
+#[tokio::test]
+async fn no_event_is_lost_while_the_postgres_bus_is_down() {
+    events_wait_in_the_outbox_while_the_bus_is_down(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn no_event_is_lost_while_sqs_is_down() {
+    events_wait_in_the_outbox_while_the_bus_is_down(Backend::Sqs).await;
+}

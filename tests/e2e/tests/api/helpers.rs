@@ -1,0 +1,139 @@
+use admin_api::config::AdminSettings;
+use file_server::config::FileServerSettings;
+use sora_common::Settings;
+use sora_common::auth::dev;
+use sora_common::events::outbox;
+use sora_common::events::types::AdminAction;
+use sora_testing::TestApp;
+use sora_testing::events::Backend;
+use sora_testing::settings::{sqs_endpoint, use_sqs};
+use sqlx::PgPool;
+
+pub use sora_testing::eventually;
+
+pub type AdminApp = TestApp<AdminSettings>;
+pub type FilesApp = TestApp<FileServerSettings>;
+
+pub async fn spawn_admin() -> AdminApp {
+    TestApp::spawn_with(&admin_api::SPEC, admin_settings, admin_api::build).await
+}
+
+/// admin-api signs with the development key in tests; every service trusts
+/// it beside the test minter's key.
+pub fn trust_dev_key<S>(settings: &mut Settings<S>) {
+    settings.auth.public_keys.push(dev::KID, dev::PUBLIC_X);
+}
+
+/// admin-api as in the tests: the development signing key, cheap hashing.
+pub fn admin_settings(settings: &mut Settings<AdminSettings>) {
+    trust_dev_key(settings);
+    settings.service.identity.argon2_memory_kib = 256;
+    settings.service.identity.argon2_iterations = 1;
+}
+
+/// file-server with a storage folder of its own, adjusted by `adjust`.
+pub async fn spawn_files(adjust: impl FnOnce(&mut Settings<FileServerSettings>)) -> FilesApp {
+    TestApp::spawn_with(
+        &file_server::SPEC,
+        |s| {
+            s.service.storage.path = sora_testing::settings::temp_storage_path();
+            adjust(s);
+        },
+        file_server::build,
+    )
+    .await
+}
+
+/// A producer (file-server) and a consumer (admin-api) sharing one bus: the
+/// PostgreSQL bus in the producer's database, or one SQS queue prefix.
+pub struct Pair {
+    pub producer: FilesApp,
+    pub consumer: AdminApp,
+}
+
+impl Pair {
+    /// `adjust` is applied to the platform settings of both.
+    pub async fn spawn(
+        backend: Backend,
+        adjust: impl Fn(&mut sora_common::events::EventsSettings) + Clone,
+    ) -> Self {
+        let sqs = sqs_endpoint();
+        let adjust_producer = adjust.clone();
+        let producer = spawn_files(|s| {
+            if let Backend::Sqs = backend {
+                use_sqs(&mut s.events, &sqs);
+            }
+            adjust_producer(&mut s.events);
+        })
+        .await;
+        let shared = producer.settings.events.clone();
+        let consumer = TestApp::spawn_with(
+            &admin_api::SPEC,
+            |s| {
+                s.events.backend = shared.backend;
+                s.events.sqs = shared.sqs.clone();
+                s.events.postgres.host = producer.settings.database.host.clone();
+                s.events.postgres.port = producer.settings.database.port;
+                s.events.postgres.name = producer.database.name.clone();
+                admin_settings(s);
+                adjust(&mut s.events);
+            },
+            admin_api::build,
+        )
+        .await;
+        Self { producer, consumer }
+    }
+
+    /// A pool on the producer's schema, as file-server's own code uses.
+    pub fn producer_pool(&self) -> PgPool {
+        sora_common::db::pool(&self.producer.settings.database, "test-producer")
+    }
+
+    pub fn consumer_pool(&self) -> PgPool {
+        sora_common::db::pool(&self.consumer.settings.database, "test-consumer")
+    }
+}
+
+pub fn action(n: usize) -> AdminAction {
+    AdminAction {
+        actor: "tester".to_owned(),
+        action: "test.performed".to_owned(),
+        target_type: "test".to_owned(),
+        target_id: n.to_string(),
+        details: serde_json::json!({"n": n}),
+    }
+}
+
+/// Publishes `count` events through file-server's outbox, one transaction each
+/// batch of 100, as a state change would.
+pub async fn publish(pool: &PgPool, count: usize) {
+    let mut n = 0;
+    while n < count {
+        let mut tx = pool.begin().await.unwrap();
+        for _ in 0..(count - n).min(100) {
+            outbox::enqueue(&mut tx, "file-server", &action(n))
+                .await
+                .unwrap();
+            n += 1;
+        }
+        tx.commit().await.unwrap();
+    }
+}
+
+/// Audit entries of file-server's events (admin-api audits its own actions too).
+pub async fn audit_count(pool: &PgPool) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE source = '/sora/file-server'")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// Inbox rows of file-server's events: each applied event has exactly one.
+pub async fn inbox_count(pool: &PgPool) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM inbox i JOIN audit_log a ON a.id = i.event_id WHERE a.source = '/sora/file-server'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
