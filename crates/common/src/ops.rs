@@ -63,7 +63,7 @@ pub struct ServiceSummary {
     pub service: String,
     pub events: EventSummary,
     /// The service's own figures; null when it has none.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub details: serde_json::Value,
 }
 

@@ -18,12 +18,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Query of `GET /api/admin/audit`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
-    #[param(minimum = 1)]
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 4294967295.0)]
     pub page: Option<u32>,
     /// Values above 100 are served as 100.
-    #[param(minimum = 1)]
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 4294967295.0)]
     pub per_page: Option<u32>,
     /// Only entries by this actor.
     pub actor: Option<String>,

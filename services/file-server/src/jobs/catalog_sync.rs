@@ -38,8 +38,9 @@ pub async fn run(pool: PgPool, catalog: Arc<Catalog>, mut shutdown: watch::Recei
     }
 }
 
-/// Listens, resynchronises, then applies announcements until the connection
-/// fails.
+/// Listens, resynchronises, then applies announcements. The listener
+/// reconnects by itself after a dropped connection and says so (`None`):
+/// what was announced meanwhile is lost, so everything is read again.
 async fn follow(pool: &PgPool, catalog: &Catalog) -> anyhow::Result<()> {
     let mut listener = PgListener::connect_with(pool).await?;
     listener.listen(CHANNEL).await?;
@@ -50,22 +51,33 @@ async fn follow(pool: &PgPool, catalog: &Catalog) -> anyhow::Result<()> {
     resync.tick().await;
     loop {
         let first = tokio::select! {
-            notification = listener.recv() => notification?,
-            _ = resync.tick() => {
-                catalog.load_all(&mut *pool.acquire().await?).await?;
-                continue;
-            }
+            notification = listener.try_recv() => notification?,
+            _ = resync.tick() => None,
+        };
+        let Some(first) = first else {
+            tracing::info!("catalog announcements may have been missed; reading everything again");
+            catalog.load_all(&mut *pool.acquire().await?).await?;
+            continue;
         };
         let mut changes = Changes::default();
         changes.add_announcement(first.payload());
+        let mut lost = false;
         while changes.len() < MAX_BATCH {
-            match tokio::time::timeout(BATCH_WINDOW, listener.recv()).await {
-                Ok(notification) => changes.add_announcement(notification?.payload()),
+            match tokio::time::timeout(BATCH_WINDOW, listener.try_recv()).await {
+                Ok(Ok(Some(notification))) => changes.add_announcement(notification.payload()),
+                Ok(Ok(None)) => {
+                    lost = true;
+                    break;
+                }
+                Ok(Err(error)) => return Err(error.into()),
                 Err(_) => break,
             }
         }
-        catalog
-            .reload(&mut *pool.acquire().await?, &changes)
-            .await?;
+        let mut conn = pool.acquire().await?;
+        if lost {
+            catalog.load_all(&mut conn).await?;
+        } else {
+            catalog.reload(&mut conn, &changes).await?;
+        }
     }
 }

@@ -43,6 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Query of `GET /api/layouts`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LayoutQuery {
     /// Words to look for in name, description, tags, panels and topics;
@@ -57,10 +58,10 @@ pub struct LayoutQuery {
     /// `downloads` (default without `q`), `updated`, `name`, or `relevance`
     /// (default with `q`).
     pub sort: Option<String>,
-    #[param(minimum = 1)]
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 4294967295.0)]
     pub page: Option<u32>,
     /// Values above 100 are served as 100.
-    #[param(minimum = 1)]
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 4294967295.0)]
     pub per_page: Option<u32>,
 }
 

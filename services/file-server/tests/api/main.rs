@@ -10,5 +10,6 @@ mod isolation;
 mod layouts;
 mod packages;
 mod platform;
+mod replicas;
 mod security;
 mod storage;

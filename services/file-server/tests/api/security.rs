@@ -281,7 +281,10 @@ async fn nul_characters_are_refused_at_the_edge() {
         .await
         .unwrap();
     let problem = assert_problem(nested, 422).await;
-    assert_eq!(problem["errors"][0]["field"], "layout.configById.Plot!a.title");
+    assert_eq!(
+        problem["errors"][0]["field"],
+        "layout.configById.Plot!a.title"
+    );
     let page: Value = app.get("/api/layouts").await.json().await.unwrap();
     assert_eq!(page["total"], 0, "nothing was stored");
 }

@@ -46,6 +46,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Query of `GET /api/extensions`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ExtensionQuery {
     /// Words to look for in name, display name, publisher, keywords and
@@ -60,10 +61,10 @@ pub struct ExtensionQuery {
     /// `downloads` (default without `q`), `updated`, `name`, or `relevance`
     /// (default with `q`).
     pub sort: Option<String>,
-    #[param(minimum = 1)]
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 4294967295.0)]
     pub page: Option<u32>,
     /// Values above 100 are served as 100.
-    #[param(minimum = 1)]
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 4294967295.0)]
     pub per_page: Option<u32>,
 }
 
@@ -139,6 +140,7 @@ pub async fn get_extension(
 
 /// Query of the readme and changelog routes.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DocQuery {
     /// A version; the latest when absent.

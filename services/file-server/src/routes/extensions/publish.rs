@@ -22,6 +22,7 @@ use crate::state::{AppState, created};
 
 /// Query of `POST /api/extensions`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PublishQuery {
     /// Admins only: publish a new id even though it is one edit away from
@@ -32,7 +33,10 @@ pub struct PublishQuery {
 /// Publish a version: the raw `.foxe` is the body (editor role). It is
 /// validated completely before anything is stored.
 #[utoipa::path(post, path = "/api/extensions", tag = "extensions", params(PublishQuery),
-    request_body(content = Vec<u8>, content_type = "application/zip", description = "the .foxe archive"),
+    request_body(description = "the .foxe archive", content(
+        (Vec<u8> = "application/zip"),
+        (Vec<u8> = "application/octet-stream"),
+    )),
     security(("bearer" = [])), responses(
     (status = 201, body = ExtensionDetails),
     (status = 400, body = Problem, content_type = "application/problem+json"),
