@@ -6,3 +6,4 @@ mod helpers;
 mod identity;
 mod overview;
 mod platform;
+mod users;

@@ -8,6 +8,8 @@ mod fuzz;
 mod helpers;
 mod isolation;
 mod layouts;
+mod marketplace;
+mod ownership;
 mod packages;
 mod platform;
 mod replicas;
