@@ -16,7 +16,7 @@ use tracing::{Instrument, field};
 use crate::config::{Check, is_absolute_http_url};
 use crate::error::{ApiError, PROBLEM_JSON, problem_for_status, problem_response};
 use crate::metrics::{Metrics, UNMATCHED_ROUTE};
-use crate::telemetry;
+use crate::telemetry::{self, AccessLog};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -48,24 +48,43 @@ pub async fn request_context(
         .match_pattern()
         .unwrap_or_else(|| UNMATCHED_ROUTE.to_owned());
     let method = req.method().as_str().to_owned();
-    let span = tracing::info_span!(
-        "http_request",
-        request_id = %request_id,
-        method = %method,
-        route = %route,
-        status = field::Empty,
-        otel.name = %format!("{method} {route}"),
-        otel.kind = "server",
-    );
-    telemetry::continue_trace(
-        &span,
-        req.headers()
-            .get("traceparent")
-            .and_then(|v| v.to_str().ok()),
-    );
+    let traceparent = req
+        .headers()
+        .get("traceparent")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    // OpenTelemetry's fields only when spans are exported.
+    let span = if telemetry::exporting() {
+        let span = tracing::info_span!(
+            "http_request",
+            request_id = %request_id,
+            method = %method,
+            route = %route,
+            status = field::Empty,
+            otel.name = %format!("{method} {route}"),
+            otel.kind = "server",
+        );
+        telemetry::continue_trace(&span, traceparent.as_deref());
+        span
+    } else {
+        tracing::info_span!(
+            "http_request",
+            request_id = %request_id,
+            method = %method,
+            route = %route,
+            status = field::Empty,
+        )
+    };
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
+    let access_log = req
+        .app_data::<web::Data<AccessLog>>()
+        .map_or(AccessLog::All, |policy| *policy.get_ref());
 
-    let result = next.call(req).instrument(span.clone()).await;
+    let result = telemetry::in_trace(
+        traceparent.as_deref(),
+        next.call(req).instrument(span.clone()),
+    )
+    .await;
 
     let status = match &result {
         Ok(response) => response.status().as_u16(),
@@ -76,16 +95,23 @@ pub async fn request_context(
     if let Some(metrics) = metrics {
         metrics.observe_http(&method, &route, status, elapsed);
     }
-    span.in_scope(|| {
-        let latency_ms = elapsed.as_micros() as f64 / 1000.0;
-        if route == "/health" || route == "/metrics" {
-            tracing::debug!(latency_ms, "request completed");
-        } else if status >= 500 {
-            tracing::warn!(latency_ms, "request failed");
-        } else {
-            tracing::info!(latency_ms, "request completed");
-        }
-    });
+    let logged = match access_log {
+        AccessLog::All => true,
+        AccessLog::Errors => status >= 400 || elapsed.as_secs() >= 1,
+        AccessLog::Off => false,
+    };
+    if logged {
+        span.in_scope(|| {
+            let latency_ms = elapsed.as_micros() as f64 / 1000.0;
+            if route == "/health" || route == "/metrics" {
+                tracing::debug!(latency_ms, "request completed");
+            } else if status >= 500 {
+                tracing::warn!(latency_ms, "request failed");
+            } else {
+                tracing::info!(latency_ms, "request completed");
+            }
+        });
+    }
     let mut response = result?;
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID, value);

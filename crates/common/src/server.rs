@@ -30,6 +30,12 @@ pub struct ServerSettings {
     pub workers: usize,
     /// Largest JSON body accepted, in bytes.
     pub json_limit_bytes: usize,
+    /// Seconds an idle connection is kept open for its next request; longer
+    /// than the proxies and load balancers in front of us, so that they, not
+    /// we, close idle connections (nginx's default is 75).
+    pub keep_alive_secs: u64,
+    /// Connections waiting to be accepted (the listen backlog).
+    pub backlog: u32,
 }
 
 impl Default for ServerSettings {
@@ -41,6 +47,8 @@ impl Default for ServerSettings {
             shutdown_timeout_secs: 30,
             workers: 0,
             json_limit_bytes: 1024 * 1024,
+            keep_alive_secs: 75,
+            backlog: 4096,
         }
     }
 }
@@ -75,6 +83,7 @@ impl<S: Clone + Send + Sync + 'static> Platform<S> {
         );
         let metrics = web::Data::new(self.metrics.clone());
         let verifier = web::Data::new(self.verifier.clone());
+        let access_log = web::Data::new(self.settings.telemetry.access_log);
 
         let mut server = HttpServer::new(move || {
             App::new()
@@ -86,11 +95,14 @@ impl<S: Clone + Send + Sync + 'static> Platform<S> {
                 .app_data(web::PayloadConfig::default().limit(json_limit))
                 .app_data(web::PathConfig::default().error_handler(error::path_error))
                 .app_data(metrics.clone())
+                .app_data(access_log.clone())
                 .app_data(verifier.clone())
                 .configure(|cfg| ops.configure(cfg))
                 .configure(configure.clone())
                 .default_service(web::to(http::not_found))
         })
+        .backlog(settings.backlog)
+        .keep_alive(Duration::from_secs(settings.keep_alive_secs))
         .listen(listener)?
         .disable_signals()
         .shutdown_timeout(settings.shutdown_timeout_secs);

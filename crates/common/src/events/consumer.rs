@@ -124,7 +124,7 @@ impl<B: EventBus, H: EventHandler> Consumer<B, H> {
             otel.kind = "consumer",
         );
         telemetry::continue_trace(&span, traceparent.as_deref());
-        async {
+        let work = async {
             let result = match envelope {
                 Ok(envelope) => {
                     tracing::Span::current().record("event_id", field::display(envelope.id));
@@ -162,8 +162,8 @@ impl<B: EventBus, H: EventHandler> Consumer<B, H> {
                 }
             }
         }
-        .instrument(span)
-        .await;
+        .instrument(span);
+        telemetry::in_trace(traceparent.as_deref(), work).await;
     }
 
     async fn apply(&self, envelope: &Envelope) -> anyhow::Result<Outcome> {

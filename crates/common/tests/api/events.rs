@@ -159,7 +159,6 @@ async fn the_sqs_bus_keeps_the_contract() {
 
 #[tokio::test]
 async fn envelopes_round_trip_and_carry_the_trace() {
-    use tracing::Instrument;
     sora_common::telemetry::init_for_tests();
     let payload = AdminAction {
         actor: "u1".to_owned(),
@@ -168,13 +167,12 @@ async fn envelopes_round_trip_and_carry_the_trace() {
         target_id: "u2".to_owned(),
         details: serde_json::json!({"role": "editor"}),
     };
-    let (envelope, trace_id) = async {
+    let (envelope, trace_id) = sora_common::telemetry::in_trace(None, async {
         (
             Envelope::new("admin-api", &payload).unwrap(),
             sora_common::telemetry::current_trace_id(),
         )
-    }
-    .instrument(tracing::info_span!("producer"))
+    })
     .await;
     assert!(envelope.traceparent.as_deref().unwrap().contains(&trace_id));
     let parsed = Envelope::parse(&serde_json::to_string(&envelope).unwrap()).unwrap();

@@ -77,10 +77,8 @@ async fn an_incoming_traceparent_continues_the_callers_trace() {
 
 #[tokio::test]
 async fn outgoing_calls_carry_the_current_traceparent() {
-    use tracing::Instrument;
     sora_common::telemetry::init_for_tests();
-    let span = tracing::info_span!("caller");
-    let (header, trace_id) = async {
+    let (header, trace_id) = sora_common::telemetry::in_trace(None, async {
         let request =
             sora_common::telemetry::traced(reqwest::Client::new().get("http://127.0.0.1:9/"))
                 .build()
@@ -92,8 +90,7 @@ async fn outgoing_calls_carry_the_current_traceparent() {
                 .to_owned(),
             sora_common::telemetry::current_trace_id(),
         )
-    }
-    .instrument(span)
+    })
     .await;
     assert!(header.starts_with(&format!("00-{trace_id}-")), "{header}");
 }

@@ -4,7 +4,6 @@ use std::time::Duration;
 
 use sora_common::events::outbox;
 use sora_common::events::types::{ContentKind, ContentRemoved, ExtensionPublished, RemovalReason};
-use tracing::Instrument;
 
 use crate::helpers::{Pair, audit_count, eventually, inbox_count, publish};
 use sora_testing::events::{Backend, metric};
@@ -15,8 +14,7 @@ async fn published_events_are_audited_once_with_the_producers_trace(backend: Bac
     let consumer = pair.consumer_pool();
 
     // One state change, inside a traced request of the producer.
-    let span = tracing::info_span!("publish_request");
-    let trace_id = async {
+    let trace_id = sora_common::telemetry::in_trace(None, async {
         let mut tx = producer.begin().await.unwrap();
         outbox::enqueue(
             &mut tx,
@@ -51,8 +49,7 @@ async fn published_events_are_audited_once_with_the_producers_trace(backend: Bac
         .unwrap();
         tx.commit().await.unwrap();
         sora_common::telemetry::current_trace_id()
-    }
-    .instrument(span)
+    })
     .await;
 
     eventually(Duration::from_secs(20), 2, || audit_count(&consumer)).await;
