@@ -57,6 +57,9 @@ pub struct DownloadSettings {
     pub memory_cache_bytes: u64,
     /// Files larger than this are always streamed from storage.
     pub max_cached_file_bytes: u64,
+    /// Bytes of files being sent from memory at once, across connections;
+    /// more downloads wait their turn rather than take more memory.
+    pub send_buffer_bytes: u64,
     /// S3 only: answer downloads with a redirect to a presigned URL (or to
     /// `redirect_base_url`) instead of the bytes, taking them off the service.
     pub redirect: bool,
@@ -72,6 +75,7 @@ impl Default for DownloadSettings {
         Self {
             memory_cache_bytes: 24 * 1024 * 1024,
             max_cached_file_bytes: 4 * 1024 * 1024,
+            send_buffer_bytes: 32 * 1024 * 1024,
             redirect: false,
             redirect_base_url: String::new(),
             presigned_ttl_secs: 300,
@@ -97,6 +101,9 @@ impl ServiceSettings for FileServerSettings {
         }
         self.storage.validate(&mut check.section("storage"));
         let mut downloads = check.section("downloads");
+        if self.downloads.send_buffer_bytes < 1024 * 1024 {
+            downloads.bad("send_buffer_bytes", "must be at least 1 MiB (one chunk)");
+        }
         downloads.http_url("redirect_base_url", &self.downloads.redirect_base_url, true);
         if self.downloads.redirect
             && self.storage.backend != sora_common::storage::StorageBackend::S3

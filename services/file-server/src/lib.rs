@@ -133,6 +133,9 @@ pub async fn build(mut platform: Platform<FileServerSettings>) -> anyhow::Result
         catalog,
         store,
         files: AppState::file_cache(&own.downloads),
+        send_budget: Arc::new(tokio::sync::Semaphore::new(
+            usize::try_from(own.downloads.send_buffer_bytes / 1024).unwrap_or(usize::MAX),
+        )),
         documents: AppState::document_cache(),
         counter,
         publishes: sora_common::ratelimit::KeyedLimiter::new(

@@ -31,6 +31,8 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub store: Arc<dyn ObjectStore>,
     pub files: Option<FileCache>,
+    /// KiB of file bytes the HTTP layer may hold for sending at once.
+    pub send_budget: Arc<tokio::sync::Semaphore>,
     pub documents: DocumentCache,
     pub counter: DownloadCounter,
     /// Publishes per editor (admins are not limited).

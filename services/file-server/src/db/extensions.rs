@@ -138,11 +138,12 @@ pub async fn ids_near_length(
     Ok(rows.into_iter().map(|r| (r.id, r.publisher)).collect())
 }
 
-/// Creates the extension of `package`, owned by `owner`. A unique violation
-/// means another request created it first.
-pub async fn insert(conn: &mut PgConnection, package: &Package, owner: &str) -> sqlx::Result<()> {
-    sqlx::query!(
-        "INSERT INTO extensions (id, publisher, name, owner) VALUES ($1, $2, $3, $4)",
+/// Creates the extension of `package`, owned by `owner`; false when another
+/// request created it first (this one waited for it to commit).
+pub async fn insert(conn: &mut PgConnection, package: &Package, owner: &str) -> sqlx::Result<bool> {
+    let inserted = sqlx::query!(
+        "INSERT INTO extensions (id, publisher, name, owner) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO NOTHING",
         package.id.as_str(),
         package.publisher,
         package.name,
@@ -150,7 +151,7 @@ pub async fn insert(conn: &mut PgConnection, package: &Package, owner: &str) -> 
     )
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(inserted.rows_affected() == 1)
 }
 
 /// A published file: what the server computed of the bytes it stored.

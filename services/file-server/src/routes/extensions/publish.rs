@@ -74,29 +74,27 @@ pub async fn publish_extension(
 
     let allow_similar = query.allow_similar == Some(true) && claims.role == Role::Admin;
     let mut tx = state.db.begin().await?;
-    match db::extensions::lock(&mut tx, &package.id).await? {
-        Some(locked) if !claims.may_manage(&locked.owner) => {
-            return Err(ApiError::Forbidden(format!(
-                "`{}` belongs to another user",
-                package.id
-            )));
-        }
-        Some(_) => {}
+    let owner = match db::extensions::lock(&mut tx, &package.id).await? {
+        Some(locked) => locked.owner,
         None => {
             check_new_id(&mut tx, &package, &claims, allow_similar).await?;
-            db::extensions::insert(&mut tx, &package, &claims.sub)
-                .await
-                .map_err(|e| match e {
-                    // Another request created it first: the id is taken by them.
-                    sqlx::Error::Database(db) if db.is_unique_violation() => {
-                        ApiError::Conflict(format!(
-                            "`{}` was just created by another request; try again",
-                            package.id
-                        ))
-                    }
-                    other => other.into(),
-                })?;
+            if db::extensions::insert(&mut tx, &package, &claims.sub).await? {
+                claims.sub.clone()
+            } else {
+                // Another request created it meanwhile (its commit is visible
+                // now): it is theirs, or ours from another upload.
+                db::extensions::lock(&mut tx, &package.id)
+                    .await?
+                    .ok_or_else(|| not_found(&package.id))?
+                    .owner
+            }
         }
+    };
+    if !claims.may_manage(&owner) {
+        return Err(ApiError::Forbidden(format!(
+            "`{}` belongs to another user",
+            package.id
+        )));
     }
     let file = StoredPackage {
         sha256: &object.sha256,
