@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Renders side_by_side.py's results (and the event figures) as
+docs/benchmarks.md: one table, with Sora's throughput as ratios to the peer
+and to nginx measured in the same run, errors and memory per row.
+
+usage: report.py RESULTS_JSON EVENTS_MARKDOWN_OR_EMPTY NOTES_MD > docs/benchmarks.md
+"""
+
+import json
+import subprocess
+import sys
+import time
+
+
+def ratio(sora, other):
+    if not other or not other.get("rps"):
+        return "—"
+    return f"{sora['rps'] / other['rps']:.2f}×"
+
+
+def cell(result, field, fmt="{:,.0f}"):
+    if not result:
+        return "—"
+    return fmt.format(result[field])
+
+
+def errors(result):
+    if not result:
+        return "—"
+    return str(result["errors"])
+
+
+def main():
+    results = json.load(open(sys.argv[1]))
+    events = open(sys.argv[2]).read() if len(sys.argv) > 2 and sys.argv[2] else ""
+    notes = open(sys.argv[3]).read() if len(sys.argv) > 3 else ""
+    cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    print("# Benchmarks")
+    print()
+    print(f"Written by `make bench` ({time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime())}) on {cores} cores.")
+    print(f"Catalog: {results['extensions']} extensions × 2 versions of 1 MiB, the same in each system")
+    print("(the peer's own seed, published to Sora through its API). Each server runs pinned to one")
+    print("core with its database, oha pinned to the other; one system under load at a time,")
+    print(f"back to back per row; {results['duration']} per run after a warm-up. Release builds,")
+    print("default configuration (access log on). The machine is shared and noisy: compare the")
+    print("ratios, measured in the same run, not the absolute figures.")
+    print()
+    print("| scenario | conns | peer req/s | nginx req/s | Sora req/s | Sora/peer | Sora/nginx "
+          "| Sora p50 / p99 ms | errors peer / nginx / Sora | RSS MiB peer / nginx / Sora |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for row in results["rows"]:
+        peer, nginx, sora = row.get("peer"), row.get("nginx"), row.get("sora")
+        print(
+            f"| {row['scenario']} | {row['connections']:,} | {cell(peer, 'rps')} | {cell(nginx, 'rps')} "
+            f"| {cell(sora, 'rps')} | {ratio(sora, peer)} | {ratio(sora, nginx)} "
+            f"| {sora['p50_ms']} / {sora['p99_ms']} "
+            f"| {errors(peer)} / {errors(nginx)} / {errors(sora)} "
+            f"| {cell(peer, 'rss_mib', '{}')} / {cell(nginx, 'rss_mib', '{}')} / {cell(sora, 'rss_mib', '{}')} |"
+        )
+    kinds = {
+        (row["scenario"], row["connections"], system): result["error_kinds"]
+        for row in results["rows"]
+        for system, result in row.items()
+        if isinstance(result, dict) and result.get("error_kinds")
+    }
+    if kinds:
+        print()
+        print("Errors by kind:")
+        print()
+        for (scenario, conns, system), kind in kinds.items():
+            print(f"- {scenario}, {conns:,} connections, {system}: {kind}")
+    if events:
+        print()
+        print(events.rstrip())
+    if notes:
+        print()
+        print(notes.rstrip())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+"""The read paths of the marketplace, side by side: Sora's file-server, the
+seed design's own stack (the Hono/Bun peer of ../shared/peers) and nginx
+serving the same bytes, on the same catalog. Each server runs pinned to one
+core with its database (`taskset`), the load generator (oha) on the other,
+one server under load at a time, scenario by scenario, back to back. Prints
+one JSON document with every row; scripts/bench.sh turns it into
+docs/benchmarks.md.
+
+Called by scripts/bench.sh, which installs the tools, builds and starts
+PostgreSQL; the environment names them (see `Env` below).
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+
+class Env:
+    work = Path(os.environ["BENCH_WORK"])
+    oha = os.environ["BENCH_OHA"]
+    nginx = os.environ["BENCH_NGINX"]
+    bin = Path(os.environ["BENCH_BIN"])
+    peer_dir = Path(os.environ["BENCH_PEER_DIR"])
+    pg_port = os.environ["BENCH_PG_PORT"]
+    server_cpu = os.environ.get("BENCH_SERVER_CPU", "0")
+    load_cpu = os.environ.get("BENCH_LOAD_CPU", "1")
+    duration = os.environ.get("BENCH_DURATION", "10s")
+    warmup = os.environ.get("BENCH_WARMUP", "2s")
+    extensions = int(os.environ.get("BENCH_EXTENSIONS", "500"))
+    only = os.environ.get("BENCH_ONLY", "")
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def wait_for(url, seconds=120):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status < 500:
+                    return
+        except Exception:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer within {seconds} s")
+
+
+def pinned(command):
+    return ["taskset", "-c", Env.server_cpu, *command]
+
+
+class Server:
+    """A server under test: its processes, pinned to the server core."""
+
+    def __init__(self, name, command, env=None, cwd=None, ready=None):
+        self.name, self.command, self.env, self.cwd, self.ready = name, command, env, cwd, ready
+        self.process = None
+
+    def start(self):
+        env = dict(os.environ)
+        env.update(self.env or {})
+        logfile = open(Env.work / f"{self.name}.log", "w")
+        self.process = subprocess.Popen(
+            pinned(self.command), env=env, cwd=self.cwd, stdout=logfile, stderr=subprocess.STDOUT
+        )
+        if self.ready:
+            wait_for(self.ready)
+        return self
+
+    def pids(self):
+        """The process and its children (nginx's workers)."""
+        if not self.process:
+            return []
+        pids = [self.process.pid]
+        try:
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+            pids += [int(p) for p in children]
+        except OSError:
+            pass
+        return pids
+
+    def rss_mib(self):
+        total = 0
+        for pid in self.pids():
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            except OSError:
+                pass
+        return round(total / 1024, 1)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def oha(url, connections, duration, rate=None, regex=False):
+    command = [
+        "taskset", "-c", Env.load_cpu, Env.oha, "--no-tui", "--output-format", "json",
+        "-z", duration, "-c", str(connections), "-w",
+    ]
+    if rate:
+        command += ["-q", str(rate), "--latency-correction"]
+    if regex:
+        command += ["--rand-regex-url"]
+    command.append(url)
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"oha failed for {url}: {result.stderr[-2000:]}")
+    report = json.loads(result.stdout)
+    summary = report["summary"]
+    statuses = report.get("statusCodeDistribution", {})
+    ok = sum(n for code, n in statuses.items() if code.startswith("2") or code == "304")
+    failed_statuses = sum(n for code, n in statuses.items() if not (code.startswith("2") or code == "304"))
+    transport_errors = sum(report.get("errorDistribution", {}).values())
+    latency = report.get("latencyPercentiles", {})
+    return {
+        "rps": round(ok / max(float(summary.get("total", 0) or 0), 1e-9), 1),
+        "p50_ms": round(float(latency.get("p50") or 0) * 1000, 2),
+        "p99_ms": round(float(latency.get("p99") or 0) * 1000, 2),
+        "errors": failed_statuses + transport_errors,
+        "error_kinds": {**{k: v for k, v in statuses.items() if not (k.startswith("2") or k == "304")},
+                        **report.get("errorDistribution", {})},
+    }
+
+
+def seed_peer():
+    log(f"==> seeding the peer: {Env.extensions} extensions x 2 versions of 1 MiB")
+    env = dict(os.environ, DATA_DIR=str(Env.work / "peer-data"))
+    subprocess.run(
+        [str(Env.peer_dir / "node_modules/.bin/bun"), "run", "seed.ts", str(Env.extensions)],
+        cwd=Env.peer_dir, env=env, check=True, stdout=sys.stderr,
+    )
+    return sorted((Env.work / "peer-data/files").glob("*/*.foxe"))
+
+
+def request(method, url, body=None, token=None, content_type="application/json"):
+    req = urllib.request.Request(url, data=body, method=method)
+    req.add_header("content-type", content_type)
+    if token:
+        req.add_header("authorization", f"Bearer {token}")
+    with urllib.request.urlopen(req, timeout=120) as response:
+        return json.loads(response.read() or b"null")
+
+
+def seed_sora(files_url, admin_url, packages):
+    log(f"==> publishing the same {len(packages)} packages to Sora through its API")
+    token = request(
+        "POST", f"{admin_url}/api/admin/auth/login",
+        json.dumps({"email": "admin@sora.local", "password": "sora-admin-dev"}).encode(),
+    )["access_token"]
+
+    def publish(path):
+        request("POST", f"{files_url}/api/extensions?allow_similar=true", path.read_bytes(), token, "application/zip")
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(publish, packages))
+
+
+def main():
+    packages = seed_peer()
+    if not packages:
+        raise SystemExit("the peer's seed wrote no packages")
+    ext_id = packages[len(packages) // 2].parent.name
+    download = packages[len(packages) // 2]
+
+    # Sora: file-server under test, admin-api only to log in and publish.
+    pg = {"SORA_DATABASE__PORT": Env.pg_port, "SORA_TELEMETRY__FORMAT": "json"}
+    sora_port, admin_port = free_port(), free_port()
+    admin = Server(
+        "admin-api", [str(Env.bin / "admin-api"), "serve"],
+        {**pg, "SORA_SERVER__PORT": str(admin_port)}, ready=f"http://127.0.0.1:{admin_port}/ready",
+    )
+    sora = Server(
+        "sora", [str(Env.bin / "file-server"), "serve"],
+        {**pg, "SORA_SERVER__PORT": str(sora_port), "SORA_STORAGE__PATH": str(Env.work / "objects")},
+        ready=f"http://127.0.0.1:{sora_port}/ready",
+    )
+    for service, server in (("file-server", sora), ("admin-api", admin)):
+        subprocess.run(
+            [str(Env.bin / service), "provision", f"postgres://postgres@127.0.0.1:{Env.pg_port}/sora"],
+            env={**os.environ, **server.env}, check=True, stdout=subprocess.DEVNULL,
+        )
+    admin.start()
+    sora.start()
+    seed_sora(f"http://127.0.0.1:{sora_port}", f"http://127.0.0.1:{admin_port}", packages)
+    admin.stop()
+    # A fresh process, so memory is measured from its start on the seeded catalog.
+    sora.stop()
+    sora.start()
+
+    peer_port = free_port()
+    peer = Server(
+        "peer", [str(Env.peer_dir / "node_modules/.bin/bun"), "run", "server.ts"],
+        {"PORT": str(peer_port), "DATA_DIR": str(Env.work / "peer-data"),
+         "PUBLIC_BASE_URL": f"http://127.0.0.1:{peer_port}"},
+        cwd=Env.peer_dir, ready=f"http://127.0.0.1:{peer_port}/health",
+    ).start()
+
+    # nginx serves the same bytes as static files.
+    www = Env.work / "www"
+    (www / "ext").mkdir(parents=True, exist_ok=True)
+    sora_url = f"http://127.0.0.1:{sora_port}"
+    for name, path in [
+        ("details.json", f"/api/extensions/{ext_id}"),
+        ("list.json", "/api/extensions?page=2&per_page=20"),
+        ("marketplace.json", "/api/extensions/marketplace.json"),
+    ]:
+        with urllib.request.urlopen(sora_url + path) as response:
+            (www / name).write_bytes(response.read())
+    (www / "ext/download.foxe").write_bytes(download.read_bytes())
+    nginx_port = free_port()
+    (Env.work / "nginx.conf").write_text(f"""
+worker_processes 1;
+worker_rlimit_nofile 20000;
+pid {Env.work}/nginx.pid;
+error_log {Env.work}/nginx-error.log;
+daemon off;
+events {{ worker_connections 19000; }}
+http {{
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_timeout 75s;
+  keepalive_requests 1000000;
+  server {{
+    listen 127.0.0.1:{nginx_port} backlog=4096;
+    root {www};
+    default_type application/json;
+    location = /api/extensions/marketplace.json {{ try_files /marketplace.json =404; }}
+    location = /api/extensions {{ try_files /list.json =404; }}
+    location ~ /download$ {{ default_type application/zip; try_files /ext/download.foxe =404; }}
+    location /api/extensions/ {{ try_files /details.json =404; }}
+  }}
+}}
+""")
+    nginx = Server("nginx", [Env.nginx, "-c", str(Env.work / "nginx.conf"), "-p", str(Env.work)])
+    nginx.start()
+    wait_for(f"http://127.0.0.1:{nginx_port}/api/extensions/marketplace.json")
+
+    varied = (
+        r"/api/extensions\?(q=(lidar|camera|plot|gauge|teleop|costmap|radar|imu|odometry|battery)&)?"
+        r"(sort=(downloads|updated|name)&)?page=[1-3]&per_page=(10|20)"
+    )
+    scenarios = [
+        ("extension details", f"/api/extensions/{ext_id}", [64, 256], {}),
+        ("list page", "/api/extensions?page=2&per_page=20", [64, 256], {}),
+        ("varied list/search URLs", varied, [64, 256], {"regex": True}),
+        ("1 MiB download", f"/api/extensions/{ext_id}/versions/1.1.0/download", [64, 256], {}),
+        ("marketplace.json", "/api/extensions/marketplace.json", [64, 256], {}),
+        ("10,000 connections on details", f"/api/extensions/{ext_id}", [10000], {}),
+        ("10,000 open connections at 2,000 req/s", f"/api/extensions/{ext_id}", [10000], {"rate": 2000}),
+    ]
+    systems = [("peer", peer, peer_port), ("nginx", nginx, nginx_port), ("sora", sora, sora_port)]
+    rows = []
+    for name, path, connections, options in scenarios:
+        if Env.only and not re.search(Env.only, name):
+            continue
+        for conns in connections:
+            row = {"scenario": name, "connections": conns}
+            for system, server, port in systems:
+                if system == "nginx" and options.get("regex"):
+                    continue  # nginx has no search
+                base = f"http://127.0.0.1:{port}"
+                url = base + path
+                log(f"==> {name}, {conns} connections: {system}")
+                oha(url, min(conns, 256), Env.warmup, regex=options.get("regex", False))
+                result = oha(url, conns, Env.duration, rate=options.get("rate"), regex=options.get("regex", False))
+                result["rss_mib"] = server.rss_mib()
+                log(f"    {result}")
+                row[system] = result
+                time.sleep(1)
+            rows.append(row)
+
+    for server in (sora, peer, nginx):
+        server.stop()
+    json.dump({"extensions": Env.extensions, "duration": Env.duration, "rows": rows}, sys.stdout, indent=1)
+
+
+if __name__ == "__main__":
+    main()
