@@ -13,7 +13,7 @@ use crate::db::extensions::{ExtensionRow, VersionRow};
 use crate::db::layouts::LayoutRow;
 use crate::domain::ids::{ExtensionId, Version};
 use crate::domain::listing::Listed;
-use crate::domain::search::{SearchIndex, Weight};
+use crate::domain::search::{SearchWords, Weight};
 
 /// A stored file: where it is and what it is.
 #[derive(Debug, Clone)]
@@ -40,7 +40,7 @@ pub struct ExtensionEntry {
     pub id: ExtensionId,
     /// Newest first, in semver order.
     pub versions: Vec<VersionEntry>,
-    search: SearchIndex,
+    search: SearchWords,
     sort_name: String,
     /// The public JSON of the summary and of the details.
     pub summary_json: Bytes,
@@ -71,7 +71,7 @@ impl ExtensionEntry {
             })
             .collect();
         versions.sort_by(|a, b| b.version.cmp(&a.version));
-        let mut search = SearchIndex::default();
+        let mut search = SearchWords::default();
         for text in [&row.name, &row.publisher, &row.id]
             .into_iter()
             .chain(row.display_name.as_ref())
@@ -187,7 +187,7 @@ impl ExtensionEntry {
 }
 
 impl Listed for ExtensionEntry {
-    fn search_index(&self) -> &SearchIndex {
+    fn search_words(&self) -> &SearchWords {
         &self.search
     }
     fn downloads(&self) -> i64 {
@@ -209,14 +209,14 @@ pub struct LayoutEntry {
     pub row: LayoutRow,
     pub file: StoredFile,
     key: String,
-    search: SearchIndex,
+    search: SearchWords,
     sort_name: String,
     pub summary_json: Bytes,
 }
 
 impl LayoutEntry {
     pub fn build(row: LayoutRow, base: &str) -> Option<Self> {
-        let mut search = SearchIndex::default();
+        let mut search = SearchWords::default();
         for text in std::iter::once(&row.name)
             .chain(row.tags.iter())
             .chain(row.panels.iter())
@@ -266,7 +266,7 @@ impl LayoutEntry {
 }
 
 impl Listed for LayoutEntry {
-    fn search_index(&self) -> &SearchIndex {
+    fn search_words(&self) -> &SearchWords {
         &self.search
     }
     fn downloads(&self) -> i64 {

@@ -23,7 +23,7 @@ pub use entries::{ExtensionEntry, LayoutEntry, StoredFile, VersionEntry};
 
 use crate::db;
 use crate::domain::ids::ExtensionId;
-use crate::domain::listing::{Sort, order};
+use crate::domain::listing::Listing;
 
 /// Items whose rows changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -78,18 +78,9 @@ impl Changes {
 pub struct Snapshot {
     extensions: HashMap<String, Arc<ExtensionEntry>>,
     layouts: HashMap<Uuid, Arc<LayoutEntry>>,
-    /// Listed extensions by downloads, by update, by name.
-    listed_extensions: [Vec<Arc<ExtensionEntry>>; 3],
-    listed_layouts: [Vec<Arc<LayoutEntry>>; 3],
+    listed_extensions: Listing<ExtensionEntry>,
+    listed_layouts: Listing<LayoutEntry>,
     marketplace_json: Bytes,
-}
-
-fn slot(sort: Sort) -> usize {
-    match sort {
-        Sort::Downloads | Sort::Relevance => 0,
-        Sort::Updated => 1,
-        Sort::Name => 2,
-    }
 }
 
 impl Snapshot {
@@ -102,13 +93,13 @@ impl Snapshot {
         self.layouts.get(&id)
     }
 
-    /// Listed extensions in `sort`'s order (by downloads for relevance).
-    pub fn listed_extensions(&self, sort: Sort) -> &[Arc<ExtensionEntry>] {
-        &self.listed_extensions[slot(sort)]
+    /// Listed extensions, in every order, searchable.
+    pub fn listed_extensions(&self) -> &Listing<ExtensionEntry> {
+        &self.listed_extensions
     }
 
-    pub fn listed_layouts(&self, sort: Sort) -> &[Arc<LayoutEntry>] {
-        &self.listed_layouts[slot(sort)]
+    pub fn listed_layouts(&self) -> &Listing<LayoutEntry> {
+        &self.listed_layouts
     }
 
     /// The Foxglove marketplace index of every listed extension.
@@ -131,20 +122,10 @@ impl Snapshot {
             .filter(|e| e.listed())
             .cloned()
             .collect();
-        let orders = [Sort::Downloads, Sort::Updated, Sort::Name];
-        let listed_extensions = orders.map(|sort| {
-            let mut items = listed.clone();
-            order(&mut items, sort);
-            items
-        });
-        let all_layouts: Vec<Arc<LayoutEntry>> = layouts.values().cloned().collect();
-        let listed_layouts = orders.map(|sort| {
-            let mut items = all_layouts.clone();
-            order(&mut items, sort);
-            items
-        });
-        let mut by_id = listed;
+        let mut by_id = listed.clone();
         by_id.sort_by(|a, b| a.row.id.cmp(&b.row.id));
+        let listed_extensions = Listing::new(listed);
+        let listed_layouts = Listing::new(layouts.values().cloned().collect());
         let index: Vec<_> = by_id
             .iter()
             .filter_map(|e| e.marketplace_entry(base))

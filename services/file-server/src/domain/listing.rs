@@ -9,7 +9,7 @@ use sora_common::error::FieldError;
 use sora_common::page::Paging;
 use time::OffsetDateTime;
 
-use super::search::{Query, SearchIndex};
+use super::search::{Query, SearchIndex, SearchWords};
 
 /// How a list is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +64,7 @@ impl ListParams {
 
 /// What a listed item offers the list machinery.
 pub trait Listed {
-    fn search_index(&self) -> &SearchIndex;
+    fn search_words(&self) -> &SearchWords;
     fn downloads(&self) -> i64;
     fn updated_at(&self) -> OffsetDateTime;
     /// The key `sort=name` orders by (lower-case).
@@ -73,67 +73,102 @@ pub trait Listed {
     fn key(&self) -> &str;
 }
 
-/// Sorts `items` in `sort`'s order (relevance has no order of its own
-/// without a query: most downloaded first).
-pub fn order<T: Listed>(items: &mut [Arc<T>], sort: Sort) {
-    match sort {
-        Sort::Downloads | Sort::Relevance => items.sort_by(|a, b| {
-            b.downloads()
-                .cmp(&a.downloads())
-                .then_with(|| a.key().cmp(b.key()))
-        }),
-        Sort::Updated => items.sort_by(|a, b| {
-            b.updated_at()
-                .cmp(&a.updated_at())
-                .then_with(|| a.key().cmp(b.key()))
-        }),
-        Sort::Name => items.sort_by(|a, b| {
-            a.sort_name()
-                .cmp(b.sort_name())
-                .then_with(|| a.key().cmp(b.key()))
-        }),
+/// Listed items in every order, and their words indexed for search: built
+/// once per catalog snapshot, read by every list request.
+#[derive(Debug)]
+pub struct Listing<T> {
+    /// Most downloaded first (the order of relevance among equal scores).
+    items: Vec<Arc<T>>,
+    /// Positions in `items`, most recently changed first and by name.
+    by_update: Vec<u32>,
+    by_name: Vec<u32>,
+    search: SearchIndex,
+}
+
+impl<T> Default for Listing<T> {
+    fn default() -> Self {
+        Self {
+            items: Vec::new(),
+            by_update: Vec::new(),
+            by_name: Vec::new(),
+            search: SearchIndex::default(),
+        }
     }
 }
 
-/// One page of the items of `ordered` (already in `params.sort`'s order, or
-/// by downloads for relevance) that pass `filter` and match the query, and
-/// how many match in all.
-pub fn select<T: Listed>(
-    ordered: &[Arc<T>],
-    params: &ListParams,
-    filter: impl Fn(&T) -> bool,
-) -> (Vec<Arc<T>>, i64) {
-    let score = |item: &T| match &params.query {
-        Some(query) => item.search_index().score(query),
-        None => Some(0.0),
-    };
-    if params.sort == Sort::Relevance {
-        let mut matches: Vec<(f32, &Arc<T>)> = ordered
-            .iter()
-            .filter(|item| filter(item))
-            .filter_map(|item| score(item).map(|s| (s, item)))
-            .collect();
-        // A stable sort keeps the downloads order among equal scores.
-        matches.sort_by(|(a, _), (b, _)| b.total_cmp(a));
-        let total = matches.len() as i64;
-        let page = params.paging.slice(&matches);
-        return (
-            page.iter().map(|(_, item)| Arc::clone(item)).collect(),
-            total,
-        );
+impl<T: Listed> Listing<T> {
+    pub fn new(mut items: Vec<Arc<T>>) -> Self {
+        items.sort_by(|a, b| {
+            b.downloads()
+                .cmp(&a.downloads())
+                .then_with(|| a.key().cmp(b.key()))
+        });
+        let positions = |compare: &dyn Fn(&T, &T) -> std::cmp::Ordering| {
+            let mut positions: Vec<u32> = (0..items.len())
+                .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+                .collect();
+            positions.sort_by(|&a, &b| {
+                let (a, b) = (&items[a as usize], &items[b as usize]);
+                compare(a, b).then_with(|| a.key().cmp(b.key()))
+            });
+            positions
+        };
+        let by_update = positions(&|a, b| b.updated_at().cmp(&a.updated_at()));
+        let by_name = positions(&|a, b| a.sort_name().cmp(b.sort_name()));
+        let search = SearchIndex::new(items.iter().map(|item| item.search_words()));
+        Self {
+            items,
+            by_update,
+            by_name,
+            search,
+        }
     }
-    let matching: Vec<&Arc<T>> = ordered
-        .iter()
-        .filter(|item| filter(item) && score(item).is_some())
-        .collect();
-    let total = matching.len() as i64;
-    let page = params
-        .paging
-        .slice(&matching)
-        .iter()
-        .map(|item| Arc::clone(item))
-        .collect();
-    (page, total)
+
+    /// One page of the items that pass `filter` and match the query, in
+    /// `params.sort`'s order, and how many match in all.
+    pub fn select(&self, params: &ListParams, filter: impl Fn(&T) -> bool) -> (Vec<Arc<T>>, i64) {
+        let scores = params
+            .query
+            .as_ref()
+            .map(|query| self.search.scores(query, self.items.len()));
+        let score = |n: usize| match &scores {
+            Some(scores) => scores[n],
+            None => Some(0.0),
+        };
+        let passes = |n: usize| score(n).is_some() && filter(&self.items[n]);
+        let matching: Vec<usize> = match params.sort {
+            Sort::Relevance => {
+                let mut matching: Vec<(f32, usize)> = (0..self.items.len())
+                    .filter(|&n| filter(&self.items[n]))
+                    .filter_map(|n| score(n).map(|s| (s, n)))
+                    .collect();
+                // A stable sort keeps the downloads order among equal scores.
+                matching.sort_by(|(a, _), (b, _)| b.total_cmp(a));
+                matching.into_iter().map(|(_, n)| n).collect()
+            }
+            Sort::Downloads => (0..self.items.len()).filter(|&n| passes(n)).collect(),
+            Sort::Updated | Sort::Name => {
+                let positions = if params.sort == Sort::Updated {
+                    &self.by_update
+                } else {
+                    &self.by_name
+                };
+                positions
+                    .iter()
+                    .map(|&n| n as usize)
+                    .filter(|&n| passes(n))
+                    .collect()
+            }
+        };
+        let total = matching.len() as i64;
+        let page = params
+            .paging
+            .slice(&matching)
+            .iter()
+            .map(|&n| Arc::clone(&self.items[n]))
+            .collect();
+        (page, total)
+    }
 }
 
 #[cfg(test)]
@@ -146,12 +181,12 @@ mod tests {
     struct Item {
         id: String,
         downloads: i64,
-        index: SearchIndex,
+        words: SearchWords,
     }
 
     impl Listed for Item {
-        fn search_index(&self) -> &SearchIndex {
-            &self.index
+        fn search_words(&self) -> &SearchWords {
+            &self.words
         }
         fn downloads(&self) -> i64 {
             self.downloads
@@ -168,12 +203,12 @@ mod tests {
     }
 
     fn item(id: &str, downloads: i64, words: &str) -> Arc<Item> {
-        let mut index = SearchIndex::default();
-        index.add(words, Weight::Primary);
+        let mut search = SearchWords::default();
+        search.add(words, Weight::Primary);
         Arc::new(Item {
             id: id.to_owned(),
             downloads,
-            index,
+            words: search,
         })
     }
 
@@ -183,23 +218,28 @@ mod tests {
 
     #[test]
     fn pages_filters_and_orders() {
-        let mut items = vec![
+        let listing = Listing::new(vec![
             item("b", 5, "lidar"),
             item("a", 5, "camera"),
             item("c", 9, "lidar scans"),
-        ];
-        order(&mut items, Sort::Downloads);
-        assert_eq!(ids(&items), ["c", "a", "b"]);
+        ]);
         let params = ListParams::new(None, None, Some(1), Some(2)).unwrap();
-        let (page, total) = select(&items, &params, |_| true);
+        let (page, total) = listing.select(&params, |_| true);
         assert_eq!((ids(&page), total), (vec!["c", "a"], 3));
         let params = ListParams::new(Some("lidar"), None, None, None).unwrap();
         assert_eq!(params.sort, Sort::Relevance);
-        let (page, total) = select(&items, &params, |i| i.id != "c");
+        let (page, total) = listing.select(&params, |i| i.id != "c");
         assert_eq!((ids(&page), total), (vec!["b"], 1));
-        order(&mut items, Sort::Name);
+        let (page, _) = listing.select(&params, |_| true);
+        assert_eq!(
+            ids(&page),
+            ["c", "b"],
+            "equal scores keep the downloads order"
+        );
         let params = ListParams::new(None, Some("name"), Some(2), Some(2)).unwrap();
-        assert_eq!(ids(&select(&items, &params, |_| true).0), ["c"]);
+        assert_eq!(ids(&listing.select(&params, |_| true).0), ["c"]);
+        let params = ListParams::new(Some("lidar"), Some("name"), None, None).unwrap();
+        assert_eq!(ids(&listing.select(&params, |_| true).0), ["b", "c"]);
         assert!(ListParams::new(None, Some("stars"), None, None).is_err());
         assert!(ListParams::new(None, None, Some(0), None).is_err());
     }

@@ -1,9 +1,15 @@
-//! Catalog search, in memory: an item's words (name, publisher, keywords,
-//! tags, panels and topics weigh most; description words less) are indexed
-//! with their trigrams once, when the item enters the catalog. A query
-//! matches an item when every query word matches one of its words exactly or
-//! closely enough by trigrams (typos, prefixes, plurals: `rosbg`,
-//! `pointclod`, `Inspektor`, `batteries`).
+//! Catalog search, in memory. Each item keeps its words (name, publisher,
+//! keywords, tags, panels and topics weigh most; description words less);
+//! each catalog snapshot indexes the words of all its items once: a
+//! vocabulary of distinct words, each with the items that use it, and each
+//! word's trigrams with the words that have them. A query matches an item
+//! when every query word matches one of its words exactly or closely enough
+//! by trigrams (typos, prefixes, plurals: `rosbg`, `pointclod`, `Inspektor`,
+//! `batteries`). A query word is compared with the vocabulary, not with
+//! every item: its trigrams find the few words worth comparing, and only the
+//! items of the words that match are scored.
+
+use std::collections::HashMap;
 
 /// Share of a query word's trigrams another word must have for the two to
 /// match: the one typo threshold of the catalog, for every kind of item.
@@ -32,70 +38,133 @@ impl Weight {
     }
 }
 
-#[derive(Debug, Clone)]
-struct Word {
-    text: String,
-    weight: Weight,
-    trigrams: Vec<Trigram>,
-}
-
 type Trigram = [char; 3];
 
-/// An item's words, ready to be searched.
+/// An item's distinct words and how much each counts.
 #[derive(Debug, Clone, Default)]
-pub struct SearchIndex {
-    words: Vec<Word>,
+pub struct SearchWords {
+    words: Vec<(String, Weight)>,
 }
 
-impl SearchIndex {
+impl SearchWords {
     /// Adds the words of `text` with `weight` (a word already present keeps
     /// its higher weight).
     pub fn add(&mut self, text: &str, weight: Weight) {
         for word in words(text) {
-            match self.words.iter_mut().find(|w| w.text == word) {
-                Some(existing) => {
-                    if existing.weight == Weight::Secondary {
-                        existing.weight = weight;
+            match self.words.iter_mut().find(|(w, _)| *w == word) {
+                Some((_, existing)) => {
+                    if *existing == Weight::Secondary {
+                        *existing = weight;
                     }
                 }
-                None => self.words.push(Word {
-                    trigrams: trigrams(&word),
-                    text: word,
-                    weight,
-                }),
+                None => self.words.push((word, weight)),
             }
         }
     }
+}
 
-    /// How well `query` matches, or `None` when some query word matches
-    /// nothing.
-    pub fn score(&self, query: &Query) -> Option<f32> {
-        let mut total = 0.0;
-        for word in &query.words {
-            let best = self
-                .words
-                .iter()
-                .filter_map(|candidate| {
-                    let weight = candidate.weight.factor();
-                    if candidate.text == word.text {
-                        return Some(2.0 * weight);
+/// A word of the vocabulary: how many trigrams it has and which items use
+/// it, with the weight it has in each.
+#[derive(Debug, Default)]
+struct Entry {
+    postings: Vec<(u32, f32)>,
+}
+
+/// The words of a list of items, indexed for search. Items are named by
+/// their position in the list the index was built from.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    ids: HashMap<String, u32>,
+    entries: Vec<Entry>,
+    by_trigram: HashMap<Trigram, Vec<u32>>,
+}
+
+impl SearchIndex {
+    /// Indexes `items`' words; the `n`th item is item `n` in the scores.
+    pub fn new<'a>(items: impl IntoIterator<Item = &'a SearchWords>) -> Self {
+        let mut index = Self::default();
+        for (item, words) in items.into_iter().enumerate() {
+            let item = u32::try_from(item).unwrap_or(u32::MAX);
+            for (word, weight) in &words.words {
+                let id = match index.ids.get(word.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = u32::try_from(index.entries.len()).unwrap_or(u32::MAX);
+                        for trigram in trigrams(word) {
+                            index.by_trigram.entry(trigram).or_default().push(id);
+                        }
+                        index.ids.insert(word.clone(), id);
+                        index.entries.push(Entry::default());
+                        id
                     }
-                    let similarity = similarity(&word.trigrams, &candidate.trigrams);
-                    (similarity >= TYPO_SIMILARITY).then_some(similarity * weight)
-                })
-                .fold(None, |best: Option<f32>, s| {
-                    Some(best.map_or(s, |b| b.max(s)))
-                })?;
-            total += best;
+                };
+                index.entries[id as usize]
+                    .postings
+                    .push((item, weight.factor()));
+            }
         }
-        Some(total)
+        index
     }
+
+    /// How well each of the `items` indexed matches `query`: `None` for an
+    /// item some query word matches none of the words of.
+    pub fn scores(&self, query: &Query, items: usize) -> Vec<Option<f32>> {
+        let mut total = vec![0.0f32; items];
+        let mut hits = vec![0usize; items];
+        // Per query word: the best score of each item, and which are set.
+        let mut best = vec![0.0f32; items];
+        let mut touched: Vec<usize> = Vec::new();
+        let mut shared: HashMap<u32, usize> = HashMap::new();
+        for (n, word) in query.words.iter().enumerate() {
+            let exact = self.ids.get(word.text.as_str()).copied();
+            shared.clear();
+            for trigram in &word.trigrams {
+                for &id in self.by_trigram.get(trigram).into_iter().flatten() {
+                    *shared.entry(id).or_default() += 1;
+                }
+            }
+            let similar = shared.iter().filter_map(|(&id, &count)| {
+                let similarity = count as f32 / word.trigrams.len() as f32;
+                (Some(id) != exact && similarity >= TYPO_SIMILARITY).then_some((id, similarity))
+            });
+            for (id, score) in similar.chain(exact.map(|id| (id, 2.0))) {
+                for &(item, factor) in &self.entries[id as usize].postings {
+                    let Some(slot) = best.get_mut(item as usize) else {
+                        continue;
+                    };
+                    if *slot == 0.0 {
+                        touched.push(item as usize);
+                    }
+                    *slot = slot.max(score * factor);
+                }
+            }
+            for item in touched.drain(..) {
+                if hits[item] == n {
+                    hits[item] += 1;
+                    total[item] += best[item];
+                }
+                best[item] = 0.0;
+            }
+        }
+        let needed = query.words.len();
+        total
+            .into_iter()
+            .zip(hits)
+            .map(|(score, hits)| (hits == needed).then_some(score))
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone)]
+struct QueryWord {
+    text: String,
+    trigrams: Vec<Trigram>,
 }
 
 /// A parsed search query: its lower-case words.
 #[derive(Debug, Clone)]
 pub struct Query {
-    words: Vec<Word>,
+    words: Vec<QueryWord>,
 }
 
 impl Query {
@@ -108,12 +177,11 @@ impl Query {
                 seen.push(word);
             }
         }
-        let words: Vec<Word> = seen
+        let words: Vec<QueryWord> = seen
             .into_iter()
-            .map(|text| Word {
+            .map(|text| QueryWord {
                 trigrams: trigrams(&text),
                 text,
-                weight: Weight::Primary,
             })
             .collect();
         (!words.is_empty()).then_some(Self { words })
@@ -142,48 +210,31 @@ fn trigrams(word: &str) -> Vec<Trigram> {
     set
 }
 
-/// The share of `query`'s trigrams found in `candidate`'s (both sorted): a
-/// query word that is a prefix of, or one typo away from, a longer word
-/// still shares most of its trigrams with it.
-fn similarity(query: &[Trigram], candidate: &[Trigram]) -> f32 {
-    if query.is_empty() {
-        return 0.0;
-    }
-    let (mut i, mut j, mut shared) = (0, 0, 0);
-    while i < query.len() && j < candidate.len() {
-        match query[i].cmp(&candidate[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    shared as f32 / query.len() as f32
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
 
-    fn index(primary: &str, secondary: &str) -> SearchIndex {
-        let mut index = SearchIndex::default();
-        index.add(primary, Weight::Primary);
-        index.add(secondary, Weight::Secondary);
-        index
+    fn item(primary: &str, secondary: &str) -> SearchWords {
+        let mut words = SearchWords::default();
+        words.add(primary, Weight::Primary);
+        words.add(secondary, Weight::Secondary);
+        words
     }
 
-    fn matches(index: &SearchIndex, q: &str) -> bool {
-        index.score(&Query::parse(q).unwrap()).is_some()
+    /// The score of a one-item catalog.
+    fn score(item: &SearchWords, q: &str) -> Option<f32> {
+        SearchIndex::new([item]).scores(&Query::parse(q).unwrap(), 1)[0]
+    }
+
+    fn matches(item: &SearchWords, q: &str) -> bool {
+        score(item, q).is_some()
     }
 
     #[test]
     fn typos_prefixes_and_plurals_match() {
-        let inspector = index(
+        let inspector = item(
             "rosbag-inspector Rosbag Inspector botworks ros statistics",
             "Inspect message statistics of recordings",
         );
@@ -200,24 +251,50 @@ mod tests {
         for q in ["zzzzqqq", "lidar", "rosbag lidar"] {
             assert!(!matches(&inspector, q), "{q}");
         }
-        let battery = index(
+        let battery = item(
             "battery-gauge Battery Gauge power",
             "Shows the charge of the robot's batteries",
         );
         assert!(matches(&battery, "batteries"));
         assert!(matches(&battery, "battery"));
-        assert!(matches(&index("camera tools", ""), "camra"));
-        assert!(matches(&index("pointcloud-tools", ""), "pointclod"));
+        assert!(matches(&item("camera tools", ""), "camra"));
+        assert!(matches(&item("pointcloud-tools", ""), "pointclod"));
     }
 
     #[test]
     fn exact_and_primary_words_rank_higher() {
-        let q = Query::parse("lidar").unwrap();
-        let named = index("lidar tools", "").score(&q).unwrap();
-        let described = index("tools", "for lidar scans").score(&q).unwrap();
-        let typo = index("lidr tools", "").score(&Query::parse("lidar").unwrap());
+        let named = score(&item("lidar tools", ""), "lidar").unwrap();
+        let described = score(&item("tools", "for lidar scans"), "lidar").unwrap();
+        let typo = score(&item("lidr tools", ""), "lidar");
         assert!(named > described);
         assert!(typo.is_none_or(|t| t < named));
+    }
+
+    #[test]
+    fn every_query_word_must_match_in_a_catalog_of_many() {
+        let items = [
+            item("lidar tools", ""),
+            item("camera tools", "for lidar and camera"),
+            item("camera", ""),
+            item("rosbag inspector", ""),
+        ];
+        let index = SearchIndex::new(&items);
+        let scores = |q: &str| index.scores(&Query::parse(q).unwrap(), items.len());
+        let matched = |q: &str| -> Vec<usize> {
+            scores(q)
+                .iter()
+                .enumerate()
+                .filter_map(|(n, s)| s.map(|_| n))
+                .collect()
+        };
+        assert_eq!(matched("lidar"), [0, 1]);
+        assert_eq!(matched("camra"), [1, 2]);
+        assert_eq!(matched("lidar camera"), [1]);
+        assert_eq!(matched("camera camera tools"), [1]);
+        assert!(matched("lidar rosbag").is_empty());
+        assert_eq!(matched("insp"), [3]);
+        let lidar = scores("lidar");
+        assert!(lidar[0] > lidar[1], "a name outweighs a description");
     }
 
     #[test]

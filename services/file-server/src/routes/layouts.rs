@@ -20,7 +20,7 @@ use crate::catalog::views::LayoutSummary;
 use crate::db;
 use crate::db::layouts::NewLayoutRow;
 use crate::domain::layout;
-use crate::domain::listing::{ListParams, select};
+use crate::domain::listing::ListParams;
 use crate::state::{AppState, created};
 
 const MAX_NAME_CHARS: usize = 100;
@@ -87,7 +87,7 @@ pub async fn list_layouts(
     )?;
     let tag = query.tag.as_deref().map(str::to_lowercase);
     let snapshot = state.catalog.snapshot();
-    let (items, total) = select(snapshot.listed_layouts(params.sort), &params, |l| {
+    let (items, total) = snapshot.listed_layouts().select(&params, |l| {
         tag.as_ref().is_none_or(|t| l.row.tags.contains(t))
             && query
                 .panel

@@ -19,7 +19,7 @@ use crate::catalog::ExtensionEntry;
 use crate::catalog::views::{ExtensionDetails, ExtensionSummary};
 use crate::db;
 use crate::domain::ids::{ExtensionId, Version, latest};
-use crate::domain::listing::{ListParams, select};
+use crate::domain::listing::ListParams;
 use crate::state::AppState;
 
 pub mod moderation;
@@ -92,7 +92,7 @@ pub async fn list_extensions(
     let keyword = query.keyword.as_deref().map(str::to_lowercase);
     let publisher = query.publisher.as_deref().map(str::to_lowercase);
     let snapshot = state.catalog.snapshot();
-    let (items, total) = select(snapshot.listed_extensions(params.sort), &params, |e| {
+    let (items, total) = snapshot.listed_extensions().select(&params, |e| {
         keyword.as_ref().is_none_or(|k| e.row.keywords.contains(k))
             && publisher.as_ref().is_none_or(|p| &e.row.publisher == p)
             && query.featured.is_none_or(|f| e.row.featured == f)
