@@ -30,6 +30,12 @@ def errors(result):
     return str(result["errors"])
 
 
+def memory(result):
+    if not result:
+        return "—"
+    return f"{result['rss_mib']:.0f} / {result.get('peak_rss_mib', 0):.0f}"
+
+
 def main():
     results = json.load(open(sys.argv[1]))
     events = open(sys.argv[2]).read() if len(sys.argv) > 2 and sys.argv[2] else ""
@@ -42,11 +48,12 @@ def main():
     print("(the peer's own seed, published to Sora through its API). Each server runs pinned to one")
     print("core with its database, oha pinned to the other; one system under load at a time,")
     print(f"back to back per row; {results['duration']} per run after a warm-up. Release builds,")
-    print("default configuration (access log on). The machine is shared and noisy: compare the")
-    print("ratios, measured in the same run, not the absolute figures.")
+    print("default configuration (the access log records errors and slow requests). The machine")
+    print("is shared and noisy: compare the ratios, measured in the same run, not the absolute")
+    print("figures. Memory is the resident set after the run / its peak during the run.")
     print()
     print("| scenario | conns | peer req/s | nginx req/s | Sora req/s | Sora/peer | Sora/nginx "
-          "| Sora p50 / p99 ms | errors peer / nginx / Sora | RSS MiB peer / nginx / Sora |")
+          "| Sora p50 / p99 ms | errors peer / nginx / Sora | RSS MiB after / peak: peer; nginx; Sora |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in results["rows"]:
         peer, nginx, sora = row.get("peer"), row.get("nginx"), row.get("sora")
@@ -55,7 +62,7 @@ def main():
             f"| {cell(sora, 'rps')} | {ratio(sora, peer)} | {ratio(sora, nginx)} "
             f"| {sora['p50_ms']} / {sora['p99_ms']} "
             f"| {errors(peer)} / {errors(nginx)} / {errors(sora)} "
-            f"| {cell(peer, 'rss_mib', '{}')} / {cell(nginx, 'rss_mib', '{}')} / {cell(sora, 'rss_mib', '{}')} |"
+            f"| {memory(peer)}; {memory(nginx)}; {memory(sora)} |"
         )
     kinds = {
         (row["scenario"], row["connections"], system): result["error_kinds"]

@@ -97,16 +97,31 @@ class Server:
             pass
         return pids
 
-    def rss_mib(self):
+    def _status_mib(self, field):
         total = 0
         for pid in self.pids():
             try:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
+                    if line.startswith(field + ":"):
                         total += int(line.split()[1])
             except OSError:
                 pass
         return round(total / 1024, 1)
+
+    def rss_mib(self):
+        """Resident memory now."""
+        return self._status_mib("VmRSS")
+
+    def peak_mib(self):
+        """The highest resident memory since reset_peak()."""
+        return self._status_mib("VmHWM")
+
+    def reset_peak(self):
+        for pid in self.pids():
+            try:
+                Path(f"/proc/{pid}/clear_refs").write_text("5")
+            except OSError:
+                pass
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -288,8 +303,10 @@ http {{
                 url = base + path
                 log(f"==> {name}, {conns} connections: {system}")
                 oha(url, min(conns, 256), Env.warmup, regex=options.get("regex", False))
+                server.reset_peak()
                 result = oha(url, conns, Env.duration, rate=options.get("rate"), regex=options.get("regex", False))
                 result["rss_mib"] = server.rss_mib()
+                result["peak_rss_mib"] = server.peak_mib()
                 log(f"    {result}")
                 row[system] = result
                 time.sleep(1)

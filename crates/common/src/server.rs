@@ -36,6 +36,10 @@ pub struct ServerSettings {
     pub keep_alive_secs: u64,
     /// Connections waiting to be accepted (the listen backlog).
     pub backlog: u32,
+    /// Open connections per worker; past it, new ones wait in the backlog.
+    /// Each open connection holds about 16 KiB (the HTTP layer's read and
+    /// write buffers), so this bounds the service's memory.
+    pub max_connections: usize,
 }
 
 impl Default for ServerSettings {
@@ -49,6 +53,7 @@ impl Default for ServerSettings {
             json_limit_bytes: 1024 * 1024,
             keep_alive_secs: 75,
             backlog: 4096,
+            max_connections: 25_000,
         }
     }
 }
@@ -57,6 +62,9 @@ impl ServerSettings {
     pub(crate) fn validate(&self, check: &mut Check<'_>) {
         if self.json_limit_bytes == 0 {
             check.bad("json_limit_bytes", "must be positive");
+        }
+        if self.max_connections == 0 {
+            check.bad("max_connections", "must be positive");
         }
         check.http_url("public_base_url", &self.public_base_url, false);
     }
@@ -102,6 +110,7 @@ impl<S: Clone + Send + Sync + 'static> Platform<S> {
                 .default_service(web::to(http::not_found))
         })
         .backlog(settings.backlog)
+        .max_connections(settings.max_connections)
         .keep_alive(Duration::from_secs(settings.keep_alive_secs))
         .listen(listener)?
         .disable_signals()

@@ -1,5 +1,10 @@
 //! The feedback-api binary: see `feedback-api --help`.
 
+/// jemalloc: flatter memory under many connections than the system
+/// allocator, and freed memory goes back to the system within seconds.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> std::process::ExitCode {
     sora_common::cli::run(&feedback_api::SPEC, feedback_api::build)
 }

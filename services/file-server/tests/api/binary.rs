@@ -1,4 +1,5 @@
-//! The file-server binary itself: configuration errors, production secrets, SIGTERM.
+//! The file-server binary itself: configuration errors, production secrets,
+//! SIGTERM, the access log and keep-alive.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -31,6 +32,14 @@ fn a_bad_setting_stops_start_up_naming_the_key() {
     let (code, stderr) = run_with(&[("SORA_DATABASE__PROT", "5432")]);
     assert_eq!(code, Some(78), "{stderr}");
     assert!(stderr.contains("prot"), "{stderr}");
+
+    // Settings that only make sense together are checked together.
+    let (code, stderr) = run_with(&[("SORA_DOWNLOADS__REDIRECT", "true")]);
+    assert_eq!(code, Some(78), "{stderr}");
+    assert!(
+        stderr.contains("downloads.redirect") && stderr.contains("S3"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -48,62 +57,93 @@ fn production_mode_refuses_the_dev_secrets_it_uses() {
     );
 }
 
-#[tokio::test]
-async fn sigterm_stops_the_service_cleanly() {
-    sora_common::telemetry::init_for_tests();
-    let database = TestDatabase::create(&file_server::SPEC).await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let admin = sora_testing::database::admin_options();
-    let mut child = Command::new(BINARY)
-        .env_clear()
-        .env("SORA_SERVER__PORT", port.to_string())
-        .env("SORA_DATABASE__HOST", admin.get_host())
-        .env("SORA_DATABASE__PORT", admin.get_port().to_string())
-        .env("SORA_DATABASE__NAME", &database.name)
-        .env("SORA_TELEMETRY__FORMAT", "json")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+/// The binary serving on a database of its own, with `vars` added.
+struct Running {
+    child: std::process::Child,
+    port: u16,
+    _database: TestDatabase,
+}
 
-    let client = reqwest::Client::new();
-    let health = format!("http://127.0.0.1:{port}/health");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while client.get(&health).send().await.is_err() {
-        assert!(Instant::now() < deadline, "file-server did not come up");
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "file-server exited early"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
+impl Running {
+    async fn start(vars: &[(&str, &str)]) -> Self {
+        sora_common::telemetry::init_for_tests();
+        let database = TestDatabase::create(&file_server::SPEC).await;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let admin = sora_testing::database::admin_options();
+        let mut child = Command::new(BINARY)
+            .env_clear()
+            .env("SORA_SERVER__PORT", port.to_string())
+            .env("SORA_DATABASE__HOST", admin.get_host())
+            .env("SORA_DATABASE__PORT", admin.get_port().to_string())
+            .env("SORA_DATABASE__NAME", &database.name)
+            .env(
+                "SORA_STORAGE__PATH",
+                sora_testing::settings::temp_storage_path(),
+            )
+            .env("SORA_TELEMETRY__FORMAT", "json")
+            .envs(vars.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let client = reqwest::Client::new();
+        let health = format!("http://127.0.0.1:{port}/health");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while client.get(&health).send().await.is_err() {
+            assert!(Instant::now() < deadline, "file-server did not come up");
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "file-server exited early"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Self {
+            child,
+            port,
+            _database: database,
+        }
     }
 
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "file-server ignored SIGTERM");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    let output = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// SIGTERM, then the exit status and what it wrote to stdout.
+    async fn stop(mut self) -> (std::process::ExitStatus, String) {
+        assert!(
+            Command::new("kill")
+                .args(["-TERM", &self.child.id().to_string()])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "file-server ignored SIGTERM");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let output = self.child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(
+            status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (status, stdout)
+    }
+}
+
+#[tokio::test]
+async fn sigterm_stops_the_service_cleanly() {
+    let running = Running::start(&[]).await;
+    let (_, stdout) = running.stop().await;
     // JSON log lines, one of them the clean stop.
     assert!(
         stdout
@@ -111,6 +151,80 @@ async fn sigterm_stops_the_service_cleanly() {
             .any(|l| l.starts_with('{') && l.contains("\"stopped\"")),
         "{stdout}"
     );
+}
+
+/// The access log lines in `stdout`, as (route, status).
+fn access_log(stdout: &str) -> Vec<(String, u64)> {
+    stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|line| line["fields"]["message"] == "request completed")
+        .map(|line| {
+            let span = &line["spans"][0];
+            (
+                span["route"].as_str().unwrap_or_default().to_owned(),
+                span["status"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_access_log_records_errors_by_default_or_everything_when_asked() {
+    for (setting, expected) in [
+        (None, vec![("/api/extensions/{id}".to_owned(), 404)]),
+        (
+            Some("all"),
+            vec![
+                ("/api/extensions".to_owned(), 200),
+                ("/api/extensions/{id}".to_owned(), 404),
+            ],
+        ),
+        (Some("off"), vec![]),
+    ] {
+        let vars: Vec<(&str, &str)> = setting
+            .map(|s| ("SORA_TELEMETRY__ACCESS_LOG", s))
+            .into_iter()
+            .collect();
+        let running = Running::start(&vars).await;
+        let client = reqwest::Client::new();
+        let ok = client.get(running.url("/api/extensions")).send().await;
+        assert_eq!(ok.unwrap().status(), 200);
+        let missing = client
+            .get(running.url("/api/extensions/acme.none"))
+            .send()
+            .await;
+        assert_eq!(missing.unwrap().status(), 404);
+        let (_, stdout) = running.stop().await;
+        assert_eq!(access_log(&stdout), expected, "{setting:?}: {stdout}");
+    }
+}
+
+#[tokio::test]
+async fn idle_connections_are_kept_for_the_configured_time() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let running = Running::start(&[("SORA_SERVER__KEEP_ALIVE_SECS", "2")]).await;
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", running.port))
+        .await
+        .unwrap();
+    let request = b"GET /health HTTP/1.1\r\nhost: localhost\r\n\r\n";
+    let mut buffer = vec![0u8; 4096];
+    for idle in [Duration::ZERO, Duration::from_millis(1200)] {
+        tokio::time::sleep(idle).await;
+        stream.write_all(request).await.unwrap();
+        let read = stream.read(&mut buffer).await.unwrap();
+        assert!(
+            buffer[..read].starts_with(b"HTTP/1.1 200"),
+            "after {idle:?} idle: {}",
+            String::from_utf8_lossy(&buffer[..read])
+        );
+    }
+    // Past the keep-alive, the server closes the connection.
+    let closed = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buffer))
+        .await
+        .expect("the idle connection was kept past its keep-alive");
+    assert_eq!(closed.unwrap_or(0), 0);
+    running.stop().await;
 }
 
 /// What `make run` and the Kubernetes Job do on a new database: `provision`

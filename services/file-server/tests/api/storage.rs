@@ -114,3 +114,122 @@ async fn publishing_and_downloading_work_on_s3() {
     assert_eq!(partial.status(), 206);
     assert_eq!(partial.bytes().await.unwrap().as_ref(), &package[10..20]);
 }
+
+/// A client that shows redirects instead of following them.
+fn not_following() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn downloads_of(app: &TestApp, id: &str) -> i64 {
+    let details: serde_json::Value = app
+        .get(&format!("/api/extensions/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    details["downloads"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn downloads_can_redirect_to_presigned_urls_on_s3() {
+    let endpoint = s3_endpoint();
+    let app = spawn_app_with(|s| {
+        use_s3(&mut s.service.storage, &endpoint);
+        s.service.downloads.redirect = true;
+        s.service.downloads.presigned_ttl_secs = 120;
+    })
+    .await;
+    let token = app.tokens.token(Role::Editor);
+    let package = foxe(&manifest("acme", "signed", "1.0.0"));
+    assert_eq!(
+        publish_as(&app, &token, package.clone()).await.status(),
+        201
+    );
+
+    let url = app.url("/api/extensions/acme.signed/versions/1.0.0/download");
+    let redirect = not_following().get(&url).send().await.unwrap();
+    assert_eq!(redirect.status(), 302);
+    assert_eq!(redirect.headers()["cache-control"], "no-store");
+    let location = redirect.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with(&endpoint), "{location}");
+    assert!(location.contains("X-Amz-Signature="), "{location}");
+    assert!(location.contains("X-Amz-Expires=120"), "{location}");
+    // The signed URL serves the package, ranges too, without the service.
+    let fetched = reqwest::get(&location).await.unwrap();
+    assert_eq!(fetched.status(), 200);
+    assert_eq!(fetched.bytes().await.unwrap().as_ref(), package.as_slice());
+    let part = reqwest::Client::new()
+        .get(&location)
+        .header("range", "bytes=0-9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(part.status(), 206);
+    assert_eq!(part.bytes().await.unwrap().as_ref(), &package[..10]);
+    // A client that follows redirects gets the bytes in one call.
+    let followed = reqwest::get(app.url("/api/extensions/acme.signed/download"))
+        .await
+        .unwrap();
+    assert_eq!(followed.status(), 200);
+    assert_eq!(followed.bytes().await.unwrap().as_ref(), package.as_slice());
+
+    // Redirected downloads are counted like served ones; HEAD and 304 are not.
+    not_following().head(&url).send().await.unwrap();
+    let unchanged = not_following()
+        .get(&url)
+        .header("if-none-match", "*")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unchanged.status(), 304);
+    eventually(std::time::Duration::from_secs(10), 2, || {
+        downloads_of(&app, "acme.signed")
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn downloads_can_redirect_to_a_public_address_of_the_bucket() {
+    let endpoint = s3_endpoint();
+    let mut storage = None;
+    let app = spawn_app_with(|s| {
+        use_s3(&mut s.service.storage, &endpoint);
+        s.service.downloads.redirect = true;
+        s.service.downloads.redirect_base_url = "https://cdn.example.com/sora/".to_owned();
+        storage = Some(s.service.storage.clone());
+    })
+    .await;
+    let token = app.tokens.token(Role::Editor);
+    let package = foxe(&manifest("acme", "cdnplot", "1.0.0"));
+    let published: serde_json::Value = publish_as(&app, &token, package.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let sha256 = published["sha256"].as_str().unwrap();
+
+    let redirect = not_following()
+        .get(app.url("/api/extensions/acme.cdnplot/versions/1.0.0/download"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(redirect.status(), 302);
+    // A stable address: cacheable like the versioned download itself.
+    assert_eq!(
+        redirect.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    // The bucket's key (with the configured prefix) under the base URL …
+    let key = format!("sha256/{}/{sha256}", &sha256[..2]);
+    assert_eq!(
+        redirect.headers()["location"],
+        format!("https://cdn.example.com/sora/objects/{key}").as_str()
+    );
+    // … which is where the package is stored.
+    let store = storage::from_settings(&storage.unwrap()).await.unwrap();
+    let size = package.len() as u64;
+    assert_eq!(read(&*store, &key, 0..size).await.unwrap(), package);
+}

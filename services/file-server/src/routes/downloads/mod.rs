@@ -246,11 +246,18 @@ async fn serve(
         }
     };
     if state.downloads.redirect
-        && let Some(url) = redirect_url(state, file).await?
+        && let Some(redirect) = redirect_to(state, file).await?
     {
         count();
-        return Ok(builder(StatusCode::FOUND)
+        // A presigned URL expires: the redirect to it must not be kept.
+        let caching = match redirect {
+            Redirect::Presigned(_) => "no-store",
+            Redirect::Public(_) => presentation.caching.header(),
+        };
+        let (Redirect::Presigned(url) | Redirect::Public(url)) = redirect;
+        return Ok(HttpResponse::Found()
             .insert_header((header::LOCATION, url))
+            .insert_header((header::CACHE_CONTROL, caching))
             .finish());
     }
     let status = if range.is_some() {
@@ -379,19 +386,28 @@ async fn cached_bytes(state: &AppState, file: &StoredFile) -> Result<Option<Byte
     Ok(Some(bytes))
 }
 
+/// Where a download is sent instead of being served.
+enum Redirect {
+    /// A URL signed for a while.
+    Presigned(String),
+    /// The object's stable public URL (a CDN in front of the bucket).
+    Public(String),
+}
+
 /// Where to send the client instead of serving the bytes (S3 only).
-async fn redirect_url(state: &AppState, file: &StoredFile) -> Result<Option<String>, ApiError> {
+async fn redirect_to(state: &AppState, file: &StoredFile) -> Result<Option<Redirect>, ApiError> {
     let base = state.downloads.redirect_base_url.trim_end_matches('/');
     if !base.is_empty() {
         return Ok(state
             .store
             .public_key(&file.storage_key)
-            .map(|key| format!("{base}/{key}")));
+            .map(|key| Redirect::Public(format!("{base}/{key}"))));
     }
     let ttl = Duration::from_secs(state.downloads.presigned_ttl_secs);
-    state
+    let url = state
         .store
         .presigned_url(&file.storage_key, ttl)
         .await
-        .map_err(ApiError::internal)
+        .map_err(ApiError::internal)?;
+    Ok(url.map(Redirect::Presigned))
 }
