@@ -115,12 +115,11 @@ impl ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
-        match error {
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
-                tracing::error!(error = %error, "database unavailable");
-                Self::Unavailable("the database is unavailable".to_owned())
-            }
-            other => Self::Internal(other.into()),
+        if crate::db::is_unavailable(&error) {
+            tracing::error!(error = %error, "database unavailable");
+            Self::Unavailable("the database is unavailable".to_owned())
+        } else {
+            Self::Internal(error.into())
         }
     }
 }
@@ -159,6 +158,10 @@ impl ResponseError for ApiError {
                     header::HeaderName::from_static("x-ratelimit-remaining"),
                     HeaderValue::from_static("0"),
                 );
+            }
+            // A dependency is down: worth another try in a few seconds.
+            Self::Unavailable(_) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
             }
             _ => {}
         }

@@ -11,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod events;
 pub mod extract;
+pub mod features;
 pub mod http;
 pub mod metrics;
 pub mod ops;

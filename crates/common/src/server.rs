@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use crate::config::Check;
 use crate::platform::{Background, Platform};
+use crate::privacy::TrustedProxies;
 use crate::{error, extract, http, ops};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -40,6 +41,10 @@ pub struct ServerSettings {
     /// Each open connection holds about 16 KiB (the HTTP layer's read and
     /// write buffers), so this bounds the service's memory.
     pub max_connections: usize,
+    /// Proxies whose `X-Forwarded-For` is believed, as addresses or CIDR
+    /// ranges (`SORA_SERVER__TRUSTED_PROXIES=10.0.0.0/8,192.0.2.7`). Empty:
+    /// the TCP peer is the client.
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for ServerSettings {
@@ -54,6 +59,7 @@ impl Default for ServerSettings {
             keep_alive_secs: 75,
             backlog: 4096,
             max_connections: 25_000,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -65,6 +71,12 @@ impl ServerSettings {
         }
         if self.max_connections == 0 {
             check.bad("max_connections", "must be positive");
+        }
+        if let Err(entry) = TrustedProxies::parse(&self.trusted_proxies) {
+            check.bad(
+                "trusted_proxies",
+                format!("`{entry}` is neither an IP address nor a CIDR range"),
+            );
         }
         check.http_url("public_base_url", &self.public_base_url, false);
     }
@@ -92,6 +104,9 @@ impl<S: Clone + Send + Sync + 'static> Platform<S> {
         let metrics = web::Data::new(self.metrics.clone());
         let verifier = web::Data::new(self.verifier.clone());
         let access_log = web::Data::new(self.settings.telemetry.access_log);
+        let proxies = web::Data::new(TrustedProxies::parse(&settings.trusted_proxies).map_err(
+            |entry| anyhow::anyhow!("server.trusted_proxies: `{entry}` is not an address"),
+        )?);
 
         let mut server = HttpServer::new(move || {
             App::new()
@@ -104,6 +119,7 @@ impl<S: Clone + Send + Sync + 'static> Platform<S> {
                 .app_data(web::PathConfig::default().error_handler(error::path_error))
                 .app_data(metrics.clone())
                 .app_data(access_log.clone())
+                .app_data(proxies.clone())
                 .app_data(verifier.clone())
                 .configure(|cfg| ops.configure(cfg))
                 .configure(configure.clone())

@@ -127,6 +127,7 @@ impl<S: ServiceSettings> Settings<S> {
             .separator("__")
             .list_separator(",")
             .with_list_parse_key("allowed_origins")
+            .with_list_parse_key("server.trusted_proxies")
             .try_parsing(true)
             .source(Some(settings_vars));
         for key in S::LIST_KEYS {

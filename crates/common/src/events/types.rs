@@ -4,6 +4,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::features::McapFeatures;
+
 /// A payload that travels in an [`super::Envelope`] under a fixed type name.
 pub trait EventPayload: Serialize + DeserializeOwned + ToSchema {
     /// `sora.<subject>.<verb>.v<N>`: a breaking change makes a new version.
@@ -148,18 +150,32 @@ pub struct ItemRef {
     pub version: Option<String>,
 }
 
-/// Anonymized feedback was accepted (feedback-api). Carries no personal data.
+/// Anonymized feedback was accepted (feedback-api): the events of one
+/// request, as the recommender learns from them. Carries no comment, no
+/// address and no install id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FeedbackSubmitted {
-    /// The feedback event's own type, e.g. `recommendation_accepted`.
+    pub events: Vec<SubmittedFeedback>,
+}
+
+/// One accepted feedback event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmittedFeedback {
+    /// The event's id (the client's `event_id`, or one made on receipt).
+    pub event_id: uuid::Uuid,
+    /// e.g. `recommendation_accepted`.
+    #[serde(rename = "type")]
     pub feedback_type: String,
     #[schema(inline)]
     pub item: Option<ItemRef>,
     pub recommendation_id: Option<String>,
     pub rating: Option<u8>,
-    /// The MCAP features the client sent, as they were validated.
-    pub mcap_features: Option<serde_json::Value>,
+    pub mcap_features: Option<McapFeatures>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub occurred_at: time::OffsetDateTime,
 }
 
 impl EventPayload for FeedbackSubmitted {

@@ -1,11 +1,12 @@
 //! Login, refresh, logout and the public keys other services verify with.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use sora_common::ApiError;
 use sora_common::auth::Role;
 use sora_common::error::Problem;
 use sora_common::extract::Json;
+use sora_common::privacy::ClientIp;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -64,18 +65,15 @@ fn invalid_refresh() -> ApiError {
     (status = 429, body = Problem, content_type = "application/problem+json"),
 ))]
 pub async fn login(
-    req: HttpRequest,
+    client: ClientIp,
     body: Json<LoginRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let email = body.email.trim().to_lowercase();
-    // The peer address, not X-Forwarded-For, which any client can write.
-    let peer = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    // The peer, or behind trusted proxies the hop they saw (never a hop the
+    // client wrote itself).
     let account_key = format!("account:{email}");
-    let client_key = state.throttle.client_key(&peer);
+    let client_key = state.throttle.client_key(&client.key());
     let locked = [&account_key, &client_key]
         .iter()
         .filter_map(|key| state.throttle.retry_after(key))

@@ -8,7 +8,7 @@ use sora_common::auth::PublicKeys;
 use sora_common::auth::Role;
 use sora_common::auth::dev;
 
-use crate::helpers::{TestApp, eventually, spawn_app};
+use crate::helpers::{TestApp, eventually, spawn_app, test_settings};
 
 pub async fn login(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
     app.client
@@ -231,6 +231,58 @@ async fn repeated_failures_are_throttled_per_account_and_per_client() {
             .status(),
         429
     );
+}
+
+async fn login_from(app: &TestApp, forwarded_for: &str, email: &str) -> u16 {
+    app.client
+        .post(app.url("/api/admin/auth/login"))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({"email": email, "password": "whatever password"}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_clients_are_told_apart_by_the_hop_it_saw() {
+    let app = TestApp::spawn_with(
+        &admin_api::SPEC,
+        |s| {
+            test_settings(s);
+            s.server.trusted_proxies = vec!["127.0.0.0/8".to_owned()];
+        },
+        admin_api::build,
+    )
+    .await;
+    // A forged hop to the left of the one the proxy saw changes nothing.
+    for n in 0..20 {
+        let forwarded = format!("10.9.9.{n}, 198.51.100.1");
+        let status = login_from(&app, &forwarded, &format!("g{n}@sora.local")).await;
+        assert_eq!(status, 401, "attempt {n}");
+    }
+    assert_eq!(
+        login_from(&app, "10.0.0.1, 198.51.100.1", "x@sora.local").await,
+        429
+    );
+    // Another client behind the same proxy is not locked out.
+    assert_eq!(login_from(&app, "198.51.100.2", "x@sora.local").await, 401);
+}
+
+#[tokio::test]
+async fn without_trusted_proxies_forwarded_hops_are_ignored() {
+    let app = spawn_app().await;
+    for n in 0..20 {
+        let status = login_from(
+            &app,
+            &format!("198.51.100.{n}"),
+            &format!("g{n}@sora.local"),
+        )
+        .await;
+        assert_eq!(status, 401, "attempt {n}");
+    }
+    assert_eq!(login_from(&app, "198.51.100.99", "x@sora.local").await, 429);
 }
 
 /// `make run` generates its signing key with `keygen`: the key and the env it

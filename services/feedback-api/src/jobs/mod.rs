@@ -1,0 +1,4 @@
+//! feedback-api's background work: the group-commit writers and retention.
+
+pub mod retention;
+pub mod writer;

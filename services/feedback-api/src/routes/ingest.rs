@@ -1,0 +1,325 @@
+//! `POST /api/feedback`: one event or a batch, checked whole (one bad event
+//! refuses the request and stores nothing), made anonymous, then written by
+//! the group-commit writers; `202` only once committed.
+
+use std::io::Write;
+
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use sora_common::ApiError;
+use sora_common::error::Problem;
+use sora_common::events::types::ItemRef;
+use sora_common::extract::parse_json;
+use sora_common::features::McapFeatures;
+use sora_common::privacy::ClientIp;
+use sora_common::ratelimit::{Allowed, Refused};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::domain::event::{self, EventIn};
+use crate::jobs::writer::Failure;
+use crate::state::AppState;
+
+/// What `POST /api/feedback` answers.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Accepted {
+    /// Events stored by this request.
+    pub accepted: usize,
+    /// Events already stored (retries): acknowledged, not stored again.
+    pub duplicates: usize,
+}
+
+/// One feedback event (DESIGN.md §5).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct FeedbackEvent {
+    #[serde(rename = "type")]
+    #[schema(inline)]
+    kind: FeedbackTypeName,
+    /// Must be true: nothing is stored without the user's consent.
+    consent: bool,
+    /// A random id the client made for its installation; only a keyed hash
+    /// of it is kept.
+    install_id: Uuid,
+    #[schema(max_length = 64)]
+    app_version: Option<String>,
+    #[schema(max_length = 64)]
+    os: Option<String>,
+    #[schema(max_length = 35)]
+    locale: Option<String>,
+    #[schema(inline)]
+    item: Option<ItemRef>,
+    /// Required for the `recommendation_*` types.
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9._:-]+$")]
+    recommendation_id: Option<String>,
+    /// Required for the `rating` type.
+    #[schema(minimum = 1, maximum = 5)]
+    rating: Option<u8>,
+    /// Redacted (e-mail addresses, IPs, phone numbers, credentials) and
+    /// encrypted before it is stored; only administrators read it.
+    #[schema(max_length = 2000)]
+    comment: Option<String>,
+    mcap_features: Option<McapFeatures>,
+    /// When it happened (default: on receipt); not in the future, not older
+    /// than the retention period.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    occurred_at: Option<OffsetDateTime>,
+    /// Made by the client so that retries are stored once.
+    event_id: Option<Uuid>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum FeedbackTypeName {
+    LayoutApplied,
+    ExtensionInstalled,
+    ExtensionUninstalled,
+    RecommendationShown,
+    RecommendationAccepted,
+    RecommendationDismissed,
+    Rating,
+    SessionStarted,
+}
+
+/// Up to 100 events, stored all or none.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct FeedbackBatch {
+    #[schema(min_items = 1, max_items = 100)]
+    events: Vec<FeedbackEvent>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum FeedbackBody {
+    One(Box<FeedbackEvent>),
+    Batch(FeedbackBatch),
+}
+
+/// Submit anonymized feedback: one event or `{events: [...]}` (1–100). The
+/// body may be gzip-compressed (`Content-Encoding: gzip`); its limit (1 MiB)
+/// applies after decompression. Rate-limited per client.
+#[utoipa::path(post, path = "/api/feedback", tag = "feedback",
+    request_body(content = FeedbackBody, content_type = "application/json"),
+    responses(
+        (status = 202, body = Accepted, description = "stored (or already stored)",
+            headers(("x-ratelimit-limit" = u32), ("x-ratelimit-remaining" = u32))),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json",
+            headers(("retry-after" = u64))),
+        (status = 503, body = Problem, content_type = "application/problem+json",
+            headers(("retry-after" = u64))),
+    ))]
+pub async fn submit(
+    req: HttpRequest,
+    client: ClientIp,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let mut limit = None;
+    let result = accept(&req, client, payload, &state, &mut limit).await;
+    let mut response = match result {
+        Ok(accepted) => HttpResponse::Accepted().json(accepted),
+        Err(error) => error.error_response(),
+    };
+    if let Some((burst, remaining)) = limit {
+        let headers = response.headers_mut();
+        headers.insert(
+            HeaderName::from_static("x-ratelimit-limit"),
+            HeaderValue::from(burst),
+        );
+        headers.insert(
+            HeaderName::from_static("x-ratelimit-remaining"),
+            HeaderValue::from(remaining),
+        );
+    }
+    response
+}
+
+async fn accept(
+    req: &HttpRequest,
+    client: ClientIp,
+    payload: web::Payload,
+    state: &AppState,
+    limit: &mut Option<(u32, u32)>,
+) -> Result<Accepted, ApiError> {
+    let day_key = state.day_key().await?;
+    let client_hash = day_key.client(&client.key());
+    if let Some(limiter) = &state.limiter {
+        let burst = state.settings.rate_limit.burst;
+        match limiter.check(&client_hash) {
+            Ok(Allowed { remaining }) => *limit = Some((burst, remaining)),
+            Err(refused @ Refused { .. }) => {
+                *limit = Some((burst, 0));
+                return Err(ApiError::RateLimited {
+                    retry_after_secs: refused.retry_after_secs(),
+                });
+            }
+        }
+    }
+    let body = read_body(req, payload, state.settings.ingest.max_body_bytes).await?;
+    let parsed: EventIn = parse_json(&body)?;
+    let now = OffsetDateTime::now_utc();
+    let events = event::validate(parsed, now, &state.limits()).map_err(ApiError::Validation)?;
+    let rows = events
+        .into_iter()
+        .map(|event| state.to_store(event, client_hash, now))
+        .collect::<Result<Vec<_>, _>>()?;
+    match state.writer.write(rows).await {
+        Ok(written) => Ok(Accepted {
+            accepted: written.accepted,
+            duplicates: written.duplicates,
+        }),
+        Err(Failure::Unavailable) => Err(ApiError::Unavailable(
+            "the feedback could not be stored now; nothing was kept, try again".to_owned(),
+        )),
+        Err(Failure::Failed) => Err(ApiError::internal(anyhow::anyhow!(
+            "the feedback could not be stored"
+        ))),
+    }
+}
+
+/// The body, decompressed if it is gzip, never more than `limit` bytes
+/// however much it inflates: a bomb is refused while it is being read.
+async fn read_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<Vec<u8>, ApiError> {
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .is_some_and(|v| v == "application/json" || v.ends_with("+json"));
+    if !is_json {
+        return Err(ApiError::UnsupportedMediaType(
+            "expected Content-Type: application/json".to_owned(),
+        ));
+    }
+    let encoding = req
+        .headers()
+        .get(header::CONTENT_ENCODING)
+        .map(|v| v.to_str().unwrap_or("?").trim().to_ascii_lowercase());
+    let gzip = match encoding.as_deref() {
+        None | Some("identity") | Some("") => false,
+        Some("gzip") | Some("x-gzip") => true,
+        Some(other) => {
+            return Err(ApiError::UnsupportedMediaType(format!(
+                "Content-Encoding `{other}` is not supported; use gzip or none"
+            )));
+        }
+    };
+    let too_large = || {
+        ApiError::PayloadTooLarge(format!(
+            "the body is larger than {limit} bytes (after decompression)"
+        ))
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(too_large());
+    }
+    let mut read = 0usize;
+    let limited = Limited {
+        bytes: Vec::new(),
+        limit,
+        exceeded: false,
+    };
+    // The decoder writes what it inflates straight into the limited buffer:
+    // a bomb fails at the limit, never held whole.
+    let mut body = if gzip {
+        Body::Gzip(Box::new(flate2::write::GzDecoder::new(limited)))
+    } else {
+        Body::Plain(limited)
+    };
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk
+            .map_err(|_| ApiError::BadRequest("could not read the request body".to_owned()))?;
+        read += chunk.len();
+        if read > limit {
+            return Err(too_large());
+        }
+        let written = match &mut body {
+            Body::Plain(plain) => plain.write_all(&chunk),
+            Body::Gzip(decoder) => decoder.write_all(&chunk),
+        };
+        if written.is_err() {
+            return Err(if body.exceeded() {
+                too_large()
+            } else {
+                bad_gzip()
+            });
+        }
+    }
+    match body {
+        Body::Plain(plain) => Ok(plain.bytes),
+        Body::Gzip(mut decoder) => {
+            if decoder.try_finish().is_err() {
+                return Err(if decoder.get_ref().exceeded {
+                    too_large()
+                } else {
+                    bad_gzip()
+                });
+            }
+            decoder
+                .finish()
+                .map(|plain| plain.bytes)
+                .map_err(|_| bad_gzip())
+        }
+    }
+}
+
+enum Body {
+    Plain(Limited),
+    Gzip(Box<flate2::write::GzDecoder<Limited>>),
+}
+
+impl Body {
+    fn exceeded(&self) -> bool {
+        match self {
+            Self::Plain(plain) => plain.exceeded,
+            Self::Gzip(decoder) => decoder.get_ref().exceeded,
+        }
+    }
+}
+
+fn bad_gzip() -> ApiError {
+    ApiError::BadRequest("the body is not valid gzip".to_owned())
+}
+
+/// A buffer that refuses to grow past `limit`.
+struct Limited {
+    bytes: Vec<u8>,
+    limit: usize,
+    exceeded: bool,
+}
+
+impl Write for Limited {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > self.limit {
+            self.exceeded = true;
+            return Err(std::io::Error::other("over the limit"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

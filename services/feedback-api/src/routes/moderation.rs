@@ -1,0 +1,238 @@
+//! Moderation (admins only): list feedback, read one event with its comment
+//! decrypted, delete one. Reading a comment and deleting are audited: each
+//! publishes `sora.admin.action.v1`, committed with what it records.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use sora_common::ApiError;
+use sora_common::auth::{Admin, Claims};
+use sora_common::error::Problem;
+use sora_common::events::outbox;
+use sora_common::events::types::{AdminAction, ItemRef};
+use sora_common::extract::Query;
+use sora_common::page::{Page, Paging};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::stats::parse_instant;
+use crate::db;
+use crate::db::events::{Filter, StoredEvent};
+use crate::db::rollups::{self, FeedbackCount};
+use crate::state::AppState;
+
+/// One feedback event as an administrator sees it: no hashes; the comment
+/// only when one event is read.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FeedbackRecord {
+    pub event_id: Uuid,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub occurred_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub received_at: OffsetDateTime,
+    pub app_version: Option<String>,
+    pub os: Option<String>,
+    pub locale: Option<String>,
+    #[schema(inline)]
+    pub item: Option<ItemRef>,
+    pub recommendation_id: Option<String>,
+    pub rating: Option<i16>,
+    pub has_comment: bool,
+    /// The comment, redacted as stored (when one event is read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub mcap_features: Option<serde_json::Value>,
+}
+
+impl FeedbackRecord {
+    fn from_stored(event: StoredEvent, comment: Option<String>) -> Self {
+        Self {
+            event_id: event.event_id,
+            kind: event.kind,
+            occurred_at: event.occurred_at,
+            received_at: event.received_at,
+            app_version: event.app_version,
+            os: event.os,
+            locale: event.locale,
+            item: event.item,
+            recommendation_id: event.recommendation_id,
+            rating: event.rating,
+            has_comment: event.comment.is_some(),
+            comment,
+            mcap_features: event.mcap_features,
+        }
+    }
+}
+
+/// Query of `GET /api/feedback`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackQuery {
+    /// Only events of this type.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// `extension` or `layout`.
+    pub item_kind: Option<String>,
+    pub item_id: Option<String>,
+    /// Only events with (or without) a comment.
+    pub has_comment: Option<bool>,
+    /// RFC 3339 date-time or `YYYY-MM-DD` (UTC), inclusive.
+    pub from: Option<String>,
+    /// RFC 3339 date-time or `YYYY-MM-DD` (UTC), exclusive.
+    pub to: Option<String>,
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 4294967295.0)]
+    pub page: Option<u32>,
+    /// Values above 100 are served as 100.
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 4294967295.0)]
+    pub per_page: Option<u32>,
+}
+
+/// Feedback events, newest first (admin).
+#[utoipa::path(get, path = "/api/feedback", tag = "moderation", params(FeedbackQuery),
+    security(("bearer" = [])), responses(
+    (status = 200, body = Page<FeedbackRecord>),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn list_feedback(
+    _admin: Admin,
+    query: Query<FeedbackQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let paging = Paging::new(query.page, query.per_page)?;
+    let filter = Filter {
+        kind: query.kind,
+        item_kind: query.item_kind,
+        item_id: query.item_id,
+        has_comment: query.has_comment,
+        from: query
+            .from
+            .as_deref()
+            .map(|v| parse_instant("from", v))
+            .transpose()?,
+        to: query
+            .to
+            .as_deref()
+            .map(|v| parse_instant("to", v))
+            .transpose()?,
+    };
+    let mut conn = state.db.acquire().await?;
+    let (events, total) =
+        db::events::list(&mut conn, &filter, paging.limit(), paging.offset()).await?;
+    let items = events
+        .into_iter()
+        .map(|e| FeedbackRecord::from_stored(e, None))
+        .collect();
+    Ok(HttpResponse::Ok().json(paging.page(items, total)))
+}
+
+fn not_found(id: Uuid) -> ApiError {
+    ApiError::NotFound(format!("no feedback event {id}"))
+}
+
+async fn audit(
+    conn: &mut sqlx::PgConnection,
+    state: &AppState,
+    admin: &Claims,
+    action: &str,
+    id: Uuid,
+) -> Result<(), ApiError> {
+    outbox::enqueue(
+        conn,
+        state.service,
+        &AdminAction {
+            actor: admin.sub.clone(),
+            action: action.to_owned(),
+            target_type: "feedback".to_owned(),
+            target_id: id.to_string(),
+            details: serde_json::json!({}),
+        },
+    )
+    .await
+    .map_err(ApiError::internal)?;
+    Ok(())
+}
+
+/// One feedback event with its comment decrypted (admin; audited as
+/// `feedback.read`).
+#[utoipa::path(get, path = "/api/feedback/{id}", tag = "moderation",
+    params(("id" = Uuid, Path, description = "the event's id")),
+    security(("bearer" = [])), responses(
+    (status = 200, body = FeedbackRecord),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn read_feedback(
+    Admin(admin): Admin,
+    path: web::Path<Uuid>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let mut tx = state.db.begin().await?;
+    let event = db::events::get(&mut tx, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    audit(&mut tx, &state, &admin, "feedback.read", id).await?;
+    tx.commit().await?;
+    let comment = match &event.comment {
+        None => None,
+        Some(sealed) => match state.sealer.open(id, sealed) {
+            Ok(text) => Some(text),
+            Err(error) => {
+                // A key that is no longer configured: the event is still shown.
+                tracing::warn!(event_id = %id, error = %error, "a comment could not be opened");
+                None
+            }
+        },
+    };
+    Ok(HttpResponse::Ok().json(FeedbackRecord::from_stored(event, comment)))
+}
+
+/// Deletes one feedback event (admin; audited as `feedback.deleted`). Its
+/// counts leave the feedback roll-ups; unique installs and acceptance keep it.
+#[utoipa::path(delete, path = "/api/feedback/{id}", tag = "moderation",
+    params(("id" = Uuid, Path, description = "the event's id")),
+    security(("bearer" = [])), responses(
+    (status = 204, description = "deleted"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn delete_feedback(
+    Admin(admin): Admin,
+    path: web::Path<Uuid>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let mut tx = state.db.begin().await?;
+    let deleted = db::events::delete(&mut tx, id).await?;
+    if deleted.is_empty() {
+        return Err(not_found(id));
+    }
+    let mut counts: BTreeMap<(OffsetDateTime, String), FeedbackCount> = BTreeMap::new();
+    for event in &deleted {
+        let count = counts
+            .entry((rollups::hour_of(event.occurred_at), event.kind.clone()))
+            .or_default();
+        count.count -= 1;
+        if let Some(rating) = event.rating {
+            count.rating_sum -= i64::from(rating);
+            count.rating_count -= 1;
+        }
+    }
+    rollups::add_feedback(&mut tx, &counts).await?;
+    audit(&mut tx, &state, &admin, "feedback.deleted", id).await?;
+    tx.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}
