@@ -87,7 +87,7 @@ for service in file-server feedback-api admin-api recommendation; do
       failed=1
       cat "$work/st.log"
     else
-      tail -n 4 "$work/st.log"
+      grep -E "^(API Operations|Test cases|Summary|  )" "$work/st.log" | tail -n 6 || true; tail -n 2 "$work/st.log"
     fi
   done
 done

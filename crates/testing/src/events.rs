@@ -29,9 +29,7 @@ pub async fn send_to_queue<S>(
     let visibility = Duration::from_secs(events.visibility_timeout_secs);
     match backend {
         Backend::Postgres => {
-            let pool =
-                sora_common::db::pool(&events.bus_database(&settings.database), "test-sender");
-            let bus = PgBus::new(pool, events.max_receives, visibility);
+            let bus = pg_bus(settings);
             bus.ensure_queue(queue).await.unwrap();
             for chunk in messages.chunks(200) {
                 bus.send(queue, chunk).await.unwrap();
@@ -43,6 +41,17 @@ pub async fn send_to_queue<S>(
             bus.send(queue, messages).await.unwrap();
         }
     }
+}
+
+/// The PostgreSQL bus `settings` name, as a test's own client of it.
+pub fn pg_bus<S>(settings: &Settings<S>) -> PgBus {
+    let events = &settings.events;
+    let pool = sora_common::db::pool(&events.bus_database(&settings.database), "test-bus");
+    PgBus::new(
+        pool,
+        events.max_receives,
+        Duration::from_secs(events.visibility_timeout_secs),
+    )
 }
 
 /// The value of the first metric line starting with `prefix`, e.g.

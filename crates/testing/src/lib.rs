@@ -2,7 +2,7 @@
 //! a fresh database per test cloned from a migrated template ([`database`]),
 //! test settings ([`settings`]), an SQS/S3 server of a test's own
 //! ([`moto`]), token minting and forged-token vectors ([`tokens`]), a running
-//! service ([`app`]), a throw-away PostgreSQL cluster ([`postgres`]), the
+//! service in-process ([`app`]) or as its binary ([`process`]), a throw-away PostgreSQL cluster ([`postgres`]), the
 //! checks every service must pass ([`contract`]) and polling ([`wait`]).
 //!
 //! `make test` starts a PostgreSQL and an SQS/S3 server (moto) on loopback and
@@ -16,6 +16,7 @@ pub mod database;
 pub mod events;
 pub mod moto;
 pub mod postgres;
+pub mod process;
 pub mod settings;
 pub mod tokens;
 pub mod wait;

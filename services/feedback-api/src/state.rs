@@ -30,8 +30,13 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// A day's key lives in memory a day at most (its secret in the
+    /// database is deleted after the next day).
     pub fn day_key_cache() -> moka::future::Cache<Date, DayKey> {
-        moka::future::Cache::builder().max_capacity(2).build()
+        moka::future::Cache::builder()
+            .max_capacity(4)
+            .time_to_live(std::time::Duration::from_secs(24 * 3600))
+            .build()
     }
 
     /// The key client addresses are hashed with today.

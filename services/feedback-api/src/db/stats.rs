@@ -179,7 +179,7 @@ pub async fn public(conn: &mut PgConnection, limit: i64) -> sqlx::Result<(i64, V
             .await?;
     let top = sqlx::query_as!(
         TopItem,
-        r#"SELECT kind AS "kind!", item_id AS "item_id!", name, count AS "downloads!"
+        r#"SELECT kind AS "kind!", item_id AS "item_id!", name AS "name?", count AS "downloads!"
            FROM (
                SELECT t.kind, t.item_id, n.name, t.count,
                       row_number() OVER (PARTITION BY t.kind ORDER BY t.count DESC, t.item_id) AS rank
@@ -196,12 +196,14 @@ pub async fn public(conn: &mut PgConnection, limit: i64) -> sqlx::Result<(i64, V
     Ok((total, top))
 }
 
-/// Downloads of one item on one day, for the export.
+/// Downloads of one item (and version) on one day, for the export.
 #[derive(Debug)]
 pub struct ItemDay {
     pub day: Date,
     pub kind: String,
     pub item_id: String,
+    /// Empty for a layout.
+    pub version: String,
     pub name: Option<String>,
     pub downloads: i64,
 }
@@ -213,12 +215,11 @@ pub async fn item_days(
 ) -> sqlx::Result<Vec<ItemDay>> {
     sqlx::query_as!(
         ItemDay,
-        r#"SELECT d.day, d.kind, d.item_id, n.name AS "name?", sum(d.count)::int8 AS "downloads!"
+        r#"SELECT d.day, d.kind, d.item_id, d.version, n.name AS "name?", d.count AS downloads
            FROM download_days d
            LEFT JOIN item_names n ON n.kind = d.kind AND n.item_id = d.item_id
            WHERE d.day >= $1 AND d.day <= $2
-           GROUP BY d.day, d.kind, d.item_id, n.name
-           ORDER BY d.day, d.kind, d.item_id"#,
+           ORDER BY d.day, d.kind, d.item_id, d.version"#,
         first,
         last,
     )

@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use sora_common::ApiError;
 use sora_common::auth::{Admin, Claims};
-use sora_common::error::Problem;
+use sora_common::error::{FieldError, Problem};
 use sora_common::events::outbox;
 use sora_common::events::types::{AdminAction, ItemRef};
 use sora_common::extract::Query;
@@ -21,6 +21,7 @@ use super::stats::parse_instant;
 use crate::db;
 use crate::db::events::{Filter, StoredEvent};
 use crate::db::rollups::{self, FeedbackCount};
+use crate::domain::event::FeedbackType;
 use crate::state::AppState;
 
 /// One feedback event as an administrator sees it: no hashes; the comment
@@ -110,6 +111,20 @@ pub async fn list_feedback(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let paging = Paging::new(query.page, query.per_page)?;
+    let mut invalid = Vec::new();
+    if let Some(kind) = &query.kind
+        && FeedbackType::parse(kind).is_none()
+    {
+        invalid.push(FieldError::new("type", "is not a feedback type"));
+    }
+    if let Some(kind) = &query.item_kind
+        && !["extension", "layout"].contains(&kind.as_str())
+    {
+        invalid.push(FieldError::new("item_kind", "must be extension or layout"));
+    }
+    if !invalid.is_empty() {
+        return Err(ApiError::InvalidParameters(invalid));
+    }
     let filter = Filter {
         kind: query.kind,
         item_kind: query.item_kind,

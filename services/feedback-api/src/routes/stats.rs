@@ -375,8 +375,8 @@ fn csv_line(cells: &[&str]) -> Result<Bytes, ApiError> {
 
 /// The day's figures (downloads per item, feedback per type,
 /// recommendations and unique installs) as CSV rows (RFC 4180, CRLF):
-/// `date,metric,item_kind,item_id,item_name,value` (viewer; at most 1,096
-/// days).
+/// `date,metric,item_kind,item_id,item_version,item_name,value` (viewer; at
+/// most 1,096 days).
 #[utoipa::path(get, path = "/api/stats/export.csv", tag = "stats", params(RangeQuery),
     security(("bearer" = [])), responses(
     (status = 200, content_type = "text/csv", body = String),
@@ -425,6 +425,7 @@ pub async fn export_csv(
         "metric",
         "item_kind",
         "item_id",
+        "item_version",
         "item_name",
         "value",
     ])?;
@@ -439,12 +440,21 @@ pub async fn export_csv(
                 "downloads",
                 &item.kind,
                 &item.item_id,
+                &item.version,
                 item.name.as_deref().unwrap_or(""),
                 &value,
             ])?);
         }
         for (metric, value) in by_day.remove(&day).unwrap_or_default() {
-            chunk.push(csv_line(&[&date, &metric, "", "", "", &value.to_string()])?);
+            chunk.push(csv_line(&[
+                &date,
+                &metric,
+                "",
+                "",
+                "",
+                "",
+                &value.to_string(),
+            ])?);
         }
         Ok::<_, ApiError>(Bytes::from(chunk.concat()))
     });

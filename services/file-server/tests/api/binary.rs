@@ -1,10 +1,11 @@
 //! The file-server binary itself: configuration errors, production secrets,
 //! SIGTERM, the access log and keep-alive.
 
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use sora_testing::database::TestDatabase;
+use sora_testing::process::ServiceProcess;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_file-server");
 
@@ -57,9 +58,10 @@ fn production_mode_refuses_the_dev_secrets_it_uses() {
     );
 }
 
-/// The binary serving on a database of its own, with `vars` added.
+/// The binary serving on a database and a storage folder of its own, with
+/// `vars` added.
 struct Running {
-    child: std::process::Child,
+    process: ServiceProcess,
     port: u16,
     _database: TestDatabase,
 }
@@ -68,82 +70,38 @@ impl Running {
     async fn start(vars: &[(&str, &str)]) -> Self {
         sora_common::telemetry::init_for_tests();
         let database = TestDatabase::create(&file_server::SPEC).await;
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let admin = sora_testing::database::admin_options();
-        let mut child = Command::new(BINARY)
-            .env_clear()
-            .env("SORA_SERVER__PORT", port.to_string())
-            .env("SORA_DATABASE__HOST", admin.get_host())
-            .env("SORA_DATABASE__PORT", admin.get_port().to_string())
-            .env("SORA_DATABASE__NAME", &database.name)
-            .env(
-                "SORA_STORAGE__PATH",
-                sora_testing::settings::temp_storage_path(),
-            )
-            .env("SORA_TELEMETRY__FORMAT", "json")
-            .envs(vars.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let client = reqwest::Client::new();
-        let health = format!("http://127.0.0.1:{port}/health");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while client.get(&health).send().await.is_err() {
-            assert!(Instant::now() < deadline, "file-server did not come up");
-            assert!(
-                child.try_wait().unwrap().is_none(),
-                "file-server exited early"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let storage = sora_testing::settings::temp_storage_path();
+        let mut all = vec![("SORA_STORAGE__PATH", storage.as_str())];
+        all.extend_from_slice(vars);
+        let process = ServiceProcess::start(BINARY, &database, &all).await;
         Self {
-            child,
-            port,
+            port: process.port,
+            process,
             _database: database,
         }
     }
 
     fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
+        self.process.url(path)
     }
 
-    /// SIGTERM, then the exit status and what it wrote to stdout.
-    async fn stop(mut self) -> (std::process::ExitStatus, String) {
+    /// SIGTERM; it must exit cleanly. What it wrote to stdout.
+    async fn stop(self) -> String {
+        let exited = self.process.stop().await;
         assert!(
-            Command::new("kill")
-                .args(["-TERM", &self.child.id().to_string()])
-                .status()
-                .unwrap()
-                .success()
+            exited.status.success(),
+            "{}{}",
+            exited.stdout,
+            exited.stderr
         );
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let status = loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                break status;
-            }
-            assert!(Instant::now() < deadline, "file-server ignored SIGTERM");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        };
-        let output = self.child.wait_with_output().unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-        assert!(
-            status.success(),
-            "{stdout}{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        (status, stdout)
+        exited.stdout
     }
 }
 
 #[tokio::test]
 async fn sigterm_stops_the_service_cleanly() {
     let running = Running::start(&[]).await;
-    let (_, stdout) = running.stop().await;
+    let stdout = running.stop().await;
     // JSON log lines, one of them the clean stop.
     assert!(
         stdout
@@ -195,7 +153,7 @@ async fn the_access_log_records_errors_by_default_or_everything_when_asked() {
             .send()
             .await;
         assert_eq!(missing.unwrap().status(), 404);
-        let (_, stdout) = running.stop().await;
+        let stdout = running.stop().await;
         assert_eq!(access_log(&stdout), expected, "{setting:?}: {stdout}");
     }
 }

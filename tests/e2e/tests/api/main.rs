@@ -7,3 +7,4 @@ mod audit;
 mod event_faults;
 mod helpers;
 mod overview;
+mod statistics;

@@ -92,6 +92,26 @@ async fn the_overview_gathers_every_service_and_degrades_when_one_is_down() {
         .await
         .unwrap();
     assert_eq!(created.status(), 201);
+    // Feedback to count: two recommendations shown, one accepted.
+    let feedback_events: Vec<Value> = [
+        ("recommendation_shown", "r1"),
+        ("recommendation_shown", "r2"),
+        ("recommendation_accepted", "r1"),
+    ]
+    .iter()
+    .map(|(kind, recommendation)| {
+        json!({"type": kind, "consent": true, "install_id": uuid::Uuid::new_v4(),
+                   "recommendation_id": recommendation})
+    })
+    .collect();
+    let submitted = feedback
+        .client
+        .post(feedback.url("/api/feedback"))
+        .json(&json!({"events": feedback_events}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(submitted.status(), 202);
 
     let caller = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
     let token = admin.tokens.token_for(caller, Role::Admin);
@@ -115,6 +135,10 @@ async fn the_overview_gathers_every_service_and_degrades_when_one_is_down() {
         services["feedback-api"]["summary"]["service"],
         "feedback-api"
     );
+    let figures = &services["feedback-api"]["summary"]["details"];
+    assert_eq!(figures["feedback_events"], 3, "{body}");
+    assert_eq!(figures["recommendations_shown"], 2);
+    assert_eq!(figures["acceptance_rate"], 0.5);
     assert_eq!(
         services["recommendation"]["summary"]["details"]["recommendations_served"],
         7

@@ -1,0 +1,289 @@
+//! Statistics: the summary's figures, zero-filled series, bounded ranges,
+//! and the CSV export (RFC 4180, formulas neutralised).
+
+use std::time::Duration;
+
+use feedback_api::events::STATS_QUEUE;
+use serde_json::{Value, json};
+use sora_common::events::Envelope;
+use sora_common::events::bus::OutgoingMessage;
+use sora_common::events::types::{ContentKind, DownloadCount, ExtensionPublished, FilesDownloaded};
+use sora_testing::events::{Backend, send_to_queue};
+use time::format_description::well_known::Rfc3339;
+use time::{Duration as Span, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::helpers::{Client, event, eventually, spawn_app};
+
+fn by(install: Uuid, kind: &str, recommendation: Option<&str>) -> Value {
+    let mut e = event(kind);
+    e["install_id"] = json!(install);
+    if let Some(id) = recommendation {
+        e["recommendation_id"] = json!(id);
+    }
+    e
+}
+
+#[tokio::test]
+async fn the_summary_counts_feedback_installs_and_acceptance() {
+    let app = spawn_app().await;
+    let (a, b, c) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    let mut low = by(a, "rating", None);
+    low["rating"] = json!(2);
+    // An acceptance may arrive before its showing: it counts when that does.
+    app.submit_ok(&json!({"events": [by(c, "recommendation_accepted", Some("r4"))]}))
+        .await;
+    app.submit_ok(&json!({"events": [
+        by(a, "rating", None), low,
+        by(b, "recommendation_shown", Some("r1")),
+        by(b, "recommendation_shown", Some("r2")),
+        by(c, "recommendation_shown", Some("r3")),
+        by(c, "recommendation_shown", Some("r4")),
+        by(b, "recommendation_accepted", Some("r1")),
+        by(b, "recommendation_dismissed", Some("r2")),
+    ]}))
+    .await;
+    // Accepted twice (two events): one acceptance.
+    app.submit_ok(&json!({"events": [by(b, "recommendation_accepted", Some("r1"))]}))
+        .await;
+
+    let response = app.get("/api/stats/summary").await;
+    assert_eq!(response.status(), 401);
+    let response = app.get_as("/api/stats/summary", &app.viewer()).await;
+    assert_eq!(response.status(), 200);
+    let summary: Value = response.json().await.unwrap();
+    assert_eq!(summary["feedback_total"], 10, "{summary}");
+    assert_eq!(summary["feedback"]["rating"], 2);
+    assert_eq!(summary["feedback"]["recommendation_shown"], 4);
+    assert_eq!(summary["feedback"]["recommendation_accepted"], 3);
+    assert_eq!(summary["feedback"]["recommendation_dismissed"], 1);
+    assert_eq!(summary["feedback"]["session_started"], 0);
+    assert_eq!(summary["average_rating"], 3.0);
+    assert_eq!(summary["unique_installs"], 3);
+    assert_eq!(
+        summary["recommendations"],
+        json!({"shown": 4, "accepted": 2, "acceptance_rate": 0.5})
+    );
+    assert_eq!(summary["downloads"], 0);
+}
+
+#[tokio::test]
+async fn series_are_zero_filled_per_hour_or_day() {
+    let app = spawn_app().await;
+    let now = OffsetDateTime::now_utc();
+    let at = |kind: &str, ago: Span, recommendation: Option<&str>| {
+        let mut e = by(Uuid::new_v4(), kind, recommendation);
+        e["occurred_at"] = json!((now - ago).format(&Rfc3339).unwrap());
+        e
+    };
+    app.submit_ok(&json!({"events": [
+        at("session_started", Span::hours(2), None),
+        at("session_started", Span::hours(2), None),
+        at("rating", Span::hours(26), None),
+        at("recommendation_shown", Span::hours(26), Some("s1")),
+        at("recommendation_shown", Span::hours(26), Some("s2")),
+        at("recommendation_accepted", Span::hours(25), Some("s1")),
+    ]}))
+    .await;
+    let hour = |t: OffsetDateTime| {
+        t.replace_minute(0)
+            .unwrap()
+            .replace_second(0)
+            .unwrap()
+            .replace_nanosecond(0)
+            .unwrap()
+    };
+    let from = hour(now) - Span::hours(47);
+    let to = hour(now) + Span::hours(1);
+    let query = |metric: &str, interval: &str, from: OffsetDateTime, to: OffsetDateTime| {
+        format!(
+            "/api/stats/timeseries?metric={metric}&interval={interval}&from={}&to={}",
+            from.format(&Rfc3339).unwrap().replace('+', "%2B"),
+            to.format(&Rfc3339).unwrap().replace('+', "%2B"),
+        )
+    };
+    let series = app.admin_json(&query("feedback", "hour", from, to)).await;
+    let points = series["points"].as_array().unwrap();
+    assert_eq!(points.len(), 48);
+    let counts: Vec<i64> = points
+        .iter()
+        .map(|p| p["count"].as_i64().unwrap())
+        .collect();
+    assert_eq!(counts.iter().sum::<i64>(), 6);
+    assert_eq!(counts[47 - 2], 2, "{counts:?}");
+    assert_eq!(counts[47 - 26], 3, "{counts:?}");
+    assert_eq!(counts[47 - 25], 1, "{counts:?}");
+    assert_eq!(points[0]["time"], from.format(&Rfc3339).unwrap());
+
+    let series = app.admin_json(&query("acceptance", "hour", from, to)).await;
+    let point = &series["points"][47 - 26];
+    assert_eq!(
+        (point["shown"].as_i64(), point["accepted"].as_i64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(point["rate"], 0.5);
+    assert!(series["points"][0]["rate"].is_null());
+
+    let today = now.date().midnight().assume_utc();
+    let days = app
+        .admin_json(&query(
+            "feedback",
+            "day",
+            today - Span::days(6),
+            today + Span::days(1),
+        ))
+        .await;
+    let counts: Vec<i64> = days["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["count"].as_i64().unwrap())
+        .collect();
+    assert_eq!(counts.len(), 7);
+    assert_eq!(counts.iter().sum::<i64>(), 6);
+    // The events are at most two days old (one day, unless it is just past midnight).
+    assert_eq!(counts[..4], [0; 4]);
+    let downloads = app
+        .admin_json("/api/stats/timeseries?metric=downloads")
+        .await;
+    assert_eq!(downloads["interval"], "day");
+    assert!(downloads["points"].as_array().unwrap().len() >= 30);
+}
+
+#[tokio::test]
+async fn ranges_and_parameters_are_checked() {
+    let app = spawn_app().await;
+    let viewer = app.viewer();
+    for path in [
+        "/api/stats/timeseries?metric=visits",
+        "/api/stats/timeseries?metric=feedback&interval=minute",
+        "/api/stats/timeseries?metric=feedback&interval=hour&from=2026-01-01&to=2026-03-01",
+        "/api/stats/timeseries",
+        "/api/stats/summary?from=2026-02-01&to=2026-01-01",
+        "/api/stats/summary?from=2020-01-01&to=2026-01-01",
+        "/api/stats/summary?from=last-week",
+        "/api/stats/summary?format=xml",
+        "/api/stats/export.csv?to=tomorrow",
+    ] {
+        let response = app.get_as(path, &viewer).await;
+        assert_eq!(response.status(), 400, "{path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json",
+            "{path}"
+        );
+    }
+    let ok = app
+        .get_as(
+            "/api/stats/summary?from=2026-01-01&to=2026-02-01T12:00:00%2B09:00",
+            &viewer,
+        )
+        .await;
+    assert_eq!(ok.status(), 200);
+    let body: Value = ok.json().await.unwrap();
+    assert_eq!(body["to"], "2026-02-01T03:00:00Z");
+    for path in [
+        "/api/stats/timeseries?metric=feedback",
+        "/api/stats/export.csv",
+    ] {
+        assert_eq!(app.get(path).await.status(), 401, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_export_is_rfc_4180_csv_with_formulas_neutralised() {
+    let app = spawn_app().await;
+    let evil = ExtensionPublished {
+        id: "acme.evil".to_owned(),
+        version: "1.0.0".to_owned(),
+        publisher: "acme".to_owned(),
+        name: "evil".to_owned(),
+        display_name: Some("=HYPERLINK(\"http://x.example\",\"click\")".to_owned()),
+        description: None,
+        keywords: vec![],
+        sha256: "0".repeat(64),
+        size: 1,
+        actor: "u1".to_owned(),
+    };
+    let downloaded = FilesDownloaded {
+        counts: vec![DownloadCount {
+            kind: ContentKind::Extension,
+            id: "acme.evil".to_owned(),
+            version: Some("1.0.0".to_owned()),
+            day: OffsetDateTime::now_utc().date().to_string(),
+            count: 5,
+        }],
+    };
+    let messages: Vec<OutgoingMessage> = [
+        Envelope::new("file-server", &evil).unwrap(),
+        Envelope::new("file-server", &downloaded).unwrap(),
+    ]
+    .into_iter()
+    .map(|envelope| OutgoingMessage {
+        body: serde_json::to_string(&envelope).unwrap(),
+        event_type: envelope.event_type,
+        traceparent: None,
+    })
+    .collect();
+    send_to_queue(Backend::Postgres, &app.settings, STATS_QUEUE, &messages).await;
+    eventually(Duration::from_secs(20), 5, || async {
+        let body: Value = app.get("/api/stats/public").await.json().await.unwrap();
+        body["downloads"].as_i64().unwrap_or_default()
+    })
+    .await;
+    app.submit_ok(&json!({"events": [event("rating"), event("session_started")]}))
+        .await;
+
+    let response = app.get_as("/api/stats/export.csv", &app.viewer()).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    let disposition = response.headers()["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment; filename=\"sora-stats-"),
+        "{disposition}"
+    );
+    let text = response.text().await.unwrap();
+    assert!(
+        text.ends_with("\r\n") && !text.replace("\r\n", "").contains('\n'),
+        "{text:?}"
+    );
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap(),
+        vec![
+            "date",
+            "metric",
+            "item_kind",
+            "item_id",
+            "item_version",
+            "item_name",
+            "value"
+        ]
+    );
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    let today = OffsetDateTime::now_utc().date().to_string();
+    let expect = |metric: &str, cells: &[&str]| {
+        let mut row = vec![today.clone(), metric.to_owned()];
+        row.extend(cells.iter().map(|c| (*c).to_owned()));
+        assert!(rows.contains(&row), "{row:?} not in {rows:?}");
+    };
+    expect(
+        "downloads",
+        &[
+            "extension",
+            "acme.evil",
+            "1.0.0",
+            "'=HYPERLINK(\"http://x.example\",\"click\")",
+            "5",
+        ],
+    );
+    expect("feedback.rating", &["", "", "", "", "1"]);
+    expect("feedback.session_started", &["", "", "", "", "1"]);
+    expect("unique_installs", &["", "", "", "", "2"]);
+}
