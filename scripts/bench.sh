@@ -2,7 +2,8 @@
 # make bench: Sora's read paths side by side with the seed design's own stack
 # (the Hono/Bun peer in ../shared/peers, copied out and seeded) and nginx
 # serving the same bytes, each pinned to one core with its database and oha
-# on the other; then the event backbone's throughput. Writes
+# on the other; feedback ingestion side by side with the peer, and a year's
+# summary; then the event backbone's throughput. Writes
 # docs/benchmarks.md (ratios measured in the same run, errors and memory per
 # row). Nothing else may run meanwhile: a build in the background halves
 # every figure.
@@ -75,6 +76,7 @@ pg_psql "$pg_port" postgres "CREATE DATABASE sora"
 
 BENCH_WORK="$work" BENCH_OHA="$OHA" BENCH_NGINX="$NGINX" BENCH_BIN="$BIN" \
   BENCH_PEER_DIR="$work/peer" BENCH_PG_PORT="$pg_port" \
+  BENCH_FEEDBACK_BODY="$PEER_SRC/../feedback-batch-10.json" BENCH_PSQL="$PG_BINDIR/psql" \
   python3 scripts/bench/side_by_side.py > "$work/results.json"
 cp "$work/results.json" "${BENCH_RESULTS:-/tmp/sora-bench-results.json}"
 

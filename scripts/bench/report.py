@@ -36,6 +36,41 @@ def memory(result):
     return f"{result['rss_mib']:.0f} / {result.get('peak_rss_mib', 0):.0f}"
 
 
+def feedback_table(rows, year):
+    if not rows and not year:
+        return
+    print()
+    print("## Feedback ingestion")
+    print()
+    print("`POST /api/feedback` with the peer's 10-event body (its times moved to the last")
+    print("minutes) and with its rating event alone (comment redacted and encrypted), from one")
+    print("address, no `event_id`s (every event is new). Sora's rate limiter is on with a quota")
+    print("it never reaches, so its cost is in the figures; the peer has none. Sora answers 202")
+    print("only after its group commit; the peer after its own transaction. Events/s = 2xx")
+    print("answers/s × events per request.")
+    print()
+    print("| body | conns | peer events/s | Sora events/s | Sora/peer | p50 / p99 ms peer | "
+          "p50 / p99 ms Sora | errors peer / Sora | RSS MiB after / peak: peer; Sora |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        peer, sora, n = row.get("peer"), row.get("sora"), row["events_per_request"]
+        events = lambda r: f"{r['rps'] * n:,.0f}" if r else "—"
+        print(
+            f"| {row['scenario'].removeprefix('feedback, ')} | {row['connections']:,} "
+            f"| {events(peer)} | {events(sora)} | {ratio(sora, peer)} "
+            f"| {peer['p50_ms']} / {peer['p99_ms']} | {sora['p50_ms']} / {sora['p99_ms']} "
+            f"| {errors(peer)} / {errors(sora)} | {memory(peer)}; {memory(sora)} |"
+        )
+    if year:
+        sora = year["sora"]
+        print()
+        print(f"A year of roll-ups ({year['feedback_total']:,} feedback events, "
+              f"{year['downloads']:,} downloads, {year['unique_installs']:,} unique installs): "
+              f"`GET /api/stats/summary` over those 365 days, {year['connections']} connections — "
+              f"p50 {sora['p50_ms']} ms, p99 {sora['p99_ms']} ms, {sora['rps']:,.0f} req/s, "
+              f"{sora['errors']} errors.")
+
+
 def main():
     results = json.load(open(sys.argv[1]))
     events = open(sys.argv[2]).read() if len(sys.argv) > 2 and sys.argv[2] else ""
@@ -66,7 +101,7 @@ def main():
         )
     kinds = {
         (row["scenario"], row["connections"], system): result["error_kinds"]
-        for row in results["rows"]
+        for row in results["rows"] + (results.get("feedback") or [])
         for system, result in row.items()
         if isinstance(result, dict) and result.get("error_kinds")
     }
@@ -76,6 +111,7 @@ def main():
         print()
         for (scenario, conns, system), kind in kinds.items():
             print(f"- {scenario}, {conns:,} connections, {system}: {kind}")
+    feedback_table(results.get("feedback") or [], results.get("year"))
     if events:
         print()
         print(events.rstrip())

@@ -36,6 +36,8 @@ class Env:
     warmup = os.environ.get("BENCH_WARMUP", "2s")
     extensions = int(os.environ.get("BENCH_EXTENSIONS", "500"))
     only = os.environ.get("BENCH_ONLY", "")
+    feedback_body = Path(os.environ["BENCH_FEEDBACK_BODY"])
+    psql = os.environ["BENCH_PSQL"]
 
 
 def free_port():
@@ -132,11 +134,15 @@ class Server:
                 self.process.kill()
 
 
-def oha(url, connections, duration, rate=None, regex=False):
+def oha(url, connections, duration, rate=None, regex=False, body=None, token=None):
     command = [
         "taskset", "-c", Env.load_cpu, Env.oha, "--no-tui", "--output-format", "json",
         "-z", duration, "-c", str(connections), "-w",
     ]
+    if body:
+        command += ["-m", "POST", "-T", "application/json", "-D", str(body)]
+    if token:
+        command += ["-H", f"authorization: Bearer {token}"]
     if rate:
         command += ["-q", str(rate), "--latency-correction"]
     if regex:
@@ -183,16 +189,106 @@ def request(method, url, body=None, token=None, content_type="application/json")
 
 def seed_sora(files_url, admin_url, packages):
     log(f"==> publishing the same {len(packages)} packages to Sora through its API")
-    token = request(
-        "POST", f"{admin_url}/api/admin/auth/login",
-        json.dumps({"email": "admin@sora.local", "password": "sora-admin-dev"}).encode(),
-    )["access_token"]
+    token = login(admin_url)
 
     def publish(path):
         request("POST", f"{files_url}/api/extensions?allow_similar=true", path.read_bytes(), token, "application/zip")
 
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(publish, packages))
+
+
+def login(admin_url):
+    return request(
+        "POST", f"{admin_url}/api/admin/auth/login",
+        json.dumps({"email": "admin@sora.local", "password": "sora-admin-dev"}).encode(),
+    )["access_token"]
+
+
+def feedback_bodies():
+    """The peer's 10-event body with its times moved to the last minutes (so
+    that both systems accept them), and one event of it alone: the rating,
+    whose comment is redacted and encrypted."""
+    batch = json.loads(Env.feedback_body.read_text())
+    times = [time.strptime(e["occurred_at"], "%Y-%m-%dT%H:%M:%SZ") for e in batch["events"]]
+    last = max(time.mktime(t) for t in times)
+    now = time.time() - 60
+    for event, at in zip(batch["events"], times):
+        moved = now - (last - time.mktime(at))
+        event["occurred_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(moved))
+    single = next(e for e in batch["events"] if e["type"] == "rating")
+    paths = {}
+    for name, body in (("batch", batch), ("single", single)):
+        paths[name] = Env.work / f"feedback-{name}.json"
+        paths[name].write_text(json.dumps(body))
+    return paths, len(batch["events"])
+
+
+def feedback_rows(peer, peer_port, admin):
+    """Feedback ingestion, the peer and feedback-api side by side, then a
+    year's summary read from feedback-api's roll-ups."""
+    port = free_port()
+    env = {
+        "SORA_DATABASE__PORT": Env.pg_port, "SORA_TELEMETRY__FORMAT": "json",
+        "SORA_SERVER__PORT": str(port),
+        # The limiter stays on (its cost is measured) but never refuses: the
+        # load comes from one address.
+        "SORA_RATE_LIMIT__PER_SECOND": "1000000", "SORA_RATE_LIMIT__BURST": "1000000",
+    }
+    subprocess.run(
+        [str(Env.bin / "feedback-api"), "provision", f"postgres://postgres@127.0.0.1:{Env.pg_port}/sora"],
+        env={**os.environ, **env}, check=True, stdout=subprocess.DEVNULL,
+    )
+    sora = Server("feedback-api", [str(Env.bin / "feedback-api"), "serve"], env,
+                  ready=f"http://127.0.0.1:{port}/ready").start()
+    bodies, batch_size = feedback_bodies()
+    rows = []
+    for name, body, events in (("feedback, 10-event batches", bodies["batch"], batch_size),
+                               ("feedback, single events", bodies["single"], 1)):
+        for conns in (64, 256):
+            row = {"scenario": name, "connections": conns, "events_per_request": events}
+            for system, server, server_port in (("peer", peer, peer_port), ("sora", sora, port)):
+                url = f"http://127.0.0.1:{server_port}/api/feedback"
+                log(f"==> {name}, {conns} connections: {system}")
+                oha(url, min(conns, 64), Env.warmup, body=body)
+                server.reset_peak()
+                result = oha(url, conns, Env.duration, body=body)
+                result["rss_mib"] = server.rss_mib()
+                result["peak_rss_mib"] = server.peak_mib()
+                log(f"    {result}")
+                row[system] = result
+                time.sleep(1)
+            rows.append(row)
+
+    log("==> a year of roll-ups, then its summary")
+    subprocess.run(
+        [Env.psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", Env.pg_port,
+         "-U", "postgres", "-d", "sora", "-f", str(Path(__file__).with_name("year_of_rollups.sql"))],
+        check=True, stdout=subprocess.DEVNULL,
+    )
+    admin.start()
+    token = login(admin.ready.rsplit("/", 1)[0])
+    admin.stop()
+    to = time.strftime("%Y-%m-%dT%H:00:00Z", time.gmtime())
+    since = time.strftime("%Y-%m-%dT%H:00:00Z", time.gmtime(time.time() - 365 * 86400))
+    summary_url = f"http://127.0.0.1:{port}/api/stats/summary?from={since}&to={to}"
+    with urllib.request.urlopen(urllib.request.Request(
+            summary_url, headers={"authorization": f"Bearer {token}"})) as response:
+        figures = json.loads(response.read())
+    # One caller: the figure is how long one report takes, not how many the
+    # core serves at once.
+    year = {"scenario": "summary over a year of roll-ups", "connections": 1,
+            "feedback_total": figures["feedback_total"], "downloads": figures["downloads"],
+            "unique_installs": figures["unique_installs"]}
+    oha(summary_url, 1, Env.warmup, token=token)
+    sora.reset_peak()
+    result = oha(summary_url, 1, Env.duration, token=token)
+    result["rss_mib"] = sora.rss_mib()
+    result["peak_rss_mib"] = sora.peak_mib()
+    log(f"    {result}")
+    year["sora"] = result
+    sora.stop()
+    return rows, year
 
 
 def main():
@@ -312,9 +408,14 @@ http {{
                 time.sleep(1)
             rows.append(row)
 
-    for server in (sora, peer, nginx):
-        server.stop()
-    json.dump({"extensions": Env.extensions, "duration": Env.duration, "rows": rows}, sys.stdout, indent=1)
+    sora.stop()
+    nginx.stop()
+    feedback, year = [], None
+    if not Env.only or re.search(Env.only, "feedback"):
+        feedback, year = feedback_rows(peer, peer_port, admin)
+    peer.stop()
+    json.dump({"extensions": Env.extensions, "duration": Env.duration, "rows": rows,
+               "feedback": feedback, "year": year}, sys.stdout, indent=1)
 
 
 if __name__ == "__main__":

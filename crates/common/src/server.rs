@@ -151,6 +151,7 @@ fn cors(origins: &[String]) -> Cors {
             .expose_headers([
                 "x-request-id",
                 "retry-after",
+                "x-ratelimit-limit",
                 "x-ratelimit-remaining",
                 "etag",
                 "content-range",

@@ -67,7 +67,9 @@ pub struct IngestSettings {
     /// Most events one transaction writes; more wait for the next.
     pub max_events_per_commit: usize,
     /// Transactions writing at once (each takes every request that queued
-    /// while the others committed).
+    /// while the others committed). One by default: concurrent writers
+    /// wait on each other's roll-up rows, and one commit already carries
+    /// everything that queued (see docs/decisions.md).
     pub writers: usize,
 }
 
@@ -78,7 +80,7 @@ impl Default for IngestSettings {
             max_events: 100,
             max_clock_skew_secs: 300,
             max_events_per_commit: 5000,
-            writers: 2,
+            writers: 1,
         }
     }
 }

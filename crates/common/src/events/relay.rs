@@ -141,10 +141,12 @@ impl<B: EventBus> Relay<B> {
     pub async fn publish_due(&self) -> anyhow::Result<usize> {
         let mut tx = self.pool.begin().await?;
         // SKIP LOCKED: replicas of the service share the work without waiting.
+        // In the order of `outbox_due`, so that rows waiting for a later
+        // attempt (unrouted, or the bus down) are never scanned.
         let rows: Vec<DueRow> = sqlx::query_as(
             "SELECT id, event_type, envelope, created_at FROM outbox
              WHERE next_attempt_at <= now()
-             ORDER BY id
+             ORDER BY next_attempt_at, id
              LIMIT $1
              FOR UPDATE SKIP LOCKED",
         )

@@ -150,8 +150,8 @@ pub struct ItemRef {
     pub version: Option<String>,
 }
 
-/// Anonymized feedback was accepted (feedback-api): the events of one
-/// request, as the recommender learns from them. Carries no comment, no
+/// Anonymized feedback was accepted (feedback-api): the events one commit
+/// stored (any number of requests), as the recommender learns from them. Carries no comment, no
 /// address and no install id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

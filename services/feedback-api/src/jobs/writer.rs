@@ -186,10 +186,9 @@ async fn try_commit(
     }
     let fresh: Vec<&NewEvent> = accepted.iter().flatten().copied().collect();
     roll_up(&mut tx, &fresh).await?;
-    let payloads: Vec<FeedbackSubmitted> = accepted
-        .iter()
-        .flat_map(|events| submitted(events))
-        .collect();
+    // One event for the whole commit (split by size), not one per request:
+    // fewer, larger rows through the outbox and the bus.
+    let payloads = submitted(&fresh);
     if !payloads.is_empty() {
         outbox::enqueue_all(&mut tx, service, &payloads).await?;
     }
@@ -241,7 +240,7 @@ async fn roll_up(conn: &mut sqlx::PgConnection, events: &[&NewEvent]) -> anyhow:
     Ok(())
 }
 
-/// The outbox events for one request's accepted events: no comment, no
+/// The outbox events for one commit's accepted events: no comment, no
 /// hash, split so that each stays well under a queue's message limit.
 fn submitted(events: &[&NewEvent]) -> Vec<FeedbackSubmitted> {
     let mut payloads = Vec::new();
