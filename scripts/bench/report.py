@@ -66,7 +66,7 @@ def feedback_table(rows, year):
         print()
         print(f"A year of roll-ups ({year['feedback_total']:,} feedback events, "
               f"{year['downloads']:,} downloads, {year['unique_installs']:,} unique installs): "
-              f"`GET /api/stats/summary` over those 365 days, {year['connections']} connections — "
+              f"`GET /api/stats/summary` over those 365 days, one caller at a time — "
               f"p50 {sora['p50_ms']} ms, p99 {sora['p99_ms']} ms, {sora['rps']:,.0f} req/s, "
               f"{sora['errors']} errors.")
 

@@ -16,7 +16,6 @@ use time::OffsetDateTime;
 use tokio::sync::{Notify, watch};
 use uuid::Uuid;
 
-use super::Envelope;
 use super::bus::{EventBus, OutgoingMessage, Routes};
 use super::metrics::EventMetrics;
 use super::settings::EventsSettings;
@@ -48,6 +47,18 @@ struct DueRow {
     event_type: String,
     envelope: String,
     created_at: OffsetDateTime,
+}
+
+/// The envelope's trace context, read without building its data (an
+/// envelope may carry hundreds of events).
+fn traceparent_of(envelope: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct TraceOnly {
+        traceparent: Option<String>,
+    }
+    serde_json::from_str::<TraceOnly>(envelope)
+        .ok()
+        .and_then(|e| e.traceparent)
 }
 
 impl<B: EventBus> Relay<B> {
@@ -179,9 +190,7 @@ impl<B: EventBus> Relay<B> {
                 }
                 continue;
             }
-            let traceparent = Envelope::parse(&row.envelope)
-                .ok()
-                .and_then(|e| e.traceparent);
+            let traceparent = traceparent_of(&row.envelope);
             for queue in queues {
                 per_queue.entry(queue).or_default().push(OutgoingMessage {
                     body: row.envelope.clone(),
