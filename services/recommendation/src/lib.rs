@@ -1,6 +1,8 @@
 //! Sora recommendation: recommendations from the features of an MCAP recording.
 //! Owns the `recommendation` schema and the paths under /api/recommendations.
 
+pub mod domain;
+
 use actix_web::web;
 use sora_common::config::NoSettings;
 use sora_common::{Application, Platform, ServiceSpec};

@@ -1,0 +1,463 @@
+//! The features of an MCAP recording (DESIGN.md §6), read from its bytes as
+//! they arrive: a whole file, or only its end — the summary section and the
+//! footer, as a client that read the file's tail sends it. Records are read
+//! in order with the `mcap` crate's sans-io reader; messages are counted per
+//! channel as they pass, and a Statistics record (the summary's), when there
+//! is one, gives the counts and the time span instead. A file that ends
+//! early (truncated, or with no summary) keeps what was counted until its
+//! data ended. Memory is bounded by the largest record the reader accepts,
+//! never by the file.
+
+use std::collections::BTreeMap;
+
+use mcap::records::{Record, op};
+use mcap::sans_io::{LinearReadEvent, LinearReader, LinearReaderOptions};
+use sora_common::features::{MAX_TOPICS, McapFeatures, TopicFeature};
+
+/// The first bytes of every MCAP file.
+const MAGIC: &[u8] = b"\x89MCAP0\r\n";
+
+/// Why a body is not a recording this reader can use.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum NotRecording {
+    #[error("the body is not an MCAP file or the end of one")]
+    NotMcap,
+    #[error("the recording is damaged: {0}")]
+    Damaged(String),
+    #[error("the recording has more than {MAX_TOPICS} channels")]
+    TooManyChannels,
+}
+
+/// What the reader gathered of one channel.
+#[derive(Debug)]
+struct ChannelSeen {
+    topic: String,
+    schema_id: u16,
+    message_encoding: String,
+}
+
+/// Everything read so far, apart from the reader's buffers.
+#[derive(Debug, Default)]
+struct Seen {
+    profile: Option<String>,
+    library: Option<String>,
+    schemas: BTreeMap<u16, (String, String)>,
+    channels: BTreeMap<u16, ChannelSeen>,
+    counted: BTreeMap<u16, u64>,
+    first_log_time: Option<u64>,
+    last_log_time: Option<u64>,
+    statistics: Option<(BTreeMap<u16, u64>, u64, u64)>,
+    records: u64,
+}
+
+/// Reads a recording fed to it piece by piece.
+pub struct RecordingReader {
+    /// The reader, once the first bytes told a whole file from a tail.
+    reader: Option<LinearReader>,
+    /// The first bytes, until there are enough to tell.
+    head: Vec<u8>,
+    record_limit: usize,
+    seen: Seen,
+}
+
+impl RecordingReader {
+    /// A reader refusing any record larger than `record_limit` bytes (a
+    /// chunk, decompressed, is one record).
+    pub fn new(record_limit: usize) -> Self {
+        Self {
+            reader: None,
+            head: Vec::new(),
+            record_limit,
+            seen: Seen::default(),
+        }
+    }
+
+    /// Reads `bytes`, the next part of the body.
+    pub fn feed(&mut self, bytes: &[u8]) -> Result<(), NotRecording> {
+        if self.reader.is_none() {
+            self.head.extend_from_slice(bytes);
+            if self.head.len() < MAGIC.len() {
+                return Ok(());
+            }
+            let head = std::mem::take(&mut self.head);
+            self.reader = Some(self.start(&head)?);
+            return self.pump(&head, false);
+        }
+        self.pump(bytes, false)
+    }
+
+    /// The body has ended: the features read, or why there are none.
+    pub fn finish(mut self) -> Result<McapFeatures, NotRecording> {
+        if self.reader.is_none() {
+            let head = std::mem::take(&mut self.head);
+            if head.len() < MAGIC.len() {
+                return Err(NotRecording::NotMcap);
+            }
+            self.reader = Some(self.start(&head)?);
+            self.pump(&head, false)?;
+        }
+        self.pump(&[], true)?;
+        Ok(self.seen.features())
+    }
+
+    /// A reader for a whole file (it starts with the magic) or for the end
+    /// of one (it starts with a summary record).
+    fn start(&self, head: &[u8]) -> Result<LinearReader, NotRecording> {
+        let options = LinearReaderOptions::default().with_record_length_limit(self.record_limit);
+        if head.starts_with(MAGIC) {
+            return Ok(LinearReader::new_with_options(options));
+        }
+        let summary_record = [
+            op::SCHEMA,
+            op::CHANNEL,
+            op::STATISTICS,
+            op::CHUNK_INDEX,
+            op::ATTACHMENT_INDEX,
+            op::METADATA_INDEX,
+            op::SUMMARY_OFFSET,
+            op::FOOTER,
+        ];
+        if summary_record.contains(&head[0]) {
+            return Ok(LinearReader::new_with_options(
+                options.with_skip_start_magic(true),
+            ));
+        }
+        Err(NotRecording::NotMcap)
+    }
+
+    /// Hands `bytes` to the reader and takes every record it can give; at
+    /// the end, tells it there is no more.
+    fn pump(&mut self, bytes: &[u8], at_end: bool) -> Result<(), NotRecording> {
+        let Some(reader) = self.reader.as_mut() else {
+            return Ok(());
+        };
+        let mut input = bytes;
+        let mut told_end = false;
+        loop {
+            match reader.next_event() {
+                None => return Ok(()),
+                Some(Ok(LinearReadEvent::ReadRequest(_))) => {
+                    if !input.is_empty() {
+                        reader.insert(input.len()).copy_from_slice(input);
+                        reader.notify_read(input.len());
+                        input = &[];
+                    } else if at_end && !told_end {
+                        reader.notify_read(0);
+                        told_end = true;
+                    } else {
+                        return Ok(());
+                    }
+                }
+                Some(Ok(LinearReadEvent::Record { opcode, data })) => {
+                    self.seen.record(opcode, data)?;
+                }
+                Some(Err(mcap::McapError::UnexpectedEof)) if self.seen.records > 0 => {
+                    // Truncated: what was read until the data ended stands.
+                    return Ok(());
+                }
+                Some(Err(error)) => {
+                    return Err(if self.seen.records == 0 {
+                        NotRecording::NotMcap
+                    } else {
+                        NotRecording::Damaged(error.to_string())
+                    });
+                }
+            }
+        }
+    }
+}
+
+impl Seen {
+    fn record(&mut self, opcode: u8, data: &[u8]) -> Result<(), NotRecording> {
+        self.records += 1;
+        if opcode == op::MESSAGE {
+            // Counted without parsing the record: channel id (2 bytes),
+            // sequence (4), log time (8), little-endian.
+            let (Some(channel), Some(log_time)) = (data.get(..2), data.get(6..14)) else {
+                return Err(NotRecording::Damaged(
+                    "a message record is too short".to_owned(),
+                ));
+            };
+            let channel = u16::from_le_bytes([channel[0], channel[1]]);
+            let mut time = [0u8; 8];
+            time.copy_from_slice(log_time);
+            let log_time = u64::from_le_bytes(time);
+            *self.counted.entry(channel).or_default() += 1;
+            self.first_log_time = Some(self.first_log_time.map_or(log_time, |t| t.min(log_time)));
+            self.last_log_time = Some(self.last_log_time.map_or(log_time, |t| t.max(log_time)));
+            return Ok(());
+        }
+        let record = mcap::parse_record(opcode, data)
+            .map_err(|error| NotRecording::Damaged(error.to_string()))?;
+        match record {
+            Record::Header(header) => {
+                self.profile = Some(header.profile);
+                self.library = Some(header.library);
+            }
+            Record::Schema { header, .. } => {
+                self.schemas
+                    .insert(header.id, (header.name, header.encoding));
+            }
+            Record::Channel(channel) => {
+                if !self.channels.contains_key(&channel.id) && self.channels.len() >= MAX_TOPICS {
+                    return Err(NotRecording::TooManyChannels);
+                }
+                self.channels.insert(
+                    channel.id,
+                    ChannelSeen {
+                        topic: channel.topic,
+                        schema_id: channel.schema_id,
+                        message_encoding: channel.message_encoding,
+                    },
+                );
+            }
+            Record::Statistics(statistics) => {
+                self.statistics = Some((
+                    statistics.channel_message_counts,
+                    statistics.message_start_time,
+                    statistics.message_end_time,
+                ));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn features(self) -> McapFeatures {
+        let (counts, span) = match self.statistics {
+            Some((counts, start, end)) => (counts, (end >= start).then(|| end - start)),
+            None => {
+                let span = self
+                    .first_log_time
+                    .zip(self.last_log_time)
+                    .map(|(first, last)| last - first);
+                (self.counted, span)
+            }
+        };
+        let non_empty = |text: String| Some(text).filter(|t| !t.is_empty());
+        let topics = self
+            .channels
+            .into_iter()
+            .map(|(id, channel)| {
+                let schema = self.schemas.get(&channel.schema_id);
+                TopicFeature {
+                    topic: channel.topic,
+                    schema_name: schema.and_then(|(name, _)| non_empty(name.clone())),
+                    schema_encoding: schema.and_then(|(_, encoding)| non_empty(encoding.clone())),
+                    message_encoding: non_empty(channel.message_encoding),
+                    message_count: Some(counts.get(&id).copied().unwrap_or(0)),
+                }
+            })
+            .collect();
+        McapFeatures {
+            profile: self.profile,
+            library: self.library,
+            duration_ns: span,
+            topics,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use std::path::PathBuf;
+
+    use super::*;
+
+    /// One recording as `fixtures/SOURCES.md` describes it (from the
+    /// official reader's streaming read).
+    #[derive(Debug)]
+    struct Expected {
+        file: String,
+        profile: String,
+        library: String,
+        has_summary: bool,
+        span_ms: u64,
+        /// (topic, schema name, schema encoding, message encoding, count)
+        topics: Vec<(String, String, String, String, u64)>,
+        /// "649 channels …": how many, when they are not all listed.
+        channel_count: Option<usize>,
+    }
+
+    fn fixtures() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+    }
+
+    fn between<'a>(line: &'a str, start: &str, end: &str) -> &'a str {
+        let from = line.find(start).unwrap() + start.len();
+        let to = from + line[from..].find(end).unwrap();
+        &line[from..to]
+    }
+
+    fn expected() -> Vec<Expected> {
+        let sources = std::fs::read_to_string(fixtures().join("SOURCES.md")).unwrap();
+        sources
+            .lines()
+            .filter(|line| line.starts_with("- `") && line.contains(".mcap` ("))
+            .map(|line| {
+                let from = line.find("Topics: ").unwrap() + "Topics: ".len();
+                let topics_text = match line[from..].find(". Note") {
+                    Some(end) => &line[from..from + end],
+                    None => line[from..].trim_end_matches('.'),
+                };
+                // "649 channels with schema S [a/b], e.g. t1 (n1); t2 (n2), ..."
+                let (channel_count, topics) = match topics_text.split_once(" channels with schema ")
+                {
+                    Some((count, rest)) => {
+                        let (schema, rest) = rest.split_once(" [").unwrap();
+                        let (encodings, rest) = rest.split_once("], e.g. ").unwrap();
+                        let (schema_encoding, message_encoding) =
+                            encodings.split_once('/').unwrap();
+                        let topics = rest
+                            .trim_end_matches('.')
+                            .trim_end_matches(", ")
+                            .split("; ")
+                            .map(|topic| {
+                                let (name, count) = topic.rsplit_once(" (").unwrap();
+                                (
+                                    name.to_owned(),
+                                    schema.to_owned(),
+                                    schema_encoding.to_owned(),
+                                    message_encoding.to_owned(),
+                                    count.trim_end_matches(')').parse().unwrap(),
+                                )
+                            })
+                            .collect();
+                        (Some(count.parse().unwrap()), topics)
+                    }
+                    None => {
+                        let topics = topics_text
+                            .split("; ")
+                            .map(|topic| {
+                                let (name, rest) = topic.split_once(": ").unwrap();
+                                let (schema, rest) = rest.split_once(" [").unwrap();
+                                let (encodings, count) = rest.split_once("] (").unwrap();
+                                let (schema_encoding, message_encoding) =
+                                    encodings.split_once('/').unwrap();
+                                (
+                                    name.to_owned(),
+                                    schema.to_owned(),
+                                    schema_encoding.to_owned(),
+                                    message_encoding.to_owned(),
+                                    count.trim_end_matches(')').parse().unwrap(),
+                                )
+                            })
+                            .collect();
+                        (None, topics)
+                    }
+                };
+                let span: f64 = between(line, "log-time span: ", " s").parse().unwrap();
+                Expected {
+                    file: between(line, "- `", "`").to_owned(),
+                    profile: between(line, "Profile: '", "'").to_owned(),
+                    library: between(line, "library: '", "'").to_owned(),
+                    has_summary: between(line, "summary section: ", ";") == "yes",
+                    span_ms: (span * 1000.0).round() as u64,
+                    topics,
+                    channel_count,
+                }
+            })
+            .collect()
+    }
+
+    fn read(bytes: &[u8], piece: usize) -> Result<McapFeatures, NotRecording> {
+        let mut reader = RecordingReader::new(64 * 1024 * 1024);
+        for part in bytes.chunks(piece) {
+            reader.feed(part)?;
+        }
+        reader.finish()
+    }
+
+    /// Where the summary section starts, from the footer (0: none).
+    fn summary_start(bytes: &[u8]) -> usize {
+        let footer = bytes.len() - MAGIC.len() - 29;
+        let start = &bytes[footer + 9..footer + 17];
+        usize::try_from(u64::from_le_bytes(start.try_into().unwrap())).unwrap()
+    }
+
+    fn check(expected: &Expected, features: &McapFeatures, whole: bool) {
+        let what = format!(
+            "{} ({})",
+            expected.file,
+            if whole { "whole" } else { "tail" }
+        );
+        if whole {
+            assert_eq!(
+                features.profile.as_deref(),
+                Some(expected.profile.as_str()),
+                "{what}"
+            );
+            assert_eq!(
+                features.library.as_deref(),
+                Some(expected.library.as_str()),
+                "{what}"
+            );
+        }
+        let span_ms = features.duration_ns.unwrap() as f64 / 1e6;
+        assert!(
+            (span_ms - expected.span_ms as f64).abs() <= 1.0,
+            "{what}: {span_ms}"
+        );
+        let total = expected.channel_count.unwrap_or(expected.topics.len());
+        assert_eq!(features.topics.len(), total, "{what}");
+        for (topic, schema, schema_encoding, message_encoding, count) in &expected.topics {
+            let found = features
+                .topics
+                .iter()
+                .find(|t| &t.topic == topic)
+                .unwrap_or_else(|| panic!("{what}: no {topic}"));
+            assert_eq!(
+                found.schema_name.as_deref(),
+                Some(schema.as_str()),
+                "{what} {topic}"
+            );
+            assert_eq!(
+                found.schema_encoding.as_deref(),
+                Some(schema_encoding.as_str()),
+                "{what} {topic}"
+            );
+            assert_eq!(
+                found.message_encoding.as_deref(),
+                Some(message_encoding.as_str()),
+                "{what} {topic}"
+            );
+            assert_eq!(found.message_count, Some(*count), "{what} {topic}");
+        }
+    }
+
+    #[test]
+    fn every_fixture_recording_reads_as_the_official_reader_does() {
+        let all = expected();
+        assert_eq!(all.len(), 19);
+        for expected in &all {
+            let bytes = std::fs::read(fixtures().join("mcap").join(&expected.file)).unwrap();
+            // Whole, in one piece and in pieces smaller than a record.
+            for piece in [bytes.len(), 997] {
+                let features = read(&bytes, piece).unwrap();
+                check(expected, &features, true);
+            }
+            // Only the end: the summary section and the footer.
+            if expected.has_summary {
+                let tail = &bytes[summary_start(&bytes)..];
+                let features = read(tail, 4096).unwrap();
+                check(expected, &features, false);
+            }
+        }
+    }
+
+    #[test]
+    fn what_is_not_mcap_is_refused() {
+        for body in [
+            &b""[..],
+            b"\x89MCAP",
+            b"{\"topics\": []}",
+            b"PK\x03\x04 a zip file, not a recording",
+            b"\x89MCAP0\r\n",
+            b"\x89MCAP0\r\n\x01\xff\xff\xff\xff\xff\xff\xff\x7f",
+        ] {
+            assert!(read(body, 1024).is_err(), "{body:?}");
+        }
+    }
+}
