@@ -1,5 +1,6 @@
 //! recommendation, driven through its HTTP API.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod catalog;
 mod helpers;
 mod platform;

@@ -1,0 +1,3 @@
+//! Queries over the `recommendation` schema.
+
+pub mod items;
