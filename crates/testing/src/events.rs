@@ -7,6 +7,7 @@ use sora_common::Settings;
 use sora_common::events::bus::{EventBus, OutgoingMessage};
 use sora_common::events::pg_bus::PgBus;
 use sora_common::events::sqs_bus::SqsBus;
+use sora_common::events::{Envelope, EventPayload};
 
 use crate::app::TestApp;
 
@@ -15,6 +16,17 @@ use crate::app::TestApp;
 pub enum Backend {
     Postgres,
     Sqs,
+}
+
+/// `payload` in an envelope from `service`, as a message to send straight
+/// to a queue.
+pub fn message<P: EventPayload>(service: &str, payload: &P) -> OutgoingMessage {
+    let envelope = Envelope::new(service, payload).unwrap();
+    OutgoingMessage {
+        body: serde_json::to_string(&envelope).unwrap(),
+        event_type: envelope.event_type,
+        traceparent: None,
+    }
 }
 
 /// Sends `messages` straight to `queue` on the bus `settings` name,

@@ -8,10 +8,9 @@ use std::time::Duration;
 use admin_api::config::AdminSettings;
 use admin_api::events::AUDIT_QUEUE;
 use sora_common::Settings;
-use sora_common::events::Envelope;
 use sora_common::events::bus::OutgoingMessage;
 use sora_testing::database::TestDatabase;
-use sora_testing::events::{Backend, metric, send_to_queue};
+use sora_testing::events::{Backend, message, metric, send_to_queue};
 use sora_testing::settings::{base_settings, sqs_endpoint, use_sqs};
 
 use crate::helpers::{TestApp, action, audit_count, eventually, inbox_count, test_settings};
@@ -67,14 +66,7 @@ async fn a_poison_message_is_dead_lettered_on_sqs() {
 /// Puts `count` audit-worthy events straight on the consumer's queue.
 async fn fill_queue(backend: Backend, settings: &Settings<AdminSettings>, count: usize) {
     let messages: Vec<OutgoingMessage> = (0..count)
-        .map(|n| {
-            let envelope = Envelope::new("file-server", &action(n)).unwrap();
-            OutgoingMessage {
-                body: serde_json::to_string(&envelope).unwrap(),
-                event_type: envelope.event_type,
-                traceparent: None,
-            }
-        })
+        .map(|n| message("file-server", &action(n)))
         .collect();
     send_to_queue(backend, settings, AUDIT_QUEUE, &messages).await;
 }

@@ -24,6 +24,26 @@ pub struct FeedbackCount {
     pub rating_count: i64,
 }
 
+/// Feedback counts by hour and type: a group of stored events with `sign`
+/// 1, deleted ones with -1. `events` are (occurred_at, type, rating).
+pub fn feedback_counts<'a>(
+    events: impl IntoIterator<Item = (OffsetDateTime, &'a str, Option<i64>)>,
+    sign: i64,
+) -> BTreeMap<(OffsetDateTime, String), FeedbackCount> {
+    let mut counts: BTreeMap<(OffsetDateTime, String), FeedbackCount> = BTreeMap::new();
+    for (occurred_at, kind, rating) in events {
+        let count = counts
+            .entry((hour_of(occurred_at), kind.to_owned()))
+            .or_default();
+        count.count += sign;
+        if let Some(rating) = rating {
+            count.rating_sum += sign * rating;
+            count.rating_count += sign;
+        }
+    }
+    counts
+}
+
 /// Adds `counts` (by hour and type) to `feedback_hourly`; negative counts
 /// take deleted events off.
 pub async fn add_feedback(

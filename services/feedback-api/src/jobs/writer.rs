@@ -198,22 +198,16 @@ async fn try_commit(
 
 /// Adds `events` to the roll-ups.
 async fn roll_up(conn: &mut sqlx::PgConnection, events: &[&NewEvent]) -> anyhow::Result<()> {
-    let mut feedback: BTreeMap<(OffsetDateTime, String), rollups::FeedbackCount> = BTreeMap::new();
+    let feedback = rollups::feedback_counts(
+        events
+            .iter()
+            .map(|e| (e.occurred_at, e.kind.as_str(), e.rating.map(i64::from))),
+        1,
+    );
     let mut installs: BTreeMap<Date, Sketch> = BTreeMap::new();
     let mut shown: BTreeMap<String, OffsetDateTime> = BTreeMap::new();
     let mut accepted: BTreeSet<String> = BTreeSet::new();
     for event in events {
-        let count = feedback
-            .entry((
-                rollups::hour_of(event.occurred_at),
-                event.kind.as_str().to_owned(),
-            ))
-            .or_default();
-        count.count += 1;
-        if let Some(rating) = event.rating {
-            count.rating_sum += i64::from(rating);
-            count.rating_count += 1;
-        }
         let mut first8 = [0u8; 8];
         first8.copy_from_slice(&event.install_hash[..8]);
         installs

@@ -2,8 +2,6 @@
 //! decrypted, delete one. Reading a comment and deleting are audited: each
 //! publishes `sora.admin.action.v1`, committed with what it records.
 
-use std::collections::BTreeMap;
-
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use sora_common::ApiError;
@@ -20,7 +18,7 @@ use uuid::Uuid;
 use super::stats::parse_instant;
 use crate::db;
 use crate::db::events::{Filter, StoredEvent};
-use crate::db::rollups::{self, FeedbackCount};
+use crate::db::rollups;
 use crate::domain::event::FeedbackType;
 use crate::state::AppState;
 
@@ -235,17 +233,12 @@ pub async fn delete_feedback(
     if deleted.is_empty() {
         return Err(not_found(id));
     }
-    let mut counts: BTreeMap<(OffsetDateTime, String), FeedbackCount> = BTreeMap::new();
-    for event in &deleted {
-        let count = counts
-            .entry((rollups::hour_of(event.occurred_at), event.kind.clone()))
-            .or_default();
-        count.count -= 1;
-        if let Some(rating) = event.rating {
-            count.rating_sum -= i64::from(rating);
-            count.rating_count -= 1;
-        }
-    }
+    let counts = rollups::feedback_counts(
+        deleted
+            .iter()
+            .map(|e| (e.occurred_at, e.kind.as_str(), e.rating.map(i64::from))),
+        -1,
+    );
     rollups::add_feedback(&mut tx, &counts).await?;
     audit(&mut tx, &state, &admin, "feedback.deleted", id).await?;
     tx.commit().await?;

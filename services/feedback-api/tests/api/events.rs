@@ -79,12 +79,7 @@ async fn accepted_feedback_is_published_for_the_recommender_without_anything_pri
 }
 
 fn message<P: EventPayload>(payload: &P) -> OutgoingMessage {
-    let envelope = Envelope::new("file-server", payload).unwrap();
-    OutgoingMessage {
-        body: serde_json::to_string(&envelope).unwrap(),
-        event_type: envelope.event_type,
-        traceparent: None,
-    }
+    sora_testing::events::message("file-server", payload)
 }
 
 fn downloads(kind: ContentKind, id: &str, version: Option<&str>, count: u64) -> DownloadCount {

@@ -5,10 +5,8 @@ use std::time::Duration;
 
 use feedback_api::events::STATS_QUEUE;
 use serde_json::{Value, json};
-use sora_common::events::Envelope;
-use sora_common::events::bus::OutgoingMessage;
 use sora_common::events::types::{ContentKind, DownloadCount, ExtensionPublished, FilesDownloaded};
-use sora_testing::events::{Backend, send_to_queue};
+use sora_testing::events::{Backend, message, send_to_queue};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration as Span, OffsetDateTime};
 use uuid::Uuid;
@@ -214,17 +212,10 @@ async fn the_export_is_rfc_4180_csv_with_formulas_neutralised() {
             count: 5,
         }],
     };
-    let messages: Vec<OutgoingMessage> = [
-        Envelope::new("file-server", &evil).unwrap(),
-        Envelope::new("file-server", &downloaded).unwrap(),
-    ]
-    .into_iter()
-    .map(|envelope| OutgoingMessage {
-        body: serde_json::to_string(&envelope).unwrap(),
-        event_type: envelope.event_type,
-        traceparent: None,
-    })
-    .collect();
+    let messages = [
+        message("file-server", &evil),
+        message("file-server", &downloaded),
+    ];
     send_to_queue(Backend::Postgres, &app.settings, STATS_QUEUE, &messages).await;
     eventually(Duration::from_secs(20), 5, || async {
         let body: Value = app.get("/api/stats/public").await.json().await.unwrap();

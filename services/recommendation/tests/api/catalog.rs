@@ -6,22 +6,17 @@
 use std::time::Duration;
 
 use recommendation::events::CATALOG_QUEUE;
+use sora_common::events::EventPayload;
 use sora_common::events::bus::{EventBus, OutgoingMessage};
 use sora_common::events::types::{
     ContentKind, ContentRemoved, ExtensionPublished, LayoutPublished, RemovalReason,
 };
-use sora_common::events::{Envelope, EventPayload};
 use sora_testing::events::{Backend, send_to_queue};
 
 use crate::helpers::spawn_app;
 
 fn message<P: EventPayload>(payload: &P) -> OutgoingMessage {
-    let envelope = Envelope::new("file-server", payload).unwrap();
-    OutgoingMessage {
-        body: serde_json::to_string(&envelope).unwrap(),
-        event_type: envelope.event_type,
-        traceparent: None,
-    }
+    sora_testing::events::message("file-server", payload)
 }
 
 fn extension(version: &str, description: &str) -> ExtensionPublished {

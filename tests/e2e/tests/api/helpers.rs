@@ -44,6 +44,20 @@ pub async fn spawn_files(adjust: impl FnOnce(&mut Settings<FileServerSettings>))
     .await
 }
 
+/// Publishes `layout` on file-server as an editor; the created layout.
+pub async fn publish_layout(files: &FilesApp, layout: &serde_json::Value) -> serde_json::Value {
+    let created = files
+        .client
+        .post(files.url("/api/layouts"))
+        .bearer_auth(files.tokens.token(sora_common::auth::Role::Editor))
+        .json(layout)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    created.json().await.unwrap()
+}
+
 /// A producer (file-server) and a consumer (admin-api) sharing one bus: the
 /// PostgreSQL bus in the producer's database, or one SQS queue prefix.
 pub struct Pair {

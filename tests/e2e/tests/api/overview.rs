@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use sora_common::auth::Role;
 use sora_testing::TestApp;
 
-use crate::helpers::{admin_settings, spawn_admin, spawn_files, trust_dev_key};
+use crate::helpers::{admin_settings, publish_layout, spawn_admin, spawn_files, trust_dev_key};
 
 /// Headers a fake peer received.
 type Seen = Arc<Mutex<Vec<(String, String)>>>;
@@ -83,15 +83,7 @@ async fn the_overview_gathers_every_service_and_degrades_when_one_is_down() {
     .await;
     // Something in the catalog to count.
     let layout = json!({"name": "x", "layout": {"configById": {}, "layout": "Plot!a"}});
-    let created = files
-        .client
-        .post(files.url("/api/layouts"))
-        .bearer_auth(files.tokens.token(Role::Editor))
-        .json(&layout)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
+    publish_layout(&files, &layout).await;
     // Feedback to count: two recommendations shown, one accepted.
     let feedback_events: Vec<Value> = [
         ("recommendation_shown", "r1"),

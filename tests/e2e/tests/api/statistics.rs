@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use sora_common::auth::Role;
 use sora_testing::TestApp;
 
-use crate::helpers::{eventually, spawn_files};
+use crate::helpers::{eventually, publish_layout, spawn_files};
 
 #[tokio::test]
 async fn downloads_on_file_server_appear_in_feedback_apis_statistics() {
@@ -26,16 +26,7 @@ async fn downloads_on_file_server_appear_in_feedback_apis_statistics() {
     .await;
     let layout =
         json!({"name": "Camera review", "layout": {"configById": {}, "layout": "Image!a"}});
-    let created = files
-        .client
-        .post(files.url("/api/layouts"))
-        .bearer_auth(files.tokens.token(Role::Editor))
-        .json(&layout)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
-    let id = created.json::<Value>().await.unwrap()["id"]
+    let id = publish_layout(&files, &layout).await["id"]
         .as_str()
         .unwrap()
         .to_owned();
