@@ -27,6 +27,15 @@ const USAGE: &str =
 Configuration comes from SORA_* environment variables and the optional file
 named by SORA_CONFIG_FILE; see the README.";
 
+/// A command of one service's binary only, run without the platform.
+pub struct ExtraCommand {
+    pub name: &'static str,
+    /// One line for the usage text.
+    pub help: &'static str,
+    /// Given the arguments after the command's name.
+    pub run: fn(&[String]) -> ExitCode,
+}
+
 /// Runs the binary of `spec`; `build` adds the service's own state and routes.
 pub fn run<S, F, Fut>(spec: &'static ServiceSpec, build: F) -> ExitCode
 where
@@ -34,8 +43,21 @@ where
     F: FnOnce(Platform<S>) -> Fut,
     Fut: Future<Output = anyhow::Result<Application>>,
 {
+    run_with(spec, build, &[])
+}
+
+/// Like [`run`], with commands of the service's own.
+pub fn run_with<S, F, Fut>(spec: &'static ServiceSpec, build: F, extra: &[ExtraCommand]) -> ExitCode
+where
+    S: ServiceSettings,
+    F: FnOnce(Platform<S>) -> Fut,
+    Fut: Future<Output = anyhow::Result<Application>>,
+{
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = args.first().map(String::as_str).unwrap_or("serve");
+    if let Some(extra) = extra.iter().find(|c| c.name == command) {
+        return (extra.run)(&args[1..]);
+    }
     if command == "openapi" {
         return match serde_json::to_string_pretty(&openapi_document(spec)) {
             Ok(json) => {
@@ -53,6 +75,9 @@ where
     }
     if !matches!(command, "serve" | "migrate" | "provision" | "healthcheck") {
         eprintln!("{USAGE}");
+        for extra in extra {
+            eprintln!("  {:<12} {}", extra.name, extra.help);
+        }
         return ExitCode::from(2);
     }
     let settings = match Settings::<S>::load(spec) {

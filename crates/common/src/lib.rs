@@ -13,6 +13,7 @@ pub mod events;
 pub mod extract;
 pub mod features;
 pub mod http;
+pub mod layout;
 pub mod metrics;
 pub mod ops;
 pub mod page;

@@ -1,78 +1,75 @@
-//! recommendation's event handler: the catalog index, kept from
-//! file-server's publish and removal events. Each event is applied once
-//! (the platform's inbox); events may arrive out of order, so each change
-//! is dated by its event, and an older one never replaces a newer one.
+//! recommendation's event handler. Each event is applied once (the
+//! platform's inbox), in the transaction that records it.
+//!
+//! - The catalog index, from file-server's publish and removal events.
+//!   Events may arrive out of order, so each change is dated by its event,
+//!   and an older one never replaces a newer one.
+//! - Learning, from `sora.feedback.submitted.v1`: each event's reward (by
+//!   type) moves the weights of its item for the feature tokens of its
+//!   recording (its own features, or those of the recommendation it
+//!   answers). One install may move one item only so far a day.
+
+use std::collections::BTreeMap;
 
 use sora_common::events::consumer::EventHandler;
 use sora_common::events::types::{
-    ContentRemoved, ExtensionPublished, LayoutPublished, RemovalReason,
+    ContentRemoved, ExtensionPublished, FeedbackSubmitted, LayoutPublished, RemovalReason,
+    SubmittedFeedback,
 };
 use sora_common::events::{Envelope, EventPayload};
 use sqlx::PgConnection;
+use time::OffsetDateTime;
 
+use crate::config::LearningSettings;
 use crate::db::items::{self, IndexedItem};
-use crate::domain::terms::terms;
+use crate::db::model;
+use crate::domain::rank::{feature_tokens, reward};
 
-/// The queue the catalog index consumes.
-pub const CATALOG_QUEUE: &str = "recommendation_catalog";
+/// The queue recommendation consumes.
+pub const QUEUE: &str = "recommendation";
 
-pub struct CatalogIndexer;
+/// Installs whose events carry no hash share one allowance.
+const UNKNOWN_INSTALL: &str = "unknown";
 
-impl EventHandler for CatalogIndexer {
+pub struct Events {
+    pub learning: LearningSettings,
+    pub half_life_days: f64,
+}
+
+impl EventHandler for Events {
     const TYPES: &'static [&'static str] = &[
         ExtensionPublished::TYPE,
         LayoutPublished::TYPE,
         ContentRemoved::TYPE,
+        FeedbackSubmitted::TYPE,
     ];
 
     async fn handle(&self, conn: &mut PgConnection, event: &Envelope) -> anyhow::Result<()> {
         match event.event_type.as_str() {
             ExtensionPublished::TYPE => {
                 let published: ExtensionPublished = event.payload()?;
-                let name = published
-                    .display_name
-                    .clone()
-                    .unwrap_or_else(|| published.name.clone());
-                let text = format!(
-                    "{} {name} {}",
-                    published.name,
-                    published.description.as_deref().unwrap_or("")
+                let item = IndexedItem::extension(
+                    published.id,
+                    Some(published.version),
+                    &published.name,
+                    published.display_name,
+                    published.description.as_deref(),
+                    &published.keywords,
+                    event.time,
                 );
-                let item = IndexedItem {
-                    kind: "extension",
-                    item_id: published.id,
-                    version: Some(published.version),
-                    name,
-                    panels: Vec::new(),
-                    topics: Vec::new(),
-                    keywords: published
-                        .keywords
-                        .iter()
-                        .map(|k| k.to_lowercase())
-                        .collect(),
-                    terms: terms(&text),
-                    at: event.time,
-                };
                 items::upsert(conn, &item).await?;
             }
             LayoutPublished::TYPE => {
                 let published: LayoutPublished = event.payload()?;
-                let text = format!(
-                    "{} {}",
+                let item = IndexedItem::layout(
+                    published.id,
                     published.name,
-                    published.description.as_deref().unwrap_or("")
+                    published.description.as_deref(),
+                    &published.tags,
+                    published.panels,
+                    published.topics,
+                    event.time,
                 );
-                let item = IndexedItem {
-                    kind: "layout",
-                    item_id: published.id,
-                    version: None,
-                    name: published.name,
-                    panels: published.panels,
-                    topics: published.topics,
-                    keywords: published.tags.iter().map(|t| t.to_lowercase()).collect(),
-                    terms: terms(&text),
-                    at: event.time,
-                };
                 items::upsert(conn, &item).await?;
             }
             ContentRemoved::TYPE => {
@@ -82,9 +79,70 @@ impl EventHandler for CatalogIndexer {
                     items::remove(conn, removed.kind.as_str(), &removed.id, event.time).await?;
                 }
             }
+            FeedbackSubmitted::TYPE => {
+                let submitted: FeedbackSubmitted = event.payload()?;
+                self.learn(conn, &submitted.events).await?;
+            }
             // A routing mistake: fail, so it ends in the dead-letter queue.
             other => anyhow::bail!("recommendation does not handle {other} events"),
         }
+        Ok(())
+    }
+}
+
+impl Events {
+    async fn learn(
+        &self,
+        conn: &mut PgConnection,
+        events: &[SubmittedFeedback],
+    ) -> anyhow::Result<()> {
+        let today = OffsetDateTime::now_utc().date();
+        let mut deltas: BTreeMap<(String, String, String), f64> = BTreeMap::new();
+        let mut learned = 0;
+        for event in events {
+            let reward = f64::from(reward(&event.feedback_type, event.rating));
+            let Some(item) = event.item.as_ref().filter(|_| reward != 0.0) else {
+                continue;
+            };
+            let tokens = match (&event.mcap_features, &event.recommendation_id) {
+                (Some(features), _) => feature_tokens(features),
+                (None, Some(id)) => match id.parse() {
+                    Ok(id) => model::served_tokens(conn, id).await?.unwrap_or_default(),
+                    Err(_) => Vec::new(),
+                },
+                (None, None) => Vec::new(),
+            };
+            if tokens.is_empty() {
+                continue;
+            }
+            let install = event.install.as_deref().unwrap_or(UNKNOWN_INSTALL);
+            let kind = item.kind.as_str();
+            let granted = model::grant(
+                conn,
+                install,
+                (kind, &item.id),
+                today,
+                reward.abs(),
+                self.learning.max_daily_influence,
+            )
+            .await?;
+            if granted <= 0.0 {
+                continue;
+            }
+            learned += 1;
+            let delta = granted.copysign(reward);
+            for token in tokens {
+                *deltas
+                    .entry((token, kind.to_owned(), item.id.clone()))
+                    .or_default() += delta;
+            }
+        }
+        let deltas: Vec<(String, String, String, f64)> = deltas
+            .into_iter()
+            .map(|((token, kind, id), delta)| (token, kind, id, delta))
+            .collect();
+        model::add_weights(conn, &deltas, self.half_life_days).await?;
+        model::note_learning(conn, events.len() as i64, learned).await?;
         Ok(())
     }
 }

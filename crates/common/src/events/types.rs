@@ -151,8 +151,9 @@ pub struct ItemRef {
 }
 
 /// Anonymized feedback was accepted (feedback-api): the events one commit
-/// stored (any number of requests), as the recommender learns from them. Carries no comment, no
-/// address and no install id.
+/// stored (any number of requests), as the recommender learns from them.
+/// Carries no comment, no address and no install id: only a short keyed
+/// hash of the install, so that one install's influence can be bounded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FeedbackSubmitted {
@@ -176,6 +177,11 @@ pub struct SubmittedFeedback {
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub occurred_at: time::OffsetDateTime,
+    /// The first 8 bytes of the install's keyed hash, in hex: the same for
+    /// every event of one install, and not the id the client sent. Absent
+    /// from events published before it was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub install: Option<String>,
 }
 
 impl EventPayload for FeedbackSubmitted {

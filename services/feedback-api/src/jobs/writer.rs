@@ -235,7 +235,7 @@ async fn roll_up(conn: &mut sqlx::PgConnection, events: &[&NewEvent]) -> anyhow:
 }
 
 /// The outbox events for one commit's accepted events: no comment, no
-/// hash, split so that each stays well under a queue's message limit.
+/// address, only the start of the install's hash; split so that each stays well under a queue's message limit.
 fn submitted(events: &[&NewEvent]) -> Vec<FeedbackSubmitted> {
     let mut payloads = Vec::new();
     let mut current = Vec::new();
@@ -249,6 +249,7 @@ fn submitted(events: &[&NewEvent]) -> Vec<FeedbackSubmitted> {
             rating: event.rating,
             mcap_features: event.mcap_features.clone(),
             occurred_at: event.occurred_at,
+            install: Some(hex(&event.install_hash[..8])),
         };
         let bytes = 256
             + event
@@ -290,4 +291,8 @@ fn failure(error: &anyhow::Error) -> Failure {
         tracing::error!(error = ?error, "feedback not stored");
         Failure::Failed
     }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -71,6 +71,15 @@ async fn accepted_feedback_is_published_for_the_recommender_without_anything_pri
     assert_eq!(first["item"]["id"], "acme.camera");
     assert_eq!(first["mcap_features"], features);
     assert!(first["occurred_at"].is_string());
+    // One install, one short keyed hash: never the id the client sent.
+    let install = first["install"].as_str().unwrap();
+    assert_eq!(install.len(), 16);
+    assert!(install.bytes().all(|b| b.is_ascii_hexdigit()));
+    let sent = body["events"][0]["install_id"]
+        .as_str()
+        .unwrap()
+        .replace('-', "");
+    assert!(!sent.contains(install));
     let second = serde_json::to_value(&submitted.events[1]).unwrap();
     assert_eq!(
         (second["type"].as_str(), second["rating"].as_i64()),

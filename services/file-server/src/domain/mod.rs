@@ -3,8 +3,11 @@
 //! the network, storage or the database.
 
 pub mod ids;
-pub mod layout;
 pub mod listing;
 pub mod ownership;
 pub mod package;
 pub mod search;
+
+/// Layout validation and analysis live in the common crate: the
+/// recommender's offline evaluation reads layouts the same way.
+pub use sora_common::layout;

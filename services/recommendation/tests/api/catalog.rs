@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use recommendation::events::CATALOG_QUEUE;
+use recommendation::events::QUEUE as CATALOG_QUEUE;
 use sora_common::events::EventPayload;
 use sora_common::events::bus::{EventBus, OutgoingMessage};
 use sora_common::events::types::{

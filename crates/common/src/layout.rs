@@ -11,8 +11,8 @@
 
 use std::collections::{BTreeSet, HashSet};
 
+use crate::error::FieldError;
 use serde_json::{Map, Value};
-use sora_common::error::FieldError;
 
 /// Nesting deeper than this is refused rather than walked.
 const MAX_DEPTH: usize = 64;

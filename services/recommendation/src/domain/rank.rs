@@ -1,0 +1,701 @@
+//! Ranking: which catalog items suit a recording, and why.
+//!
+//! Content first. A layout is scored by how its topics match the
+//! recording's (a cosine over topic keys weighted like TF-IDF: a key many
+//! layouts name, or one nearly every recording has, counts less; a match
+//! under another namespace or by the last segment counts less than the
+//! same name) and by how many of its data panels the recording can fill (a
+//! schema-to-panel table, or the topic names when schemas are empty). An
+//! extension is scored by its keywords and description terms found among
+//! the recording's words (a noisy-OR: each match adds, none takes away).
+//! Then what was learned from feedback moves the content score by a bounded
+//! amount ([`Learned`]). Both indexes are inverted, so one query costs the
+//! postings of the recording's keys, not the size of the catalog.
+
+use std::collections::{BTreeMap, HashMap};
+
+use sora_common::events::types::ContentKind;
+use sora_common::features::McapFeatures;
+
+use super::vocab::{
+    Family, is_ubiquitous, name_families, panel_family, recording_words, schema_families,
+    schema_key, topic_key, topic_keys,
+};
+
+/// How much a ubiquitous topic key (`/tf`, `/rosout`) counts, against 1.
+const UBIQUITOUS: f32 = 0.35;
+/// Weight of the topic match in a layout's score; the rest is its panels.
+const TOPIC_SHARE: f32 = 0.6;
+/// How much a keyword match says for an extension, and a description term.
+const KEYWORD_STRENGTH: f32 = 0.6;
+const TERM_STRENGTH: f32 = 0.3;
+/// An extension's best score, against a layout's 1: a layout that was made
+/// for these topics says more than an extension about their kind of data.
+const EXTENSION_CEILING: f32 = 0.8;
+/// Below this score an item is not recommended: it has nothing to say for it.
+const MIN_SCORE: f32 = 0.02;
+/// Most feature tokens learned from one recording.
+pub const MAX_TOKENS: usize = 256;
+
+/// One item as the index keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogItem {
+    pub kind: ContentKind,
+    pub id: String,
+    pub version: Option<String>,
+    pub name: String,
+    pub panels: Vec<String>,
+    pub topics: Vec<String>,
+    pub keywords: Vec<String>,
+    pub terms: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct TopicPosting {
+    item: u32,
+    level: f32,
+}
+
+/// The content index of the catalog.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    items: Vec<CatalogItem>,
+    by_key: HashMap<(ContentKind, String), u32>,
+    topic_postings: HashMap<String, Vec<TopicPosting>>,
+    key_weights: HashMap<String, f32>,
+    unseen_weight: f32,
+    layout_norms: Vec<f32>,
+    needs: Vec<Vec<(Family, String)>>,
+    family_postings: HashMap<Family, Vec<u32>>,
+    word_postings: HashMap<String, Vec<(u32, f32, bool)>>,
+}
+
+impl Catalog {
+    pub fn new(items: Vec<CatalogItem>) -> Self {
+        let layouts = items
+            .iter()
+            .filter(|i| i.kind == ContentKind::Layout)
+            .count();
+        let mut key_df: HashMap<String, u32> = HashMap::new();
+        let mut topic_postings: HashMap<String, Vec<TopicPosting>> = HashMap::new();
+        let mut word_df: HashMap<String, u32> = HashMap::new();
+        for (n, item) in items.iter().enumerate() {
+            for topic in &item.topics {
+                for (key, level) in topic_keys(topic) {
+                    let postings = topic_postings.entry(key).or_default();
+                    postings.push(TopicPosting {
+                        item: n as u32,
+                        level,
+                    });
+                }
+            }
+            if item.kind == ContentKind::Extension {
+                let mut words: Vec<&String> = item.keywords.iter().chain(&item.terms).collect();
+                words.sort();
+                words.dedup();
+                for word in words {
+                    *word_df.entry(word.clone()).or_default() += 1;
+                }
+            }
+        }
+        for (key, postings) in &topic_postings {
+            let mut holders: Vec<u32> = postings.iter().map(|p| p.item).collect();
+            holders.dedup();
+            key_df.insert(key.clone(), holders.len() as u32);
+        }
+        let n = layouts.max(1) as f32;
+        let key_weights: HashMap<String, f32> = key_df
+            .into_iter()
+            .map(|(key, df)| {
+                let weight = (1.0 + n / df as f32).ln() * ubiquity(&key);
+                (key, weight)
+            })
+            .collect();
+        let unseen_weight = (1.0 + n).ln();
+
+        let layout_norms = items
+            .iter()
+            .map(|item| {
+                item.topics
+                    .iter()
+                    .map(|t| {
+                        key_weights
+                            .get(&topic_key(t))
+                            .copied()
+                            .unwrap_or(0.0)
+                            .powi(2)
+                    })
+                    .sum::<f32>()
+                    .sqrt()
+            })
+            .collect();
+
+        let mut needs = Vec::with_capacity(items.len());
+        let mut family_postings: HashMap<Family, Vec<u32>> = HashMap::new();
+        for (n, item) in items.iter().enumerate() {
+            let mut families: Vec<(Family, String)> = Vec::new();
+            for panel in &item.panels {
+                if let Some(family) = panel_family(panel).filter(|f| *f != Family::Raw)
+                    && !families.iter().any(|(f, _)| *f == family)
+                {
+                    families.push((family, panel.clone()));
+                    family_postings.entry(family).or_default().push(n as u32);
+                }
+            }
+            needs.push(families);
+        }
+
+        let extensions = (items.len() - layouts).max(1) as f32;
+        let mut word_postings: HashMap<String, Vec<(u32, f32, bool)>> = HashMap::new();
+        for (n, item) in items.iter().enumerate() {
+            if item.kind != ContentKind::Extension {
+                continue;
+            }
+            let mut add = |word: &String, strength: f32, keyword: bool| {
+                let df = word_df.get(word).copied().unwrap_or(1) as f32;
+                // 1 for a word only this extension has, less for common ones.
+                let rarity = (1.0 + extensions / df).ln() / (1.0 + extensions).ln();
+                let postings = word_postings.entry(word.clone()).or_default();
+                if postings.last().is_some_and(|(i, _, _)| *i == n as u32) {
+                    return;
+                }
+                postings.push((n as u32, strength * rarity.clamp(0.2, 1.0), keyword));
+            };
+            for word in &item.keywords {
+                add(word, KEYWORD_STRENGTH, true);
+            }
+            for word in &item.terms {
+                add(word, TERM_STRENGTH, false);
+            }
+        }
+
+        let by_key = items
+            .iter()
+            .enumerate()
+            .map(|(n, item)| ((item.kind, item.id.clone()), n as u32))
+            .collect();
+        Self {
+            items,
+            by_key,
+            topic_postings,
+            key_weights,
+            unseen_weight,
+            layout_norms,
+            needs,
+            family_postings,
+            word_postings,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Layouts and extensions indexed.
+    pub fn counts(&self) -> (usize, usize) {
+        let layouts = self
+            .items
+            .iter()
+            .filter(|i| i.kind == ContentKind::Layout)
+            .count();
+        (layouts, self.items.len() - layouts)
+    }
+
+    pub fn item(&self, n: u32) -> &CatalogItem {
+        &self.items[n as usize]
+    }
+
+    pub fn position(&self, kind: ContentKind, id: &str) -> Option<u32> {
+        self.by_key.get(&(kind, id.to_owned())).copied()
+    }
+
+    /// How much a topic key counts: rare keys more, ubiquitous ones less.
+    fn key_weight(&self, key: &str) -> f32 {
+        self.key_weights
+            .get(key)
+            .copied()
+            .unwrap_or_else(|| self.unseen_weight * ubiquity(key))
+    }
+
+    /// What a recording is, read once per query.
+    pub fn recording(&self, features: &McapFeatures) -> Recording {
+        let topics: Vec<RecordingTopic> = features
+            .topics
+            .iter()
+            .map(|t| {
+                let key = topic_key(&t.topic);
+                let schema = t
+                    .schema_name
+                    .as_deref()
+                    .filter(|s| !s.trim().is_empty())
+                    .map(schema_key);
+                let mut families = match &schema {
+                    Some(schema) => schema_families(schema),
+                    None => Vec::new(),
+                };
+                if families.is_empty() && schema.is_none() {
+                    families = name_families(&key);
+                }
+                RecordingTopic {
+                    name: t.topic.clone(),
+                    schema_name: t.schema_name.clone().filter(|s| !s.trim().is_empty()),
+                    keys: topic_keys(&t.topic),
+                    weight: self.key_weight(&key),
+                    key,
+                    schema,
+                    families,
+                }
+            })
+            .collect();
+        let norm = topics
+            .iter()
+            .map(|t| t.weight * t.weight)
+            .sum::<f32>()
+            .sqrt();
+        let mut families: BTreeMap<Family, usize> = BTreeMap::new();
+        for (n, topic) in topics.iter().enumerate() {
+            for family in &topic.families {
+                families.entry(*family).or_insert(n);
+            }
+        }
+        let mut words: BTreeMap<String, Option<usize>> = BTreeMap::new();
+        if let Some(profile) = features.profile.as_deref().filter(|p| !p.is_empty()) {
+            words.insert(profile.to_lowercase(), None);
+        }
+        for (n, topic) in topics.iter().enumerate() {
+            let own = recording_words(
+                None,
+                std::iter::once((
+                    topic.key.as_str(),
+                    topic.schema.as_deref(),
+                    topic.families.as_slice(),
+                )),
+            );
+            for word in own {
+                words.entry(word).or_insert(Some(n));
+            }
+        }
+        let tokens = self.tokens(&topics, &families);
+        Recording {
+            topics,
+            norm,
+            families,
+            words,
+            tokens,
+        }
+    }
+
+    /// The feature tokens learning keys on, each with how much it says:
+    /// topics (weighted like their keys), schemas and panel families.
+    fn tokens(
+        &self,
+        topics: &[RecordingTopic],
+        families: &BTreeMap<Family, usize>,
+    ) -> Vec<(String, f32)> {
+        let mut tokens: BTreeMap<String, f32> = BTreeMap::new();
+        for topic in topics {
+            tokens.insert(format!("t:{}", topic.key), topic.weight);
+            if let Some(schema) = &topic.schema {
+                tokens.insert(format!("s:{schema}"), 0.5);
+            }
+        }
+        for family in families.keys() {
+            tokens.insert(format!("f:{family:?}").to_lowercase(), 0.25);
+        }
+        // Past the bound, schemas and families are kept before topics, in
+        // name order: the same tokens whatever the catalog, so that what is
+        // learned and what is asked agree.
+        let mut tokens: Vec<(String, f32)> = tokens.into_iter().collect();
+        if tokens.len() > MAX_TOKENS {
+            tokens.sort_by_key(|(token, _)| (token.starts_with("t:"), token.clone()));
+            tokens.truncate(MAX_TOKENS);
+        }
+        tokens
+    }
+
+    /// Content scores of every item for `recording` (0 for none).
+    fn content_scores(&self, recording: &Recording) -> Vec<f32> {
+        let n = self.items.len();
+        let mut topic = vec![0.0f32; n];
+        let mut best: HashMap<u32, f32> = HashMap::new();
+        for r in &recording.topics {
+            best.clear();
+            for (key, level_r) in &r.keys {
+                let Some(postings) = self.topic_postings.get(key) else {
+                    continue;
+                };
+                let weight = self.key_weight(key);
+                let base = level_r * weight * weight;
+                for p in postings {
+                    let value = base * p.level;
+                    let slot = best.entry(p.item).or_insert(0.0);
+                    if value > *slot {
+                        *slot = value;
+                    }
+                }
+            }
+            for (item, value) in &best {
+                topic[*item as usize] += value;
+            }
+        }
+        let mut panel = vec![0.0f32; n];
+        for family in recording.families.keys() {
+            for item in self.family_postings.get(family).into_iter().flatten() {
+                let needs = self.needs[*item as usize].len() as f32;
+                panel[*item as usize] += 1.0 / needs;
+            }
+        }
+        let mut words = vec![0.0f32; n];
+        for word in recording.words.keys() {
+            for (item, strength, _) in self.word_postings.get(word).into_iter().flatten() {
+                words[*item as usize] += (1.0 - strength).ln();
+            }
+        }
+        (0..n)
+            .map(|i| match self.items[i].kind {
+                ContentKind::Layout => {
+                    let norms = self.layout_norms[i] * recording.norm;
+                    let cosine = if norms > 0.0 {
+                        (topic[i] / norms).min(1.0)
+                    } else {
+                        0.0
+                    };
+                    let has_panels = !self.needs[i].is_empty();
+                    match (self.items[i].topics.is_empty(), has_panels) {
+                        (false, true) => TOPIC_SHARE * cosine + (1.0 - TOPIC_SHARE) * panel[i],
+                        (false, false) => cosine,
+                        (true, _) => (1.0 - TOPIC_SHARE) * panel[i],
+                    }
+                }
+                ContentKind::Extension => EXTENSION_CEILING * (1.0 - words[i].exp()),
+            })
+            .collect()
+    }
+
+    /// The best `limit` items for `recording`, best first, each with its
+    /// reasons; `wanted` says which items may be recommended at all.
+    pub fn rank(
+        &self,
+        recording: &Recording,
+        learned: &Learned,
+        limit: usize,
+        wanted: impl Fn(&CatalogItem) -> bool,
+    ) -> Vec<Ranked> {
+        let content = self.content_scores(recording);
+        let bonus = learned.bonus(self, recording);
+        let mut scored: Vec<(f32, u32)> = content
+            .iter()
+            .zip(&bonus)
+            .enumerate()
+            .map(|(n, (c, b))| (c + b, n as u32))
+            .filter(|(score, n)| *score >= MIN_SCORE && wanted(&self.items[*n as usize]))
+            .collect();
+        let order = |a: &(f32, u32), b: &(f32, u32)| {
+            b.0.total_cmp(&a.0).then_with(|| {
+                let (x, y) = (&self.items[a.1 as usize], &self.items[b.1 as usize]);
+                x.id.cmp(&y.id)
+            })
+        };
+        if scored.len() > limit && limit > 0 {
+            scored.select_nth_unstable_by(limit - 1, order);
+            scored.truncate(limit);
+        }
+        scored.sort_by(order);
+        scored.truncate(limit);
+        scored
+            .into_iter()
+            .map(|(score, n)| {
+                let mut reasons = self.reasons(n, recording);
+                let learned = bonus[n as usize];
+                if learned >= 0.05 {
+                    reasons.push("chosen by users with similar recordings".to_owned());
+                } else if reasons.is_empty() {
+                    reasons.push("suits recordings like this one".to_owned());
+                }
+                Ranked {
+                    item: n,
+                    score,
+                    content: content[n as usize],
+                    reasons,
+                }
+            })
+            .collect()
+    }
+
+    /// Why item `n` suits `recording`, in words: its best-matching topics
+    /// and the panels the recording fills, or the keywords it matched.
+    fn reasons(&self, n: u32, recording: &Recording) -> Vec<String> {
+        let item = &self.items[n as usize];
+        let mut reasons = Vec::new();
+        let panel_name = |panel: &str| {
+            if panel.to_ascii_lowercase().ends_with("panel") {
+                panel.to_owned()
+            } else {
+                format!("{panel} panel")
+            }
+        };
+        let describe = |r: &RecordingTopic| match &r.schema_name {
+            Some(schema) => format!("{} ({schema})", r.name),
+            None => r.name.clone(),
+        };
+        match item.kind {
+            ContentKind::Layout => {
+                let needs = &self.needs[n as usize];
+                let mut filled: Vec<Family> = Vec::new();
+                for (r, layout_topic, _) in self.topic_matches(n, recording).into_iter().take(3) {
+                    let r = &recording.topics[r];
+                    let panel = needs.iter().find(|(f, _)| r.families.contains(f));
+                    let same = topic_key(layout_topic) == r.key;
+                    let reason = match (panel, same) {
+                        (Some((family, panel)), true) => {
+                            filled.push(*family);
+                            format!("{} fits its {}", describe(r), panel_name(panel))
+                        }
+                        (Some((family, panel)), false) => {
+                            filled.push(*family);
+                            format!(
+                                "{} fits its {} (as {layout_topic})",
+                                describe(r),
+                                panel_name(panel)
+                            )
+                        }
+                        (None, true) => format!("shares the topic {}", describe(r)),
+                        (None, false) => {
+                            format!("{} matches its topic {layout_topic}", describe(r))
+                        }
+                    };
+                    reasons.push(reason);
+                }
+                for (family, panel) in needs {
+                    if reasons.len() >= 4 {
+                        break;
+                    }
+                    if filled.contains(family) {
+                        continue;
+                    }
+                    if let Some(r) = recording.families.get(family) {
+                        reasons.push(format!(
+                            "its {} can show {}",
+                            panel_name(panel),
+                            describe(&recording.topics[*r])
+                        ));
+                    }
+                }
+            }
+            ContentKind::Extension => {
+                for keyword in item.keywords.iter().chain(&item.terms) {
+                    if reasons.len() >= 3 {
+                        break;
+                    }
+                    let Some(source) = recording.words.get(keyword) else {
+                        continue;
+                    };
+                    let what = if item.keywords.contains(keyword) {
+                        "keyword"
+                    } else {
+                        "description term"
+                    };
+                    let reason = match source {
+                        Some(r) => format!(
+                            "its {what} \"{keyword}\" matches {}",
+                            describe(&recording.topics[*r])
+                        ),
+                        None => format!("its {what} \"{keyword}\" matches the recording's profile"),
+                    };
+                    if !reasons.contains(&reason) {
+                        reasons.push(reason);
+                    }
+                }
+            }
+        }
+        reasons
+    }
+
+    /// Item `n`'s topics matched by the recording's, strongest first:
+    /// (recording topic, layout topic, strength).
+    fn topic_matches<'a>(&'a self, n: u32, recording: &Recording) -> Vec<(usize, &'a str, f32)> {
+        let item = &self.items[n as usize];
+        let mut matches = Vec::new();
+        for (ri, r) in recording.topics.iter().enumerate() {
+            let mut best: Option<(&str, f32)> = None;
+            for layout_topic in &item.topics {
+                let keys = topic_keys(layout_topic);
+                for (key, level_r) in &r.keys {
+                    if let Some((_, level_l)) = keys.iter().find(|(k, _)| k == key) {
+                        let weight = self.key_weight(key);
+                        let value = level_r * level_l * weight * weight;
+                        if best.is_none_or(|(_, v)| value > v) {
+                            best = Some((layout_topic.as_str(), value));
+                        }
+                    }
+                }
+            }
+            if let Some((topic, value)) = best {
+                matches.push((ri, topic, value));
+            }
+        }
+        matches.sort_by(|a, b| b.2.total_cmp(&a.2));
+        matches
+    }
+}
+
+fn ubiquity(key: &str) -> f32 {
+    if is_ubiquitous(key) { UBIQUITOUS } else { 1.0 }
+}
+
+/// One topic of the recording being ranked for.
+#[derive(Debug)]
+pub struct RecordingTopic {
+    name: String,
+    schema_name: Option<String>,
+    key: String,
+    keys: Vec<(String, f32)>,
+    schema: Option<String>,
+    families: Vec<Family>,
+    weight: f32,
+}
+
+/// A recording as the ranking reads it.
+#[derive(Debug)]
+pub struct Recording {
+    topics: Vec<RecordingTopic>,
+    norm: f32,
+    /// The panel families it fills, each with the first topic that fills it.
+    families: BTreeMap<Family, usize>,
+    /// Its words, each with the topic it came from (none: the profile).
+    words: BTreeMap<String, Option<usize>>,
+    /// Feature tokens for learning, with their weights.
+    tokens: Vec<(String, f32)>,
+}
+
+impl Recording {
+    /// The tokens learning keys on, without their weights.
+    pub fn tokens(&self) -> Vec<String> {
+        self.tokens.iter().map(|(t, _)| t.clone()).collect()
+    }
+}
+
+/// One recommended item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    pub item: u32,
+    pub score: f32,
+    /// The content part of the score.
+    pub content: f32,
+    pub reasons: Vec<String>,
+}
+
+/// How learned weights move scores.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Blend {
+    /// Most learning adds to (or takes from) a content score.
+    pub max_bonus: f32,
+    /// Feedback a token needs before it says half of what it can: a token
+    /// with weight `w` for an item, and `total` over all items, says
+    /// `w / (total + prior)`.
+    pub prior: f32,
+    /// A learned weight halves in this many days without new feedback.
+    pub half_life_days: f32,
+}
+
+impl Default for Blend {
+    fn default() -> Self {
+        Self {
+            max_bonus: 0.6,
+            prior: 3.0,
+            half_life_days: 30.0,
+        }
+    }
+}
+
+/// What was learned from feedback, by feature token: for each token, the
+/// share of its (decayed) feedback that went to each item. A token seen
+/// with many items, like an unrelated topic many recordings carry, says
+/// little for each; one seen with one item says much for it.
+#[derive(Debug, Default)]
+pub struct Learned {
+    postings: HashMap<String, Vec<(u32, f32)>>,
+    blend: Blend,
+}
+
+impl Learned {
+    /// `weights` as (token, kind, item id, weight, updated at in unix
+    /// seconds), decayed to `now` and mapped onto `catalog`; weights of
+    /// items no longer in it are left out.
+    pub fn new<'a>(
+        catalog: &Catalog,
+        weights: impl Iterator<Item = (&'a str, ContentKind, &'a str, f32, i64)>,
+        blend: Blend,
+        now: i64,
+    ) -> Self {
+        let half_life = blend.half_life_days.max(0.001) * 86_400.0;
+        let mut decayed: HashMap<&'a str, Vec<(u32, f32)>> = HashMap::new();
+        for (token, kind, id, weight, at) in weights {
+            if let Some(n) = catalog.position(kind, id) {
+                let age = (now - at).max(0) as f32;
+                decayed
+                    .entry(token)
+                    .or_default()
+                    .push((n, weight * (-age / half_life).exp2()));
+            }
+        }
+        let postings = decayed
+            .into_iter()
+            .map(|(token, items)| {
+                let total: f32 = items.iter().map(|(_, w)| w.abs()).sum::<f32>() + blend.prior;
+                let shares = items.into_iter().map(|(n, w)| (n, w / total)).collect();
+                (token.to_owned(), shares)
+            })
+            .collect();
+        Self { postings, blend }
+    }
+
+    /// Tokens with anything learned.
+    pub fn tokens(&self) -> usize {
+        self.postings.len()
+    }
+
+    /// What learning adds to each item's score for `recording`: the
+    /// token-weighted mean of the shares, times the most it may add.
+    fn bonus(&self, catalog: &Catalog, recording: &Recording) -> Vec<f32> {
+        let mut sums = vec![0.0f32; catalog.len()];
+        if self.postings.is_empty() {
+            return sums;
+        }
+        let total: f32 = recording.tokens.iter().map(|(_, w)| w).sum();
+        if total <= 0.0 {
+            return sums;
+        }
+        for (token, weight) in &recording.tokens {
+            for (item, share) in self.postings.get(token).into_iter().flatten() {
+                sums[*item as usize] += weight * share;
+            }
+        }
+        sums.iter()
+            .map(|s| self.blend.max_bonus * (s / total))
+            .collect()
+    }
+}
+
+/// The feature tokens learning keys on for `features`: `t:` topics, `s:`
+/// schemas, `f:` panel families, as [`Recording::tokens`] lists them.
+pub fn feature_tokens(features: &McapFeatures) -> Vec<String> {
+    Catalog::default().recording(features).tokens()
+}
+
+/// What one feedback event teaches: how much it says for its item, by type
+/// (0 for types that teach nothing).
+pub fn reward(feedback_type: &str, rating: Option<u8>) -> f32 {
+    match feedback_type {
+        "recommendation_accepted" | "layout_applied" | "extension_installed" => 1.0,
+        "recommendation_dismissed" => -0.5,
+        "extension_uninstalled" => -0.5,
+        "recommendation_shown" => -0.05,
+        "rating" => rating.map_or(0.0, |r| (f32::from(r.clamp(1, 5)) - 3.0) / 2.0),
+        _ => 0.0,
+    }
+}

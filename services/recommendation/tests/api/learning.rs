@@ -1,0 +1,152 @@
+//! Learning from `sora.feedback.submitted.v1`: acceptances move an item up
+//! for recordings like the one they were made for, visible within seconds
+//! through the API; one install moves an item only so far a day; feedback
+//! that quotes a served recommendation learns from its recording.
+
+use std::time::Duration;
+
+use serde_json::Value;
+use sora_common::events::types::{ContentKind, FeedbackSubmitted, ItemRef, SubmittedFeedback};
+use sora_common::features::McapFeatures;
+
+use crate::helpers::{Api, TestApp, eventually, features_of, ids, message, spawn_app};
+
+const TARGET: &str = "hack-the-car__foxglove_layout";
+
+fn like_x() -> Value {
+    features_of(&[
+        "/zed/zed_node/left/color/rect/image/compressed",
+        "/zed/zed_node/point_cloud/cloud_registered",
+        "/zed/zed_node/pose",
+        "/zed/zed_node/depth/depth_registered",
+        "/diagnostics",
+        "/tf",
+    ])
+}
+
+fn accepted(
+    features: Option<&Value>,
+    recommendation_id: Option<&str>,
+    install: &str,
+) -> SubmittedFeedback {
+    SubmittedFeedback {
+        event_id: uuid::Uuid::new_v4(),
+        feedback_type: "recommendation_accepted".to_owned(),
+        item: Some(ItemRef {
+            kind: ContentKind::Layout,
+            id: TARGET.to_owned(),
+            version: None,
+        }),
+        recommendation_id: recommendation_id.map(str::to_owned),
+        rating: None,
+        mcap_features: features.map(|f| serde_json::from_value::<McapFeatures>(f.clone()).unwrap()),
+        occurred_at: time::OffsetDateTime::now_utc(),
+        install: Some(install.to_owned()),
+    }
+}
+
+async fn send(app: &TestApp, events: Vec<SubmittedFeedback>) {
+    app.deliver(&[message("feedback-api", &FeedbackSubmitted { events })])
+        .await;
+}
+
+fn rank_of(answer: &Value, id: &str) -> Option<usize> {
+    ids(answer).iter().position(|i| i == id)
+}
+
+#[tokio::test]
+async fn acceptances_move_an_item_up_for_recordings_like_theirs() {
+    let app = spawn_app().await;
+    app.with_fixture_layouts().await;
+    let before = app.recommend_ok(&like_x()).await;
+    assert_eq!(ids(&before)[0], "zed-ros2-examples__layout_foxglove_zed");
+    let start = rank_of(&before, TARGET);
+    assert!(start.is_none_or(|r| r > 2), "{before}");
+    let version = app.model().await["model_version"].clone();
+
+    // One install, twenty acceptances today: counted once.
+    let one_install = (0..20)
+        .map(|_| accepted(Some(&like_x()), None, "00000000000000aa"))
+        .collect();
+    send(&app, one_install).await;
+    eventually(Duration::from_secs(20), (20, 1), || async {
+        let model = app.model().await;
+        (
+            model["events_seen"].as_i64().unwrap(),
+            model["events_learned"].as_i64().unwrap(),
+        )
+    })
+    .await;
+    let model = app.model().await;
+    assert_ne!(model["model_version"], version);
+    assert!(model["last_update"].is_string());
+    let after_one = app.recommend_ok(&like_x()).await;
+    assert!(
+        rank_of(&after_one, TARGET).is_none_or(|r| r > 2),
+        "{after_one}"
+    );
+
+    // Twelve installs: it reaches the top 3, and says why.
+    let many = (0..12)
+        .map(|n| accepted(Some(&like_x()), None, &format!("{n:016x}")))
+        .collect();
+    send(&app, many).await;
+    eventually(Duration::from_secs(20), 13, || async {
+        app.model().await["events_learned"].as_i64().unwrap()
+    })
+    .await;
+    let after = app.recommend_ok(&like_x()).await;
+    let rank = rank_of(&after, TARGET).expect("recommended");
+    assert!(rank <= 2, "{after}");
+    let reasons = after["items"][rank]["reasons"].to_string();
+    assert!(
+        reasons.contains("chosen by users with similar recordings"),
+        "{reasons}"
+    );
+
+    // A recording with nothing in common is not affected.
+    let other = app
+        .recommend_ok(&features_of(&[
+            "/ouster/points",
+            "/oak/rgb/image_raw",
+            "/panther/battery",
+        ]))
+        .await;
+    assert_eq!(ids(&other)[0], "panther-iros-demo__foxglove", "{other}");
+    assert!(rank_of(&other, TARGET).is_none_or(|r| r > 2), "{other}");
+}
+
+#[tokio::test]
+async fn feedback_quoting_a_recommendation_learns_from_its_recording() {
+    let app = spawn_app().await;
+    app.with_fixture_layouts().await;
+    let served = app.recommend_ok(&like_x()).await;
+    let id = served["recommendation_id"].as_str().unwrap().to_owned();
+    let events = (0..3)
+        .map(|n| accepted(None, Some(&id), &format!("{n:016x}")))
+        .chain([
+            // Quoting nothing known, and without features: nothing to learn.
+            accepted(None, Some("not-a-served-id"), "00000000000000ff"),
+            accepted(None, None, "00000000000000fe"),
+        ])
+        .collect();
+    send(&app, events).await;
+    eventually(Duration::from_secs(20), (5, 3), || async {
+        let model = app.model().await;
+        (
+            model["events_seen"].as_i64().unwrap(),
+            model["events_learned"].as_i64().unwrap(),
+        )
+    })
+    .await;
+    let pool = sora_common::db::pool(&app.settings.database, "test");
+    let weight: f64 = sqlx::query_scalar(
+        "SELECT weight FROM weights WHERE token = 't:zed/zed_node/pose' AND item_id = $1",
+    )
+    .bind(TARGET)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!((weight - 3.0).abs() < 0.01, "{weight}");
+    assert!(app.model().await["tokens_learned"].as_u64().unwrap() > 0);
+}
