@@ -1,10 +1,12 @@
 //! The services together: events from a producer to a consumer on both
-//! buses (with faults), the overview gathered over REST, and tokens trusted
-//! through admin-api's JWKS.
+//! buses (with faults), the overview gathered over REST, tokens trusted
+//! through admin-api's JWKS, and the recommender fed by the catalog and by
+//! feedback.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod audit;
 mod event_faults;
 mod helpers;
 mod overview;
+mod recommendations;
 mod statistics;
