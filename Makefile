@@ -1,6 +1,6 @@
 # The Sora server. `make run` runs everything on embedded defaults;
 # `make test` runs every test. See README.md.
-.PHONY: run test bench contracts lint fmt deploy-check sqlx-prepare sqlx-check
+.PHONY: run test bench eval contracts lint fmt deploy-check sqlx-prepare sqlx-check
 
 run:
 	scripts/run.sh
@@ -10,6 +10,10 @@ test:
 
 bench:
 	scripts/bench.sh
+
+# The recommender's offline evaluation on the fixtures: docs/evaluation.md.
+eval:
+	cargo run --quiet -p recommendation -- eval --fixtures fixtures --out docs/evaluation.md
 
 contracts:
 	scripts/contracts.sh

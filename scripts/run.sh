@@ -24,7 +24,7 @@ own_settings() {
     file-server) echo "MARKETPLACE__ STORAGE__ DOWNLOADS__" ;;
     feedback-api) echo "IP_SALT ENCRYPTION_KEY OLD_ENCRYPTION_KEYS INGEST__ RETENTION__ RATE_LIMIT__" ;;
     admin-api) echo "IDENTITY__ PEERS__ BOOTSTRAP_ADMIN_EMAIL BOOTSTRAP_ADMIN_PASSWORD IP_SALT" ;;
-    recommendation) echo "RECOMMENDATION__" ;;
+    recommendation) echo "UPLOAD__ RANKING__ LEARNING__ CATALOG__" ;;
   esac
 }
 

@@ -26,7 +26,7 @@ use std::path::Path;
 use sora_common::events::types::ContentKind;
 use sora_common::features::{McapFeatures, TopicFeature};
 
-use super::rank::{Blend, Catalog, CatalogItem, Learned, reward};
+use super::rank::{Blend, Catalog, CatalogItem, Learned, Rules, reward};
 use super::recording::RecordingReader;
 
 /// Random variants of each layout's recording.
@@ -113,6 +113,11 @@ pub type RecordingTop = (String, usize, Vec<(String, f32, String)>);
 pub struct Report {
     pub layouts: usize,
     pub content: Scores,
+    /// The same queries, their topics under another namespace.
+    pub content_namespaced: Scores,
+    /// Content ranking with one of its rules turned off: on the queries,
+    /// and on the namespaced ones.
+    pub ablations: Vec<(&'static str, Scores, Scores)>,
     pub popularity: Scores,
     pub after_feedback: Scores,
     pub popularity_after: Scores,
@@ -163,9 +168,57 @@ pub fn run(fixtures: &Path, blend: Blend) -> anyhow::Result<Report> {
         }
         downloads
     };
+    // The same recordings from a robot that puts its topics under a
+    // namespace of its own.
+    let namespaced: Vec<Query> = queries
+        .iter()
+        .map(|q| {
+            let mut features = q.features.clone();
+            for topic in &mut features.topics {
+                topic.topic = format!("/fleet7/{}", topic.topic.trim_start_matches('/'));
+            }
+            Query {
+                layout: q.layout,
+                features,
+            }
+        })
+        .collect();
     let no_learning = Learned::default();
-    let content_ranks = ranks(&catalog, &no_learning, &queries);
-    let content = Scores::of(&content_ranks);
+    let content = Scores::of(&ranks(&catalog, &no_learning, &queries));
+    let content_namespaced = Scores::of(&ranks(&catalog, &no_learning, &namespaced));
+    let ablations = [
+        (
+            "without TF-IDF key weights",
+            Rules {
+                idf: false,
+                ..Rules::default()
+            },
+        ),
+        (
+            "only same-name topic matches",
+            Rules {
+                partial_topics: false,
+                ..Rules::default()
+            },
+        ),
+        (
+            "without the panel part",
+            Rules {
+                panels: false,
+                ..Rules::default()
+            },
+        ),
+    ]
+    .into_iter()
+    .map(|(name, rules)| {
+        let catalog = Catalog::with_rules(items.clone(), rules);
+        (
+            name,
+            Scores::of(&ranks(&catalog, &no_learning, &queries)),
+            Scores::of(&ranks(&catalog, &no_learning, &namespaced)),
+        )
+    })
+    .collect();
     let popularity_scores = Scores::of(&popularity_ranks(&popularity, &queries));
 
     // Feedback scenarios: for a few layouts X, an item B content ranks 4th
@@ -251,6 +304,8 @@ pub fn run(fixtures: &Path, blend: Blend) -> anyhow::Result<Report> {
     Ok(Report {
         layouts: items.len(),
         content,
+        content_namespaced,
+        ablations,
         popularity: popularity_scores,
         after_feedback,
         popularity_after,
@@ -424,7 +479,32 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "\nTargets: hit@1 ≥ 0.8 and hit@5 ≥ 0.95 for content ranking.\n\n\
+            "\n## What each content rule brings\n\n\
+             The same queries with one rule of content ranking turned off; then the same \
+             again with every topic under another namespace (`/fleet7/…`), as a robot that \
+             namespaces its topics records them.\n\n\
+             | content ranking | hit@1 | hit@5 | NDCG@5 | namespaced hit@1 | hit@5 | NDCG@5 |\n\
+             |---|---|---|---|---|---|---|"
+        );
+        let both = |out: &mut String, name: &str, a: &Scores, b: &Scores| {
+            let _ = writeln!(
+                out,
+                "| {name} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |",
+                a.hit1, a.hit5, a.ndcg5, b.hit1, b.hit5, b.ndcg5
+            );
+        };
+        both(
+            &mut out,
+            "all rules (the service)",
+            &self.content,
+            &self.content_namespaced,
+        );
+        for (name, plain, namespaced) in &self.ablations {
+            both(&mut out, name, plain, namespaced);
+        }
+        let _ = writeln!(
+            out,
+            "\nTargets: hit@1 ≥ 0.8 and hit@5 ≥ 0.95 for content ranking (leave-one-out).\n\n\
              ## Simulated feedback ({FEEDBACK_EVENTS} acceptances per scenario, one install each)\n\n\
              | users with recordings like | accept | content rank | events to top 3 | others' hit@5 before | after |\n\
              |---|---|---|---|---|---|"

@@ -24,8 +24,14 @@ use super::vocab::{
 
 /// How much a ubiquitous topic key (`/tf`, `/rosout`) counts, against 1.
 const UBIQUITOUS: f32 = 0.35;
-/// Weight of the topic match in a layout's score; the rest is its panels.
-const TOPIC_SHARE: f32 = 0.6;
+/// A layout's score: its topic match, raised by up to this share when the
+/// recording fills its panels...
+const PANEL_LIFT: f32 = 0.3;
+/// ...plus this much for filled panels alone (a layout whose topics are
+/// named otherwise can still show the data)...
+const PANEL_ONLY: f32 = 0.1;
+/// ...or this much for a layout that names no topics at all.
+const PANELS_NO_TOPICS: f32 = 0.3;
 /// How much a keyword match says for an extension, and a description term.
 const KEYWORD_STRENGTH: f32 = 0.6;
 const TERM_STRENGTH: f32 = 0.3;
@@ -56,9 +62,33 @@ struct TopicPosting {
     level: f32,
 }
 
+/// Parts of content ranking that can be turned off, to measure what each
+/// brings (the offline evaluation's ablations). All on in the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// Topic keys weighted like TF-IDF (off: every key weighs 1).
+    pub idf: bool,
+    /// Matches under another namespace or by the last segments (off: only
+    /// the same name matches).
+    pub partial_topics: bool,
+    /// The panel part of a layout's score.
+    pub panels: bool,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self {
+            idf: true,
+            partial_topics: true,
+            panels: true,
+        }
+    }
+}
+
 /// The content index of the catalog.
 #[derive(Debug, Default)]
 pub struct Catalog {
+    rules: Rules,
     items: Vec<CatalogItem>,
     by_key: HashMap<(ContentKind, String), u32>,
     topic_postings: HashMap<String, Vec<TopicPosting>>,
@@ -72,6 +102,10 @@ pub struct Catalog {
 
 impl Catalog {
     pub fn new(items: Vec<CatalogItem>) -> Self {
+        Self::with_rules(items, Rules::default())
+    }
+
+    pub fn with_rules(items: Vec<CatalogItem>, rules: Rules) -> Self {
         let layouts = items
             .iter()
             .filter(|i| i.kind == ContentKind::Layout)
@@ -81,7 +115,7 @@ impl Catalog {
         let mut word_df: HashMap<String, u32> = HashMap::new();
         for (n, item) in items.iter().enumerate() {
             for topic in &item.topics {
-                for (key, level) in topic_keys(topic) {
+                for (key, level) in keys_by(rules, topic) {
                     let postings = topic_postings.entry(key).or_default();
                     postings.push(TopicPosting {
                         item: n as u32,
@@ -119,11 +153,12 @@ impl Catalog {
                 item.topics
                     .iter()
                     .map(|t| {
-                        key_weights
-                            .get(&topic_key(t))
-                            .copied()
-                            .unwrap_or(0.0)
-                            .powi(2)
+                        let weight = if rules.idf {
+                            key_weights.get(&topic_key(t)).copied().unwrap_or(0.0)
+                        } else {
+                            1.0
+                        };
+                        weight * weight
                     })
                     .sum::<f32>()
                     .sqrt()
@@ -175,6 +210,7 @@ impl Catalog {
             .map(|(n, item)| ((item.kind, item.id.clone()), n as u32))
             .collect();
         Self {
+            rules,
             items,
             by_key,
             topic_postings,
@@ -215,6 +251,9 @@ impl Catalog {
 
     /// How much a topic key counts: rare keys more, ubiquitous ones less.
     fn key_weight(&self, key: &str) -> f32 {
+        if !self.rules.idf {
+            return 1.0;
+        }
         self.key_weights
             .get(key)
             .copied()
@@ -243,7 +282,7 @@ impl Catalog {
                 RecordingTopic {
                     name: t.topic.clone(),
                     schema_name: t.schema_name.clone().filter(|s| !s.trim().is_empty()),
-                    keys: topic_keys(&t.topic),
+                    keys: keys_by(self.rules, &t.topic),
                     weight: self.key_weight(&key),
                     key,
                     schema,
@@ -364,11 +403,15 @@ impl Catalog {
                     } else {
                         0.0
                     };
-                    let has_panels = !self.needs[i].is_empty();
+                    let has_panels = self.rules.panels && !self.needs[i].is_empty();
                     match (self.items[i].topics.is_empty(), has_panels) {
-                        (false, true) => TOPIC_SHARE * cosine + (1.0 - TOPIC_SHARE) * panel[i],
+                        (false, true) => {
+                            cosine * (1.0 - PANEL_LIFT + PANEL_LIFT * panel[i])
+                                + PANEL_ONLY * panel[i]
+                        }
                         (false, false) => cosine,
-                        (true, _) => (1.0 - TOPIC_SHARE) * panel[i],
+                        (true, true) => PANELS_NO_TOPICS * panel[i],
+                        (true, false) => 0.0,
                     }
                 }
                 ContentKind::Extension => EXTENSION_CEILING * (1.0 - words[i].exp()),
@@ -523,7 +566,7 @@ impl Catalog {
         for (ri, r) in recording.topics.iter().enumerate() {
             let mut best: Option<(&str, f32)> = None;
             for layout_topic in &item.topics {
-                let keys = topic_keys(layout_topic);
+                let keys = keys_by(self.rules, layout_topic);
                 for (key, level_r) in &r.keys {
                     if let Some((_, level_l)) = keys.iter().find(|(k, _)| k == key) {
                         let weight = self.key_weight(key);
@@ -541,6 +584,15 @@ impl Catalog {
         matches.sort_by(|a, b| b.2.total_cmp(&a.2));
         matches
     }
+}
+
+/// A topic's keys under `rules`.
+fn keys_by(rules: Rules, topic: &str) -> Vec<(String, f32)> {
+    let mut keys = topic_keys(topic);
+    if !rules.partial_topics {
+        keys.truncate(1);
+    }
+    keys
 }
 
 fn ubiquity(key: &str) -> f32 {
@@ -606,7 +658,7 @@ impl Default for Blend {
     fn default() -> Self {
         Self {
             max_bonus: 0.6,
-            prior: 3.0,
+            prior: 10.0,
             half_life_days: 30.0,
         }
     }

@@ -50,6 +50,15 @@ async fn send(app: &TestApp, events: Vec<SubmittedFeedback>) {
         .await;
 }
 
+async fn weight(pool: &sqlx::PgPool, token: &str) -> f64 {
+    sqlx::query_scalar("SELECT weight FROM weights WHERE token = $1 AND item_id = $2")
+        .bind(token)
+        .bind(TARGET)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
 fn rank_of(answer: &Value, id: &str) -> Option<usize> {
     ids(answer).iter().position(|i| i == id)
 }
@@ -64,7 +73,8 @@ async fn acceptances_move_an_item_up_for_recordings_like_theirs() {
     assert!(start.is_none_or(|r| r > 2), "{before}");
     let version = app.model().await["model_version"].clone();
 
-    // One install, twenty acceptances today: counted once.
+    // One install, twenty acceptances today: counted once (the bound is
+    // one acceptance's worth per item and day).
     let one_install = (0..20)
         .map(|_| accepted(Some(&like_x()), None, "00000000000000aa"))
         .collect();
@@ -80,6 +90,8 @@ async fn acceptances_move_an_item_up_for_recordings_like_theirs() {
     let model = app.model().await;
     assert_ne!(model["model_version"], version);
     assert!(model["last_update"].is_string());
+    let pool = sora_common::db::pool(&app.settings.database, "test");
+    assert_eq!(weight(&pool, "t:zed/zed_node/pose").await, 1.0);
     let after_one = app.recommend_ok(&like_x()).await;
     assert!(
         rank_of(&after_one, TARGET).is_none_or(|r| r > 2),
@@ -95,6 +107,7 @@ async fn acceptances_move_an_item_up_for_recordings_like_theirs() {
         app.model().await["events_learned"].as_i64().unwrap()
     })
     .await;
+    assert!((weight(&pool, "t:zed/zed_node/pose").await - 13.0).abs() < 0.01);
     let after = app.recommend_ok(&like_x()).await;
     let rank = rank_of(&after, TARGET).expect("recommended");
     assert!(rank <= 2, "{after}");
@@ -140,13 +153,7 @@ async fn feedback_quoting_a_recommendation_learns_from_its_recording() {
     })
     .await;
     let pool = sora_common::db::pool(&app.settings.database, "test");
-    let weight: f64 = sqlx::query_scalar(
-        "SELECT weight FROM weights WHERE token = 't:zed/zed_node/pose' AND item_id = $1",
-    )
-    .bind(TARGET)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    assert!((weight - 3.0).abs() < 0.01, "{weight}");
+    let learned = weight(&pool, "t:zed/zed_node/pose").await;
+    assert!((learned - 3.0).abs() < 0.01, "{learned}");
     assert!(app.model().await["tokens_learned"].as_u64().unwrap() > 0);
 }
