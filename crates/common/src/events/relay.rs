@@ -22,9 +22,7 @@ use super::settings::EventsSettings;
 
 /// Longest wait between two attempts to publish, while the bus is down.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
-/// An unrouted row is looked at again after this long.
-const UNROUTED_RECHECK: Duration = Duration::from_secs(2);
-/// Routes are re-read for an unrouted row at most this often.
+/// Routes are re-read for a type without a queue at most this often.
 const MIN_ROUTES_REFRESH: Duration = Duration::from_secs(1);
 
 pub struct Relay<B> {
@@ -118,13 +116,19 @@ impl<B: EventBus> Relay<B> {
     }
 
     /// The queues `event_type` goes to, re-reading the routes when they are
-    /// old, or (at most every second) when the type has none.
-    async fn queues_for(&self, event_type: &str) -> anyhow::Result<Vec<String>> {
+    /// old, or (at most every second) when the type has none; types that
+    /// gained their first queue are added to `gained`.
+    async fn queues_for(
+        &self,
+        event_type: Option<&str>,
+        gained: &mut Vec<String>,
+    ) -> anyhow::Result<Vec<String>> {
         let mut table = self.routes.lock().await;
         let age = table.read_at.map(|at| at.elapsed());
         let stale = age.is_none_or(|age| {
             age >= Duration::from_millis(self.settings.routes_refresh_ms)
-                || (!table.queues_of.contains_key(event_type) && age >= MIN_ROUTES_REFRESH)
+                || event_type
+                    .is_some_and(|t| !table.queues_of.contains_key(t) && age >= MIN_ROUTES_REFRESH)
         });
         if stale {
             let mut routes: Routes = self.bus.subscriptions().await?;
@@ -140,17 +144,50 @@ impl<B: EventBus> Relay<B> {
                     queues_of.entry(event_type).or_default().push(queue.clone());
                 }
             }
+            gained.extend(
+                queues_of
+                    .keys()
+                    .filter(|t| !table.queues_of.contains_key(*t))
+                    .cloned(),
+            );
             *table = RouteTable {
                 queues_of,
                 read_at: Some(Instant::now()),
             };
         }
-        Ok(table.queues_of.get(event_type).cloned().unwrap_or_default())
+        Ok(event_type
+            .and_then(|t| table.queues_of.get(t).cloned())
+            .unwrap_or_default())
+    }
+
+    /// Rows parked for lack of a queue, of types that now have one, are due
+    /// again.
+    async fn release(
+        &self,
+        conn: &mut sqlx::PgConnection,
+        gained: &[String],
+    ) -> anyhow::Result<()> {
+        if !gained.is_empty() {
+            sqlx::query(
+                "UPDATE outbox SET next_attempt_at = now()
+                 WHERE event_type = ANY($1) AND next_attempt_at > now()",
+            )
+            .bind(gained)
+            .execute(conn)
+            .await?;
+        }
+        Ok(())
     }
 
     /// Publishes one batch of due rows; returns how many it handled.
     pub async fn publish_due(&self) -> anyhow::Result<usize> {
         let mut tx = self.pool.begin().await?;
+        // Routes are re-read even when nothing is due, so that parked rows
+        // are released soon after their first queue subscribes.
+        let mut gained = Vec::new();
+        self.queues_for(None, &mut gained).await?;
+        self.release(&mut tx, &gained).await?;
+        gained.clear();
         // SKIP LOCKED: replicas of the service share the work without waiting.
         // In the order of `outbox_due`, so that rows waiting for a later
         // attempt (unrouted, or the bus down) are never scanned.
@@ -165,6 +202,7 @@ impl<B: EventBus> Relay<B> {
         .fetch_all(&mut *tx)
         .await?;
         if rows.is_empty() {
+            tx.commit().await?;
             return Ok(0);
         }
         let retention = time::Duration::seconds(
@@ -175,7 +213,7 @@ impl<B: EventBus> Relay<B> {
         let mut done = Vec::new();
         let mut waiting = Vec::new();
         for row in &rows {
-            let queues = self.queues_for(&row.event_type).await?;
+            let queues = self.queues_for(Some(&row.event_type), &mut gained).await?;
             if queues.is_empty() {
                 if now - row.created_at > retention {
                     tracing::warn!(event_type = %row.event_type, id = %row.id,
@@ -209,16 +247,22 @@ impl<B: EventBus> Relay<B> {
         .await
         .unwrap_or_else(|_| Err(anyhow::anyhow!("the bus did not answer within 30 s")));
 
+        // A row no queue wants is parked until its retention ends (then it
+        // is looked at once more, and dropped if still unwanted), not
+        // looked at again every few seconds: a type nobody subscribes to
+        // costs one write per event, however many wait. When a queue
+        // subscribes to its type, the row is released (`release`).
         if !waiting.is_empty() {
             sqlx::query(
-                "UPDATE outbox SET next_attempt_at = now() + make_interval(secs => $2)
+                "UPDATE outbox SET next_attempt_at = created_at + make_interval(secs => $2)
                  WHERE id = ANY($1)",
             )
             .bind(&waiting)
-            .bind(UNROUTED_RECHECK.as_secs_f64())
+            .bind(retention.as_seconds_f64())
             .execute(&mut *tx)
             .await?;
         }
+        self.release(&mut tx, &gained).await?;
         match sent {
             Ok(()) => {
                 sqlx::query("DELETE FROM outbox WHERE id = ANY($1)")

@@ -89,3 +89,60 @@ async fn no_event_is_lost_while_the_postgres_bus_is_down() {
 async fn no_event_is_lost_while_sqs_is_down() {
     events_wait_in_the_outbox_while_the_bus_is_down(Backend::Sqs).await;
 }
+
+/// Events of a type no queue subscribes to are parked, not looked at again
+/// every few seconds (a type nobody wants costs one write per event, however
+/// many wait), released as soon as a queue subscribes, and dropped once
+/// their retention is over if none does.
+#[tokio::test]
+async fn events_nobody_wants_yet_wait_parked_until_a_queue_subscribes() {
+    use sora_common::events::EventPayload;
+    use sora_common::events::bus::EventBus;
+    use sora_common::events::types::AdminAction;
+
+    let files = crate::helpers::spawn_files(|s| {
+        s.events.relay_interval_ms = 50;
+        s.events.routes_refresh_ms = 200;
+    })
+    .await;
+    let pool = sora_common::db::pool(&files.settings.database, "test-producer");
+    publish(&pool, 200).await;
+    let parked = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM outbox
+             WHERE next_attempt_at = created_at + interval '3600 seconds'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    eventually(Duration::from_secs(20), 200, parked).await;
+
+    let bus = sora_testing::events::pg_bus(&files.settings);
+    bus.subscribe("late", &[AdminAction::TYPE]).await.unwrap();
+    eventually(Duration::from_secs(20), 200, || async {
+        bus.depth("late").await.unwrap().ready
+    })
+    .await;
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+
+    // With a one-second retention and still no queue for the type: dropped.
+    let short = crate::helpers::spawn_files(|s| {
+        s.events.relay_interval_ms = 50;
+        s.events.unrouted_retention_secs = 1;
+    })
+    .await;
+    let pool = sora_common::db::pool(&short.settings.database, "test-producer");
+    publish(&pool, 10).await;
+    eventually(Duration::from_secs(20), 0, || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM outbox")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    })
+    .await;
+}
