@@ -71,6 +71,48 @@ def feedback_table(rows, year):
               f"{sora['errors']} errors.")
 
 
+def recommendation_table(rows, uploads):
+    if not rows and not uploads:
+        return
+    print()
+    print("## Recommendations")
+    print()
+    print("`POST /api/recommendations` over a generated catalog of 10,000 items (8,000 layouts,")
+    print("2,000 extensions; scripts/bench/catalog_10k.sql) with the features of a real recording")
+    print("(rerun's rosbag2 fixture: 32 sensor_msgs topics), `limit` 10. Every answer is ranked")
+    print("anew (there is no answer cache) and recorded (group commit, one row and one event per")
+    print("answer). The peer has no recommender: the baseline is nginx answering the same bytes")
+    print("as a static file, the cost of the HTTP exchange alone. Target: p99 ≤ 10 ms at 64")
+    print("connections.")
+    print()
+    print("| conns | items | nginx req/s | Sora req/s | Sora/nginx | p50 / p99 ms nginx | "
+          "p50 / p99 ms Sora | errors nginx / Sora | RSS MiB after / peak: nginx; Sora |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        nginx, sora = row.get("nginx"), row.get("sora")
+        print(
+            f"| {row['connections']:,} | {row['items']:,} | {cell(nginx, 'rps')} | {cell(sora, 'rps')} "
+            f"| {ratio(sora, nginx)} | {nginx['p50_ms']} / {nginx['p99_ms']} "
+            f"| {sora['p50_ms']} / {sora['p99_ms']} | {errors(nginx)} / {errors(sora)} "
+            f"| {memory(nginx)}; {memory(sora)} |"
+        )
+    if uploads:
+        print()
+        print("`POST /api/recommendations/from-mcap` with the largest fixture recordings, whole and")
+        print("only their end (summary section and footer), 2 connections: MB/s of MCAP read (and")
+        print("a recommendation made and recorded for each).")
+        print()
+        print("| recording | part | bytes | req/s | MB/s | p50 / p99 ms | errors | RSS MiB after / peak |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        for upload in uploads:
+            sora = upload["sora"]
+            print(
+                f"| {upload['file']} | {upload['part']} | {upload['bytes']:,} | {sora['rps']:,.0f} "
+                f"| {sora['mb_per_s']} | {sora['p50_ms']} / {sora['p99_ms']} | {sora['errors']} "
+                f"| {memory(sora)} |"
+            )
+
+
 def main():
     results = json.load(open(sys.argv[1]))
     events = open(sys.argv[2]).read() if len(sys.argv) > 2 and sys.argv[2] else ""
@@ -102,6 +144,7 @@ def main():
     kinds = {
         (row["scenario"], row["connections"], system): result["error_kinds"]
         for row in results["rows"] + (results.get("feedback") or [])
+        + (results.get("recommendations") or [])
         for system, result in row.items()
         if isinstance(result, dict) and result.get("error_kinds")
     }
@@ -112,6 +155,7 @@ def main():
         for (scenario, conns, system), kind in kinds.items():
             print(f"- {scenario}, {conns:,} connections, {system}: {kind}")
     feedback_table(results.get("feedback") or [], results.get("year"))
+    recommendation_table(results.get("recommendations") or [], results.get("uploads") or [])
     if events:
         print()
         print(events.rstrip())

@@ -37,6 +37,9 @@ class Env:
     extensions = int(os.environ.get("BENCH_EXTENSIONS", "500"))
     only = os.environ.get("BENCH_ONLY", "")
     feedback_body = Path(os.environ["BENCH_FEEDBACK_BODY"])
+    fixtures = Path(os.environ.get("BENCH_FIXTURES", "fixtures"))
+    www = None
+    nginx_port = None
     psql = os.environ["BENCH_PSQL"]
 
 
@@ -134,13 +137,14 @@ class Server:
                 self.process.kill()
 
 
-def oha(url, connections, duration, rate=None, regex=False, body=None, token=None):
+def oha(url, connections, duration, rate=None, regex=False, body=None, token=None,
+        content_type="application/json"):
     command = [
         "taskset", "-c", Env.load_cpu, Env.oha, "--no-tui", "--output-format", "json",
         "-z", duration, "-c", str(connections), "-w",
     ]
     if body:
-        command += ["-m", "POST", "-T", "application/json", "-D", str(body)]
+        command += ["-m", "POST", "-T", content_type, "-D", str(body)]
     if token:
         command += ["-H", f"authorization: Bearer {token}"]
     if rate:
@@ -291,6 +295,92 @@ def feedback_rows(peer, peer_port, admin):
     return rows, year
 
 
+def recommendation_rows(nginx_conf):
+    """The recommender over a generated catalog of 10,000 items (features
+    as JSON, against nginx answering the same bytes), then MB/s of MCAP
+    files read by from-mcap, whole and only their end."""
+    port = free_port()
+    env = {
+        "SORA_DATABASE__PORT": Env.pg_port, "SORA_TELEMETRY__FORMAT": "json",
+        "SORA_SERVER__PORT": str(port), "SORA_CATALOG__FILE_SERVER_URL": "",
+    }
+    subprocess.run(
+        [str(Env.bin / "recommendation"), "provision", f"postgres://postgres@127.0.0.1:{Env.pg_port}/sora"],
+        env={**os.environ, **env}, check=True, stdout=subprocess.DEVNULL,
+    )
+    subprocess.run(
+        [str(Env.bin / "recommendation"), "migrate"], env={**os.environ, **env}, check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    subprocess.run(
+        [Env.psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", Env.pg_port,
+         "-U", "postgres", "-d", "sora", "-f", str(Path(__file__).with_name("catalog_10k.sql"))],
+        check=True, stdout=subprocess.DEVNULL,
+    )
+    sora = Server("recommendation", [str(Env.bin / "recommendation"), "serve"], env,
+                  ready=f"http://127.0.0.1:{port}/ready").start()
+    base = f"http://127.0.0.1:{port}/api/recommendations"
+    with urllib.request.urlopen(base + "/model") as response:
+        model = json.loads(response.read())
+    log(f"    model: {model}")
+    # The features of a real recording (32 sensor_msgs topics), as a client
+    # that read its summary sends them.
+    recording = Env.fixtures / "mcap" / "rerun__rosbag2_2025_09_10-13_03_56_0.mcap"
+    answer = request("POST", base + "/from-mcap", recording.read_bytes(),
+                     content_type="application/octet-stream")
+    body = Env.work / "recommend.json"
+    body.write_text(json.dumps({"mcap": answer["features"], "limit": 10}))
+    answer = request("POST", base, body.read_bytes())
+    (Env.www / "recommend.json").write_text(json.dumps(answer))
+    nginx = Server("nginx", [Env.nginx, "-c", str(nginx_conf), "-p", str(Env.work)]).start()
+    nginx_url = f"http://127.0.0.1:{Env.nginx_port}/recommend.json"
+    wait_for(nginx_url)
+    rows = []
+    for conns in (64, 256):
+        row = {"scenario": "recommendation, 10,000 items", "connections": conns,
+               "items": model["layouts_indexed"] + model["extensions_indexed"]}
+        for system, server, url, post in (("nginx", nginx, nginx_url, None), ("sora", sora, base, body)):
+            log(f"==> recommendation, {conns} connections: {system}")
+            oha(url, min(conns, 64), Env.warmup, body=post)
+            server.reset_peak()
+            result = oha(url, conns, Env.duration, body=post)
+            result["rss_mib"] = server.rss_mib()
+            result["peak_rss_mib"] = server.peak_mib()
+            log(f"    {result}")
+            row[system] = result
+            time.sleep(1)
+        rows.append(row)
+    nginx.stop()
+
+    # from-mcap: the largest fixture recordings, whole and their end only.
+    uploads = []
+    for name in ("cart-pole__kill_me_pls.mcap", "rerun__rosbag2_2025_09_10-13_03_56_0.mcap",
+                 "asam-osi-converter__sensorDataDetectedLaneBoundaries.mcap", "keelson__test.mcap"):
+        data = (Env.fixtures / "mcap" / name).read_bytes()
+        for part, payload in (("whole", data), ("end", mcap_tail(data))):
+            path = Env.work / f"upload-{part}-{name}"
+            path.write_bytes(payload)
+            url = base + "/from-mcap"
+            log(f"==> from-mcap {name} ({part}, {len(payload)} bytes)")
+            oha(url, 2, Env.warmup, body=path, content_type="application/octet-stream")
+            sora.reset_peak()
+            result = oha(url, 2, Env.duration, body=path, content_type="application/octet-stream")
+            result["mb_per_s"] = round(result["rps"] * len(payload) / 1e6, 1)
+            result["rss_mib"] = sora.rss_mib()
+            result["peak_rss_mib"] = sora.peak_mib()
+            log(f"    {result}")
+            uploads.append({"file": name, "part": part, "bytes": len(payload), "sora": result})
+    sora.stop()
+    return rows, uploads
+
+
+def mcap_tail(data):
+    """The summary section and the footer of an MCAP file."""
+    footer = len(data) - 8 - 29
+    start = int.from_bytes(data[footer + 9:footer + 17], "little")
+    return data[start:]
+
+
 def main():
     packages = seed_peer()
     if not packages:
@@ -344,6 +434,7 @@ def main():
             (www / name).write_bytes(response.read())
     (www / "ext/download.foxe").write_bytes(download.read_bytes())
     nginx_port = free_port()
+    Env.www, Env.nginx_port = www, nginx_port
     (Env.work / "nginx.conf").write_text(f"""
 worker_processes 1;
 worker_rlimit_nofile 20000;
@@ -365,6 +456,7 @@ http {{
     location = /api/extensions {{ try_files /list.json =404; }}
     location ~ /download$ {{ default_type application/zip; try_files /ext/download.foxe =404; }}
     location /api/extensions/ {{ try_files /details.json =404; }}
+    location = /recommend.json {{ try_files /recommend.json =404; }}
   }}
 }}
 """)
@@ -414,8 +506,12 @@ http {{
     if not Env.only or re.search(Env.only, "feedback"):
         feedback, year = feedback_rows(peer, peer_port, admin)
     peer.stop()
+    recommendations, uploads = [], []
+    if not Env.only or re.search(Env.only, "recommendation"):
+        recommendations, uploads = recommendation_rows(Env.work / "nginx.conf")
     json.dump({"extensions": Env.extensions, "duration": Env.duration, "rows": rows,
-               "feedback": feedback, "year": year}, sys.stdout, indent=1)
+               "feedback": feedback, "year": year, "recommendations": recommendations,
+               "uploads": uploads}, sys.stdout, indent=1)
 
 
 if __name__ == "__main__":

@@ -356,13 +356,21 @@ impl Catalog {
         tokens
     }
 
-    /// Content scores of every item for `recording` (0 for none).
-    fn content_scores(&self, recording: &Recording) -> Vec<f32> {
+    /// Content scores of every item for `recording` (0 for none), into
+    /// `scratch.content`.
+    fn content_scores(&self, recording: &Recording, scratch: &mut Scratch) {
         let n = self.items.len();
-        let mut topic = vec![0.0f32; n];
-        let mut best: HashMap<u32, f32> = HashMap::new();
+        scratch.reset(n);
+        let Scratch {
+            topic,
+            panel,
+            words,
+            best,
+            touched,
+            content,
+            ..
+        } = scratch;
         for r in &recording.topics {
-            best.clear();
             for (key, level_r) in &r.keys {
                 let Some(postings) = self.topic_postings.get(key) else {
                     continue;
@@ -371,52 +379,53 @@ impl Catalog {
                 let base = level_r * weight * weight;
                 for p in postings {
                     let value = base * p.level;
-                    let slot = best.entry(p.item).or_insert(0.0);
+                    let slot = &mut best[p.item as usize];
+                    if *slot == 0.0 {
+                        touched.push(p.item);
+                    }
                     if value > *slot {
                         *slot = value;
                     }
                 }
             }
-            for (item, value) in &best {
-                topic[*item as usize] += value;
+            // Each recording topic counts once per layout: its best match.
+            for item in touched.drain(..) {
+                let slot = &mut best[item as usize];
+                topic[item as usize] += *slot;
+                *slot = 0.0;
             }
         }
-        let mut panel = vec![0.0f32; n];
         for family in recording.families.keys() {
             for item in self.family_postings.get(family).into_iter().flatten() {
                 let needs = self.needs[*item as usize].len() as f32;
                 panel[*item as usize] += 1.0 / needs;
             }
         }
-        let mut words = vec![0.0f32; n];
         for word in recording.words.keys() {
             for (item, strength, _) in self.word_postings.get(word).into_iter().flatten() {
                 words[*item as usize] += (1.0 - strength).ln();
             }
         }
-        (0..n)
-            .map(|i| match self.items[i].kind {
-                ContentKind::Layout => {
-                    let norms = self.layout_norms[i] * recording.norm;
-                    let cosine = if norms > 0.0 {
-                        (topic[i] / norms).min(1.0)
-                    } else {
-                        0.0
-                    };
-                    let has_panels = self.rules.panels && !self.needs[i].is_empty();
-                    match (self.items[i].topics.is_empty(), has_panels) {
-                        (false, true) => {
-                            cosine * (1.0 - PANEL_LIFT + PANEL_LIFT * panel[i])
-                                + PANEL_ONLY * panel[i]
-                        }
-                        (false, false) => cosine,
-                        (true, true) => PANELS_NO_TOPICS * panel[i],
-                        (true, false) => 0.0,
+        content.extend((0..n).map(|i| match self.items[i].kind {
+            ContentKind::Layout => {
+                let norms = self.layout_norms[i] * recording.norm;
+                let cosine = if norms > 0.0 {
+                    (topic[i] / norms).min(1.0)
+                } else {
+                    0.0
+                };
+                let has_panels = self.rules.panels && !self.needs[i].is_empty();
+                match (self.items[i].topics.is_empty(), has_panels) {
+                    (false, true) => {
+                        cosine * (1.0 - PANEL_LIFT + PANEL_LIFT * panel[i]) + PANEL_ONLY * panel[i]
                     }
+                    (false, false) => cosine,
+                    (true, true) => PANELS_NO_TOPICS * panel[i],
+                    (true, false) => 0.0,
                 }
-                ContentKind::Extension => EXTENSION_CEILING * (1.0 - words[i].exp()),
-            })
-            .collect()
+            }
+            ContentKind::Extension => EXTENSION_CEILING * (1.0 - words[i].exp()),
+        }));
     }
 
     /// The best `limit` items for `recording`, best first, each with its
@@ -428,15 +437,33 @@ impl Catalog {
         limit: usize,
         wanted: impl Fn(&CatalogItem) -> bool,
     ) -> Vec<Ranked> {
-        let content = self.content_scores(recording);
-        let bonus = learned.bonus(self, recording);
-        let mut scored: Vec<(f32, u32)> = content
-            .iter()
-            .zip(&bonus)
-            .enumerate()
-            .map(|(n, (c, b))| (c + b, n as u32))
-            .filter(|(score, n)| *score >= MIN_SCORE && wanted(&self.items[*n as usize]))
-            .collect();
+        SCRATCH.with_borrow_mut(|scratch| self.rank_in(scratch, recording, learned, limit, wanted))
+    }
+
+    fn rank_in(
+        &self,
+        scratch: &mut Scratch,
+        recording: &Recording,
+        learned: &Learned,
+        limit: usize,
+        wanted: impl Fn(&CatalogItem) -> bool,
+    ) -> Vec<Ranked> {
+        self.content_scores(recording, scratch);
+        learned.bonus(self, recording, &mut scratch.bonus);
+        let Scratch {
+            content,
+            bonus,
+            scored,
+            ..
+        } = scratch;
+        scored.extend(
+            content
+                .iter()
+                .zip(bonus.iter())
+                .enumerate()
+                .map(|(n, (c, b))| (c + b, n as u32))
+                .filter(|(score, n)| *score >= MIN_SCORE && wanted(&self.items[*n as usize])),
+        );
         let order = |a: &(f32, u32), b: &(f32, u32)| {
             b.0.total_cmp(&a.0).then_with(|| {
                 let (x, y) = (&self.items[a.1 as usize], &self.items[b.1 as usize]);
@@ -450,7 +477,7 @@ impl Catalog {
         scored.sort_by(order);
         scored.truncate(limit);
         scored
-            .into_iter()
+            .drain(..)
             .map(|(score, n)| {
                 let mut reasons = self.reasons(n, recording);
                 let learned = bonus[n as usize];
@@ -562,17 +589,21 @@ impl Catalog {
     /// (recording topic, layout topic, strength).
     fn topic_matches<'a>(&'a self, n: u32, recording: &Recording) -> Vec<(usize, &'a str, f32)> {
         let item = &self.items[n as usize];
+        let layout_keys: Vec<(&str, Vec<(String, f32)>)> = item
+            .topics
+            .iter()
+            .map(|t| (t.as_str(), keys_by(self.rules, t)))
+            .collect();
         let mut matches = Vec::new();
         for (ri, r) in recording.topics.iter().enumerate() {
             let mut best: Option<(&str, f32)> = None;
-            for layout_topic in &item.topics {
-                let keys = keys_by(self.rules, layout_topic);
+            for (layout_topic, keys) in &layout_keys {
                 for (key, level_r) in &r.keys {
                     if let Some((_, level_l)) = keys.iter().find(|(k, _)| k == key) {
                         let weight = self.key_weight(key);
                         let value = level_r * level_l * weight * weight;
                         if best.is_none_or(|(_, v)| value > v) {
-                            best = Some((layout_topic.as_str(), value));
+                            best = Some((layout_topic, value));
                         }
                     }
                 }
@@ -597,6 +628,44 @@ fn keys_by(rules: Rules, topic: &str) -> Vec<(String, f32)> {
 
 fn ubiquity(key: &str) -> f32 {
     if is_ubiquitous(key) { UBIQUITOUS } else { 1.0 }
+}
+
+/// Per-item buffers of one ranking, kept per thread: a catalog of 10,000
+/// items would otherwise cost a few fresh allocations (and their page
+/// faults) per request.
+#[derive(Debug, Default)]
+struct Scratch {
+    topic: Vec<f32>,
+    panel: Vec<f32>,
+    words: Vec<f32>,
+    best: Vec<f32>,
+    touched: Vec<u32>,
+    content: Vec<f32>,
+    bonus: Vec<f32>,
+    scored: Vec<(f32, u32)>,
+}
+
+impl Scratch {
+    /// Zeroed buffers for `n` items.
+    fn reset(&mut self, n: usize) {
+        for buffer in [
+            &mut self.topic,
+            &mut self.panel,
+            &mut self.words,
+            &mut self.best,
+        ] {
+            buffer.clear();
+            buffer.resize(n, 0.0);
+        }
+        self.touched.clear();
+        self.content.clear();
+        self.bonus.clear();
+        self.scored.clear();
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// One topic of the recording being ranked for.
@@ -713,23 +782,22 @@ impl Learned {
 
     /// What learning adds to each item's score for `recording`: the
     /// token-weighted mean of the shares, times the most it may add.
-    fn bonus(&self, catalog: &Catalog, recording: &Recording) -> Vec<f32> {
-        let mut sums = vec![0.0f32; catalog.len()];
-        if self.postings.is_empty() {
-            return sums;
-        }
+    fn bonus(&self, catalog: &Catalog, recording: &Recording, sums: &mut Vec<f32>) {
+        sums.clear();
+        sums.resize(catalog.len(), 0.0);
         let total: f32 = recording.tokens.iter().map(|(_, w)| w).sum();
-        if total <= 0.0 {
-            return sums;
+        if self.postings.is_empty() || total <= 0.0 {
+            return;
         }
         for (token, weight) in &recording.tokens {
             for (item, share) in self.postings.get(token).into_iter().flatten() {
                 sums[*item as usize] += weight * share;
             }
         }
-        sums.iter()
-            .map(|s| self.blend.max_bonus * (s / total))
-            .collect()
+        let scale = self.blend.max_bonus / total;
+        for sum in sums.iter_mut() {
+            *sum *= scale;
+        }
     }
 }
 
