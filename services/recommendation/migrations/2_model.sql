@@ -31,13 +31,14 @@ CREATE TABLE influence (
 );
 
 -- What was served, for attribution: the feature tokens of the recording
--- and the items, in order. Kept 90 days.
+-- and the items (`kind:id`), in order, as JSON arrays of strings (written
+-- as they come, many rows per statement). Kept 90 days.
 CREATE TABLE served (
     recommendation_id uuid        PRIMARY KEY,
     served_at         timestamptz NOT NULL DEFAULT now(),
     model_version     text        NOT NULL,
-    tokens            text[]      NOT NULL,
-    items             text[]      NOT NULL
+    tokens            jsonb       NOT NULL,
+    items             jsonb       NOT NULL
 );
 CREATE INDEX served_served_at ON served (served_at);
 

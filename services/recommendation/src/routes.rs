@@ -315,10 +315,8 @@ async fn answer(
     let snapshot = state.model.current();
     let catalog = &snapshot.catalog;
     let recording = catalog.recording(features);
-    let ranked = catalog.rank(&recording, &snapshot.learned, ask.limit, |item| {
-        ask.kinds.contains(&item.kind)
-            && !(item.kind == ContentKind::Extension && ask.installed.contains(&item.id))
-    });
+    let wanted = catalog.wanted(&ask.kinds, ask.installed.iter().map(String::as_str));
+    let ranked = catalog.rank(&recording, &snapshot.learned, ask.limit, &wanted);
     let model_version = snapshot.model_version();
     let items: Vec<RecommendedItem> = ranked
         .into_iter()

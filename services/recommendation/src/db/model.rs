@@ -144,16 +144,13 @@ pub struct Served {
 pub async fn insert_served(conn: &mut PgConnection, served: &[Served]) -> sqlx::Result<()> {
     let ids: Vec<Uuid> = served.iter().map(|s| s.recommendation_id).collect();
     let versions: Vec<&str> = served.iter().map(|s| s.model_version.as_str()).collect();
-    // Arrays of arrays must be rectangular: each row's lists travel as JSON.
+    // Each row's lists travel (and stay) as JSON arrays.
     let tokens: Vec<serde_json::Value> =
         served.iter().map(|s| serde_json::json!(s.tokens)).collect();
     let items: Vec<serde_json::Value> = served.iter().map(|s| serde_json::json!(s.items)).collect();
     sqlx::query!(
         r#"INSERT INTO served (recommendation_id, model_version, tokens, items)
-           SELECT id, v,
-                  ARRAY(SELECT jsonb_array_elements_text(t)),
-                  ARRAY(SELECT jsonb_array_elements_text(i))
-           FROM UNNEST($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[]) AS s (id, v, t, i)
+           SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[])
            ON CONFLICT DO NOTHING"#,
         &ids,
         &versions as &[&str],
@@ -170,12 +167,13 @@ pub async fn served_tokens(
     conn: &mut PgConnection,
     recommendation_id: Uuid,
 ) -> sqlx::Result<Option<Vec<String>>> {
-    sqlx::query_scalar!(
+    let tokens = sqlx::query_scalar!(
         "SELECT tokens FROM served WHERE recommendation_id = $1",
         recommendation_id
     )
     .fetch_optional(&mut *conn)
-    .await
+    .await?;
+    Ok(tokens.map(|t| serde_json::from_value(t).unwrap_or_default()))
 }
 
 /// Forgets served recommendations older than `before`, and the influence

@@ -26,7 +26,7 @@ use std::path::Path;
 use sora_common::events::types::ContentKind;
 use sora_common::features::{McapFeatures, TopicFeature};
 
-use super::rank::{Blend, Catalog, CatalogItem, Learned, Rules, reward};
+use super::rank::{Blend, Catalog, CatalogItem, Learned, Rules, Wanted, reward};
 use super::recording::RecordingReader;
 
 /// Random variants of each layout's recording.
@@ -231,7 +231,7 @@ pub fn run(fixtures: &Path, blend: Blend) -> anyhow::Result<Report> {
     for x in candidates.iter().copied().step_by(3).take(5) {
         let probe = variant(&items[x], &noise_pool, &mut rng);
         let recording = catalog.recording(&probe);
-        let ranked = catalog.rank(&recording, &no_learning, items.len(), |_| true);
+        let ranked = catalog.rank(&recording, &no_learning, items.len(), &Wanted::all());
         let Some((content_rank, b)) = ranked
             .iter()
             .enumerate()
@@ -261,7 +261,7 @@ pub fn run(fixtures: &Path, blend: Blend) -> anyhow::Result<Report> {
                         let probe = variant(&items[x], &noise_pool, &mut rng);
                         let recording = catalog.recording(&probe);
                         catalog
-                            .rank(&recording, &model, 3, |_| true)
+                            .rank(&recording, &model, 3, &Wanted::all())
                             .iter()
                             .any(|r| r.item as usize == b)
                     })
@@ -291,7 +291,7 @@ pub fn run(fixtures: &Path, blend: Blend) -> anyhow::Result<Report> {
         .map(|(name, features)| {
             let recording = catalog.recording(features);
             let top = catalog
-                .rank(&recording, &no_learning, 3, |_| true)
+                .rank(&recording, &no_learning, 3, &Wanted::all())
                 .into_iter()
                 .map(|r| {
                     let reason = r.reasons.first().cloned().unwrap_or_default();
@@ -340,7 +340,7 @@ fn ranks_of(catalog: &Catalog, learned: &Learned, queries: &[&Query]) -> Vec<Opt
         .map(|q| {
             let recording = catalog.recording(&q.features);
             catalog
-                .rank(&recording, learned, 10, |_| true)
+                .rank(&recording, learned, 10, &Wanted::all())
                 .iter()
                 .position(|r| r.item as usize == q.layout)
         })

@@ -97,7 +97,36 @@ pub struct Catalog {
     layout_norms: Vec<f32>,
     needs: Vec<Vec<(Family, String)>>,
     family_postings: HashMap<Family, Vec<u32>>,
+    /// Word → (extension, ln(1 − what the word says for it), keyword?).
     word_postings: HashMap<String, Vec<(u32, f32, bool)>>,
+}
+
+/// Which items an answer may hold.
+#[derive(Debug, Clone, Default)]
+pub struct Wanted {
+    pub layouts: bool,
+    pub extensions: bool,
+    /// Positions of installed extensions.
+    pub excluded: std::collections::HashSet<u32>,
+}
+
+impl Wanted {
+    /// Every item.
+    pub fn all() -> Self {
+        Self {
+            layouts: true,
+            extensions: true,
+            excluded: Default::default(),
+        }
+    }
+
+    fn admits(&self, n: u32, kind: ContentKind) -> bool {
+        let kind_wanted = match kind {
+            ContentKind::Layout => self.layouts,
+            ContentKind::Extension => self.extensions,
+        };
+        kind_wanted && (self.excluded.is_empty() || !self.excluded.contains(&n))
+    }
 }
 
 impl Catalog {
@@ -194,7 +223,8 @@ impl Catalog {
                 if postings.last().is_some_and(|(i, _, _)| *i == n as u32) {
                     return;
                 }
-                postings.push((n as u32, strength * rarity.clamp(0.2, 1.0), keyword));
+                let strength = strength * rarity.clamp(0.2, 1.0);
+                postings.push((n as u32, (1.0 - strength).ln(), keyword));
             };
             for word in &item.keywords {
                 add(word, KEYWORD_STRENGTH, true);
@@ -402,8 +432,8 @@ impl Catalog {
             }
         }
         for word in recording.words.keys() {
-            for (item, strength, _) in self.word_postings.get(word).into_iter().flatten() {
-                words[*item as usize] += (1.0 - strength).ln();
+            for (item, log_miss, _) in self.word_postings.get(word).into_iter().flatten() {
+                words[*item as usize] += log_miss;
             }
         }
         content.extend((0..n).map(|i| match self.items[i].kind {
@@ -428,6 +458,22 @@ impl Catalog {
         }));
     }
 
+    /// Which items of `kinds` may be recommended, without the extensions
+    /// of `installed` (ids, lower case).
+    pub fn wanted<'a>(
+        &self,
+        kinds: &[ContentKind],
+        installed: impl Iterator<Item = &'a str>,
+    ) -> Wanted {
+        Wanted {
+            layouts: kinds.contains(&ContentKind::Layout),
+            extensions: kinds.contains(&ContentKind::Extension),
+            excluded: installed
+                .filter_map(|id| self.position(ContentKind::Extension, id))
+                .collect(),
+        }
+    }
+
     /// The best `limit` items for `recording`, best first, each with its
     /// reasons; `wanted` says which items may be recommended at all.
     pub fn rank(
@@ -435,7 +481,7 @@ impl Catalog {
         recording: &Recording,
         learned: &Learned,
         limit: usize,
-        wanted: impl Fn(&CatalogItem) -> bool,
+        wanted: &Wanted,
     ) -> Vec<Ranked> {
         SCRATCH.with_borrow_mut(|scratch| self.rank_in(scratch, recording, learned, limit, wanted))
     }
@@ -446,7 +492,7 @@ impl Catalog {
         recording: &Recording,
         learned: &Learned,
         limit: usize,
-        wanted: impl Fn(&CatalogItem) -> bool,
+        wanted: &Wanted,
     ) -> Vec<Ranked> {
         self.content_scores(recording, scratch);
         learned.bonus(self, recording, &mut scratch.bonus);
@@ -462,14 +508,13 @@ impl Catalog {
                 .zip(bonus.iter())
                 .enumerate()
                 .map(|(n, (c, b))| (c + b, n as u32))
-                .filter(|(score, n)| *score >= MIN_SCORE && wanted(&self.items[*n as usize])),
+                .filter(|(score, n)| {
+                    *score >= MIN_SCORE && wanted.admits(*n, self.items[*n as usize].kind)
+                }),
         );
-        let order = |a: &(f32, u32), b: &(f32, u32)| {
-            b.0.total_cmp(&a.0).then_with(|| {
-                let (x, y) = (&self.items[a.1 as usize], &self.items[b.1 as usize]);
-                x.id.cmp(&y.id)
-            })
-        };
+        // Ties go to the earlier item: the catalog is built in (kind, id)
+        // order, so answers are stable.
+        let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         if scored.len() > limit && limit > 0 {
             scored.select_nth_unstable_by(limit - 1, order);
             scored.truncate(limit);

@@ -112,12 +112,14 @@ async fn a_recording_gets_the_layouts_that_suit_it_with_reasons() {
 
     // What was served is kept, and published.
     let pool = sora_common::db::pool(&app.settings.database, "test");
-    let (items, tokens): (Vec<String>, Vec<String>) =
-        sqlx::query_as("SELECT items, tokens FROM served WHERE recommendation_id = $1::uuid")
-            .bind(&id)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let (sqlx::types::Json(items), sqlx::types::Json(tokens)): (
+        sqlx::types::Json<Vec<String>>,
+        sqlx::types::Json<Vec<String>>,
+    ) = sqlx::query_as("SELECT items, tokens FROM served WHERE recommendation_id = $1::uuid")
+        .bind(&id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert!(items.contains(&"layout:zed-ros2-examples__layout_foxglove_zed".to_owned()));
     assert_eq!(items.len(), answer["items"].as_array().unwrap().len());
     assert!(
