@@ -336,14 +336,16 @@ def recommendation_rows(nginx_conf):
     nginx_url = f"http://127.0.0.1:{Env.nginx_port}/recommend.json"
     wait_for(nginx_url)
     rows = []
-    for conns in (64, 256):
-        row = {"scenario": "recommendation, 10,000 items", "connections": conns,
+    # Closed loop (as fast as answers come), then 64 connections offered a
+    # fixed rate, as clients opening recordings would.
+    for conns, rate in ((64, None), (256, None), (64, 1000)):
+        row = {"scenario": "recommendation, 10,000 items", "connections": conns, "rate": rate,
                "items": model["layouts_indexed"] + model["extensions_indexed"]}
         for system, server, url, post in (("nginx", nginx, nginx_url, None), ("sora", sora, base, body)):
-            log(f"==> recommendation, {conns} connections: {system}")
+            log(f"==> recommendation, {conns} connections, rate {rate}: {system}")
             oha(url, min(conns, 64), Env.warmup, body=post)
             server.reset_peak()
-            result = oha(url, conns, Env.duration, body=post)
+            result = oha(url, conns, Env.duration, rate=rate, body=post)
             result["rss_mib"] = server.rss_mib()
             result["peak_rss_mib"] = server.peak_mib()
             log(f"    {result}")

@@ -12,7 +12,7 @@
 //! amount ([`Learned`]). Both indexes are inverted, so one query costs the
 //! postings of the recording's keys, not the size of the catalog.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
 use sora_common::events::types::ContentKind;
 use sora_common::features::McapFeatures;
@@ -386,9 +386,9 @@ impl Catalog {
         tokens
     }
 
-    /// Content scores of every item for `recording` (0 for none), into
-    /// `scratch.content`.
-    fn content_scores(&self, recording: &Recording, scratch: &mut Scratch) {
+    /// Gathers, per item, the evidence `recording` gives for it: topic
+    /// matches, filled panels, matched words.
+    fn gather(&self, recording: &Recording, scratch: &mut Scratch) {
         let n = self.items.len();
         scratch.reset(n);
         let Scratch {
@@ -397,7 +397,6 @@ impl Catalog {
             words,
             best,
             touched,
-            content,
             ..
         } = scratch;
         for r in &recording.topics {
@@ -436,26 +435,31 @@ impl Catalog {
                 words[*item as usize] += log_miss;
             }
         }
-        content.extend((0..n).map(|i| match self.items[i].kind {
+    }
+
+    /// Item `i`'s content score from the evidence gathered in `scratch`.
+    fn content_of(&self, i: usize, recording: &Recording, scratch: &Scratch) -> f32 {
+        match self.items[i].kind {
             ContentKind::Layout => {
+                let (topic, panel) = (scratch.topic[i], scratch.panel[i]);
                 let norms = self.layout_norms[i] * recording.norm;
                 let cosine = if norms > 0.0 {
-                    (topic[i] / norms).min(1.0)
+                    (topic / norms).min(1.0)
                 } else {
                     0.0
                 };
                 let has_panels = self.rules.panels && !self.needs[i].is_empty();
                 match (self.items[i].topics.is_empty(), has_panels) {
                     (false, true) => {
-                        cosine * (1.0 - PANEL_LIFT + PANEL_LIFT * panel[i]) + PANEL_ONLY * panel[i]
+                        cosine * (1.0 - PANEL_LIFT + PANEL_LIFT * panel) + PANEL_ONLY * panel
                     }
                     (false, false) => cosine,
-                    (true, true) => PANELS_NO_TOPICS * panel[i],
+                    (true, true) => PANELS_NO_TOPICS * panel,
                     (true, false) => 0.0,
                 }
             }
-            ContentKind::Extension => EXTENSION_CEILING * (1.0 - words[i].exp()),
-        }));
+            ContentKind::Extension => EXTENSION_CEILING * (1.0 - scratch.words[i].exp()),
+        }
     }
 
     /// Which items of `kinds` may be recommended, without the extensions
@@ -494,39 +498,36 @@ impl Catalog {
         limit: usize,
         wanted: &Wanted,
     ) -> Vec<Ranked> {
-        self.content_scores(recording, scratch);
+        self.gather(recording, scratch);
         learned.bonus(self, recording, &mut scratch.bonus);
-        let Scratch {
-            content,
-            bonus,
-            scored,
-            ..
-        } = scratch;
-        scored.extend(
-            content
-                .iter()
-                .zip(bonus.iter())
-                .enumerate()
-                .map(|(n, (c, b))| (c + b, n as u32))
-                .filter(|(score, n)| {
-                    *score >= MIN_SCORE && wanted.admits(*n, self.items[*n as usize].kind)
-                }),
-        );
-        // Ties go to the earlier item: the catalog is built in (kind, id)
-        // order, so answers are stable.
-        let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        if scored.len() > limit && limit > 0 {
-            scored.select_nth_unstable_by(limit - 1, order);
-            scored.truncate(limit);
+        // The best `limit` in one pass: a heap whose top is the worst kept.
+        let mut kept: BinaryHeap<Kept> = BinaryHeap::with_capacity(limit + 1);
+        for i in 0..self.items.len() {
+            let bonus = scratch.bonus[i];
+            if scratch.topic[i] == 0.0
+                && scratch.panel[i] == 0.0
+                && scratch.words[i] == 0.0
+                && bonus == 0.0
+            {
+                continue;
+            }
+            let score = self.content_of(i, recording, scratch) + bonus;
+            if score < MIN_SCORE || !wanted.admits(i as u32, self.items[i].kind) {
+                continue;
+            }
+            let candidate = Kept { score, n: i as u32 };
+            if kept.len() < limit {
+                kept.push(candidate);
+            } else if kept.peek().is_some_and(|worst| candidate < *worst) {
+                kept.pop();
+                kept.push(candidate);
+            }
         }
-        scored.sort_by(order);
-        scored.truncate(limit);
-        scored
-            .drain(..)
-            .map(|(score, n)| {
+        kept.into_sorted_vec()
+            .into_iter()
+            .map(|Kept { score, n }| {
                 let mut reasons = self.reasons(n, recording);
-                let learned = bonus[n as usize];
-                if learned >= 0.05 {
+                if scratch.bonus[n as usize] >= 0.05 {
                     reasons.push("chosen by users with similar recordings".to_owned());
                 } else if reasons.is_empty() {
                     reasons.push("suits recordings like this one".to_owned());
@@ -534,7 +535,7 @@ impl Catalog {
                 Ranked {
                     item: n,
                     score,
-                    content: content[n as usize],
+                    content: self.content_of(n as usize, recording, scratch),
                     reasons,
                 }
             })
@@ -675,6 +676,37 @@ fn ubiquity(key: &str) -> f32 {
     if is_ubiquitous(key) { UBIQUITOUS } else { 1.0 }
 }
 
+/// An item kept among the best. By the heap's reckoning "greater" is worse (a lower score, or an equal score and a
+/// later position), so the heap's top is the one to drop.
+#[derive(Debug, Clone, Copy)]
+struct Kept {
+    score: f32,
+    n: u32,
+}
+
+impl Ord for Kept {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other
+            .score
+            .total_cmp(&self.score)
+            .then(self.n.cmp(&other.n))
+    }
+}
+
+impl PartialOrd for Kept {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Kept {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+
+impl Eq for Kept {}
+
 /// Per-item buffers of one ranking, kept per thread: a catalog of 10,000
 /// items would otherwise cost a few fresh allocations (and their page
 /// faults) per request.
@@ -685,9 +717,7 @@ struct Scratch {
     words: Vec<f32>,
     best: Vec<f32>,
     touched: Vec<u32>,
-    content: Vec<f32>,
     bonus: Vec<f32>,
-    scored: Vec<(f32, u32)>,
 }
 
 impl Scratch {
@@ -703,9 +733,7 @@ impl Scratch {
             buffer.resize(n, 0.0);
         }
         self.touched.clear();
-        self.content.clear();
         self.bonus.clear();
-        self.scored.clear();
     }
 }
 
