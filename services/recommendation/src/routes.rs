@@ -161,7 +161,6 @@ impl Ask {
         (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn recommend(
     body: Json<RecommendRequest>,
@@ -180,7 +179,7 @@ pub async fn recommend(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let answer = answer(&state, &body.mcap, &ask).await?;
+    let answer = answer(&state, &body.mcap, &ask);
     Ok(HttpResponse::Ok().json(answer))
 }
 
@@ -195,7 +194,6 @@ pub async fn recommend(
         (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json",
             description = "not an MCAP file, or a damaged one"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn from_mcap(
     req: HttpRequest,
@@ -281,7 +279,7 @@ pub async fn from_mcap(
     .await
     .map_err(ApiError::internal)?
     .map_err(not_recording)?;
-    let mut answer = answer(&state, &features, &ask).await?;
+    let mut answer = answer(&state, &features, &ask);
     answer.features = Some(features);
     Ok(HttpResponse::Ok().json(answer))
 }
@@ -306,12 +304,8 @@ fn not_recording(why: NotRecording) -> ApiError {
     ApiError::Validation(vec![FieldError::new("body", why.to_string())])
 }
 
-/// Ranks, records what was served, and answers.
-async fn answer(
-    state: &AppState,
-    features: &McapFeatures,
-    ask: &Ask,
-) -> Result<Recommendations, ApiError> {
+/// Ranks, hands what was served to the writer, and answers.
+fn answer(state: &AppState, features: &McapFeatures, ask: &Ask) -> Recommendations {
     let snapshot = state.model.current();
     let catalog = &snapshot.catalog;
     let recording = catalog.recording(features);
@@ -350,13 +344,13 @@ async fn answer(
             version: i.version.clone(),
         })
         .collect();
-    state.served.record(served, refs).await?;
-    Ok(Recommendations {
+    state.served.record(served, refs);
+    Recommendations {
         recommendation_id,
         model_version,
         items,
         features: None,
-    })
+    }
 }
 
 #[utoipa::path(get, path = "/api/recommendations/model", tag = "recommendations",

@@ -1,24 +1,33 @@
-//! What was served, kept by group commit: requests hand their record to
-//! the writer and wait; it writes everything that queued meanwhile in one
-//! transaction (rows plus one `sora.recommendation.served.v1` each, through
-//! the outbox) and then answers them all. An answer leaves only once what
-//! it served is stored, and one commit costs all of them one flush.
+//! What was served, written in the background: handlers hand their record
+//! to a queue and answer at once; the writer takes everything queued and
+//! writes it in one transaction (rows plus one
+//! `sora.recommendation.served.v1` each, through the outbox), at most
+//! every [`INTERVAL`], retrying while the database is down and flushing on
+//! shutdown. A crash loses at most the records of the current interval: the
+//! same trade as file-server's download counts, so that a recommendation
+//! never waits on the database (and keeps being answered while it is down).
 
-use sora_common::ApiError;
+use std::time::Duration;
+
 use sora_common::events::outbox;
 use sora_common::events::types::{ItemRef, RecommendationServed};
 use sqlx::PgPool;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, watch};
 
 use crate::db::model::{self, Served};
 
 /// Most records one transaction writes.
-const MAX_BATCH: usize = 500;
+const MAX_BATCH: usize = 1000;
+/// Records waiting at most; past it, new ones are dropped (and logged).
+const CAPACITY: usize = 50_000;
+/// How long records gather before a write.
+const INTERVAL: Duration = Duration::from_millis(50);
+/// Longest wait between two attempts while the database is down.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 struct Pending {
     served: Served,
     items: Vec<ItemRef>,
-    done: oneshot::Sender<bool>,
 }
 
 /// Where handlers hand what they served.
@@ -35,7 +44,7 @@ pub struct ServedWriter {
 
 impl ServedLog {
     pub fn new(db: PgPool, service: &'static str) -> (Self, ServedWriter) {
-        let (queue, receiver) = mpsc::channel(4 * MAX_BATCH);
+        let (queue, receiver) = mpsc::channel(CAPACITY);
         (
             Self { queue },
             ServedWriter {
@@ -46,22 +55,17 @@ impl ServedLog {
         )
     }
 
-    /// Stores `served` and publishes it; returns once it is committed.
-    pub async fn record(&self, served: Served, items: Vec<ItemRef>) -> Result<(), ApiError> {
-        let (done, stored) = oneshot::channel();
-        let unavailable =
-            || ApiError::Unavailable("recommendations cannot be recorded right now".to_owned());
-        self.queue
-            .send(Pending {
-                served,
-                items,
-                done,
-            })
-            .await
-            .map_err(|_| unavailable())?;
-        match stored.await {
-            Ok(true) => Ok(()),
-            _ => Err(unavailable()),
+    /// Queues `served` to be stored and published.
+    pub fn record(&self, served: Served, items: Vec<ItemRef>) {
+        if let Err(error) = self.queue.try_send(Pending { served, items }) {
+            let id = match &error {
+                mpsc::error::TrySendError::Full(p) | mpsc::error::TrySendError::Closed(p) => {
+                    p.served.recommendation_id
+                }
+            };
+            tracing::warn!(recommendation_id = %id,
+                "served recommendation not recorded: the writer is {} behind",
+                CAPACITY);
         }
     }
 }
@@ -69,31 +73,54 @@ impl ServedLog {
 impl ServedWriter {
     /// Runs until shutdown, then writes what is queued.
     pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
+        let mut batch: Vec<Pending> = Vec::new();
+        let mut backoff = INTERVAL;
         loop {
-            let first = tokio::select! {
-                pending = self.queue.recv() => pending,
-                _ = shutdown.changed() => {
-                    self.queue.close();
-                    self.queue.recv().await
+            let stopping = if batch.is_empty() {
+                tokio::select! {
+                    first = self.queue.recv() => match first {
+                        Some(first) => { batch.push(first); false }
+                        None => true,
+                    },
+                    _ = shutdown.changed() => true,
                 }
+            } else {
+                false
             };
-            let Some(first) = first else { return };
-            let mut batch = vec![first];
+            if stopping {
+                self.queue.close();
+                while let Some(pending) = self.queue.recv().await {
+                    batch.push(pending);
+                }
+                for chunk in batch.chunks(MAX_BATCH) {
+                    if let Err(error) = self.write(chunk).await {
+                        tracing::error!(error = %error, count = chunk.len(),
+                            "served recommendations lost at shutdown");
+                    }
+                }
+                return;
+            }
+            // Let the interval's records gather, then take them all.
+            tokio::select! {
+                _ = tokio::time::sleep(backoff) => {}
+                _ = shutdown.changed() => {}
+            }
             while batch.len() < MAX_BATCH {
                 match self.queue.try_recv() {
                     Ok(pending) => batch.push(pending),
                     Err(_) => break,
                 }
             }
-            let stored = match self.write(&batch).await {
-                Ok(()) => true,
-                Err(error) => {
-                    tracing::warn!(error = %error, count = batch.len(), "served recommendations not stored");
-                    false
+            match self.write(&batch).await {
+                Ok(()) => {
+                    batch.clear();
+                    backoff = INTERVAL;
                 }
-            };
-            for pending in batch {
-                let _ = pending.done.send(stored);
+                Err(error) => {
+                    tracing::warn!(error = %error, count = batch.len(),
+                        "served recommendations not stored yet; retrying");
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
             }
         }
     }

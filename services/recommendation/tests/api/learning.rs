@@ -135,6 +135,15 @@ async fn feedback_quoting_a_recommendation_learns_from_its_recording() {
     app.with_fixture_layouts().await;
     let served = app.recommend_ok(&like_x()).await;
     let id = served["recommendation_id"].as_str().unwrap().to_owned();
+    // Stored in the background, well before any feedback could quote it.
+    let pool = sora_common::db::pool(&app.settings.database, "test");
+    eventually(Duration::from_secs(10), 1, || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM served")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    })
+    .await;
     let events = (0..3)
         .map(|n| accepted(None, Some(&id), &format!("{n:016x}")))
         .chain([
@@ -152,7 +161,6 @@ async fn feedback_quoting_a_recommendation_learns_from_its_recording() {
         )
     })
     .await;
-    let pool = sora_common::db::pool(&app.settings.database, "test");
     let learned = weight(&pool, "t:zed/zed_node/pose").await;
     assert!((learned - 3.0).abs() < 0.01, "{learned}");
     assert!(app.model().await["tokens_learned"].as_u64().unwrap() > 0);

@@ -110,8 +110,18 @@ async fn a_recording_gets_the_layouts_that_suit_it_with_reasons() {
     let id = answer["recommendation_id"].as_str().unwrap().to_owned();
     uuid::Uuid::parse_str(&id).unwrap();
 
-    // What was served is kept, and published.
+    // What was served is kept (written in the background), and published.
     let pool = sora_common::db::pool(&app.settings.database, "test");
+    let stored = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM served WHERE recommendation_id = $1::uuid",
+        )
+        .bind(&id)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    eventually(Duration::from_secs(10), 1, stored).await;
     let (sqlx::types::Json(items), sqlx::types::Json(tokens)): (
         sqlx::types::Json<Vec<String>>,
         sqlx::types::Json<Vec<String>>,

@@ -154,6 +154,15 @@ async fn published_layouts_and_feedback_reach_the_recommender_as_events() {
     let answer = recommend(&recommender, &zed_recording()).await;
     assert_eq!(answer["items"][0]["id"], zed["id"]);
 
+    // Kept in the background; the user takes a moment to apply it.
+    let pool = sora_common::db::pool(&recommender.settings.database, "test");
+    eventually(Duration::from_secs(10), 1, || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM served")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    })
+    .await;
     // The user applies it: feedback-api stores the event and publishes it,
     // the recommender learns from the recording the recommendation was for.
     let event = json!({
