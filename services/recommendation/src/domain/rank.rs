@@ -96,7 +96,8 @@ pub struct Catalog {
     unseen_weight: f32,
     layout_norms: Vec<f32>,
     needs: Vec<Vec<(Family, String)>>,
-    family_postings: HashMap<Family, Vec<u32>>,
+    /// Per item, its data panels' families as bits ([`family_bit`]).
+    need_masks: Vec<u8>,
     /// Word → (extension, ln(1 − what the word says for it), keyword?).
     word_postings: HashMap<String, Vec<(u32, f32, bool)>>,
 }
@@ -195,17 +196,17 @@ impl Catalog {
             .collect();
 
         let mut needs = Vec::with_capacity(items.len());
-        let mut family_postings: HashMap<Family, Vec<u32>> = HashMap::new();
-        for (n, item) in items.iter().enumerate() {
+        let mut need_masks = Vec::with_capacity(items.len());
+        for item in &items {
             let mut families: Vec<(Family, String)> = Vec::new();
             for panel in &item.panels {
                 if let Some(family) = panel_family(panel).filter(|f| *f != Family::Raw)
                     && !families.iter().any(|(f, _)| *f == family)
                 {
                     families.push((family, panel.clone()));
-                    family_postings.entry(family).or_default().push(n as u32);
                 }
             }
+            need_masks.push(families.iter().fold(0u8, |m, (f, _)| m | family_bit(*f)));
             needs.push(families);
         }
 
@@ -248,7 +249,7 @@ impl Catalog {
             unseen_weight,
             layout_norms,
             needs,
-            family_postings,
+            need_masks,
             word_postings,
         }
     }
@@ -349,10 +350,12 @@ impl Catalog {
             }
         }
         let tokens = self.tokens(&topics, &families);
+        let family_mask = families.keys().fold(0u8, |m, f| m | family_bit(*f));
         Recording {
             topics,
             norm,
             families,
+            family_mask,
             words,
             tokens,
         }
@@ -393,7 +396,6 @@ impl Catalog {
         scratch.reset(n);
         let Scratch {
             topic,
-            panel,
             words,
             best,
             touched,
@@ -424,12 +426,6 @@ impl Catalog {
                 *slot = 0.0;
             }
         }
-        for family in recording.families.keys() {
-            for item in self.family_postings.get(family).into_iter().flatten() {
-                let needs = self.needs[*item as usize].len() as f32;
-                panel[*item as usize] += 1.0 / needs;
-            }
-        }
         for word in recording.words.keys() {
             for (item, log_miss, _) in self.word_postings.get(word).into_iter().flatten() {
                 words[*item as usize] += log_miss;
@@ -437,11 +433,21 @@ impl Catalog {
         }
     }
 
+    /// The share of item `i`'s data panels the recording fills.
+    fn panel_share(&self, i: usize, recording: &Recording) -> f32 {
+        let needs = self.need_masks[i];
+        if needs == 0 {
+            return 0.0;
+        }
+        (needs & recording.family_mask).count_ones() as f32 / needs.count_ones() as f32
+    }
+
     /// Item `i`'s content score from the evidence gathered in `scratch`.
     fn content_of(&self, i: usize, recording: &Recording, scratch: &Scratch) -> f32 {
         match self.items[i].kind {
             ContentKind::Layout => {
-                let (topic, panel) = (scratch.topic[i], scratch.panel[i]);
+                let topic = scratch.topic[i];
+                let panel = self.panel_share(i, recording);
                 let norms = self.layout_norms[i] * recording.norm;
                 let cosine = if norms > 0.0 {
                     (topic / norms).min(1.0)
@@ -505,7 +511,7 @@ impl Catalog {
         for i in 0..self.items.len() {
             let bonus = scratch.bonus[i];
             if scratch.topic[i] == 0.0
-                && scratch.panel[i] == 0.0
+                && self.need_masks[i] & recording.family_mask == 0
                 && scratch.words[i] == 0.0
                 && bonus == 0.0
             {
@@ -672,6 +678,11 @@ fn keys_by(rules: Rules, topic: &str) -> Vec<(String, f32)> {
     keys
 }
 
+/// A family as one bit of a mask (there are eight).
+fn family_bit(family: Family) -> u8 {
+    1 << (family as u8)
+}
+
 fn ubiquity(key: &str) -> f32 {
     if is_ubiquitous(key) { UBIQUITOUS } else { 1.0 }
 }
@@ -713,7 +724,6 @@ impl Eq for Kept {}
 #[derive(Debug, Default)]
 struct Scratch {
     topic: Vec<f32>,
-    panel: Vec<f32>,
     words: Vec<f32>,
     best: Vec<f32>,
     touched: Vec<u32>,
@@ -723,12 +733,7 @@ struct Scratch {
 impl Scratch {
     /// Zeroed buffers for `n` items.
     fn reset(&mut self, n: usize) {
-        for buffer in [
-            &mut self.topic,
-            &mut self.panel,
-            &mut self.words,
-            &mut self.best,
-        ] {
+        for buffer in [&mut self.topic, &mut self.words, &mut self.best] {
             buffer.clear();
             buffer.resize(n, 0.0);
         }
@@ -760,6 +765,8 @@ pub struct Recording {
     norm: f32,
     /// The panel families it fills, each with the first topic that fills it.
     families: BTreeMap<Family, usize>,
+    /// The same, as bits ([`family_bit`]).
+    family_mask: u8,
     /// Its words, each with the topic it came from (none: the profile).
     words: BTreeMap<String, Option<usize>>,
     /// Feature tokens for learning, with their weights.
