@@ -98,6 +98,10 @@ pub struct Catalog {
     needs: Vec<Vec<(Family, String)>>,
     /// Per item, its data panels' families as bits ([`family_bit`]).
     need_masks: Vec<u8>,
+    /// Per item, compact: its kind and whether it names topics (the items
+    /// themselves are large; the ranking pass reads only these).
+    kinds: Vec<ContentKind>,
+    has_topics: Vec<bool>,
     /// Word → (extension, ln(1 − what the word says for it), keyword?).
     word_postings: HashMap<String, Vec<(u32, f32, bool)>>,
 }
@@ -235,6 +239,8 @@ impl Catalog {
             }
         }
 
+        let kinds = items.iter().map(|i| i.kind).collect();
+        let has_topics = items.iter().map(|i| !i.topics.is_empty()).collect();
         let by_key = items
             .iter()
             .enumerate()
@@ -250,6 +256,8 @@ impl Catalog {
             layout_norms,
             needs,
             need_masks,
+            kinds,
+            has_topics,
             word_postings,
         }
     }
@@ -444,7 +452,7 @@ impl Catalog {
 
     /// Item `i`'s content score from the evidence gathered in `scratch`.
     fn content_of(&self, i: usize, recording: &Recording, scratch: &Scratch) -> f32 {
-        match self.items[i].kind {
+        match self.kinds[i] {
             ContentKind::Layout => {
                 let topic = scratch.topic[i];
                 let panel = self.panel_share(i, recording);
@@ -455,7 +463,7 @@ impl Catalog {
                     0.0
                 };
                 let has_panels = self.rules.panels && !self.needs[i].is_empty();
-                match (self.items[i].topics.is_empty(), has_panels) {
+                match (!self.has_topics[i], has_panels) {
                     (false, true) => {
                         cosine * (1.0 - PANEL_LIFT + PANEL_LIFT * panel) + PANEL_ONLY * panel
                     }
@@ -517,8 +525,19 @@ impl Catalog {
             {
                 continue;
             }
+            // Filled panels alone cannot beat a full list of better items.
+            if scratch.topic[i] == 0.0
+                && scratch.words[i] == 0.0
+                && bonus == 0.0
+                && kept.len() == limit
+                && kept
+                    .peek()
+                    .is_some_and(|worst| worst.score > PANELS_NO_TOPICS)
+            {
+                continue;
+            }
             let score = self.content_of(i, recording, scratch) + bonus;
-            if score < MIN_SCORE || !wanted.admits(i as u32, self.items[i].kind) {
+            if score < MIN_SCORE || !wanted.admits(i as u32, self.kinds[i]) {
                 continue;
             }
             let candidate = Kept { score, n: i as u32 };
