@@ -258,7 +258,10 @@ pub async fn from_mcap(
         return Err(too_large());
     }
     let mut reader = RecordingReader::new(state.settings.upload.max_record_bytes);
-    let mut pending: Vec<u8> = Vec::with_capacity(FEED_BYTES);
+    // Sized by what is coming: a tail is a few KiB, and a fresh 1 MiB
+    // buffer per request would only feed the allocator's dirty pages.
+    let expected = declared.map_or(64 * 1024, |length| length.min(FEED_BYTES as u64) as usize);
+    let mut pending: Vec<u8> = Vec::with_capacity(expected);
     let mut total: u64 = 0;
     while let Some(chunk) = payload.next().await {
         let chunk = chunk
