@@ -179,7 +179,7 @@ pub async fn recommend(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let answer = answer(&state, &body.mcap, &ask);
+    let answer = answer(&state, &body.mcap, &ask).await;
     Ok(HttpResponse::Ok().json(answer))
 }
 
@@ -282,7 +282,7 @@ pub async fn from_mcap(
     .await
     .map_err(ApiError::internal)?
     .map_err(not_recording)?;
-    let mut answer = answer(&state, &features, &ask);
+    let mut answer = answer(&state, &features, &ask).await;
     answer.features = Some(features);
     Ok(HttpResponse::Ok().json(answer))
 }
@@ -308,7 +308,7 @@ fn not_recording(why: NotRecording) -> ApiError {
 }
 
 /// Ranks, hands what was served to the writer, and answers.
-fn answer(state: &AppState, features: &McapFeatures, ask: &Ask) -> Recommendations {
+async fn answer(state: &AppState, features: &McapFeatures, ask: &Ask) -> Recommendations {
     let snapshot = state.model.current();
     let catalog = &snapshot.catalog;
     let recording = catalog.recording(features);
@@ -347,7 +347,7 @@ fn answer(state: &AppState, features: &McapFeatures, ask: &Ask) -> Recommendatio
             version: i.version.clone(),
         })
         .collect();
-    state.served.record(served, refs);
+    state.served.record(served, refs).await;
     Recommendations {
         recommendation_id,
         model_version,

@@ -1,5 +1,6 @@
 //! What was served, written in the background: handlers hand their record
-//! to a queue and answer at once; the writer takes everything queued and
+//! to a queue and answer at once (unless the writer is far behind: then
+//! they wait for room, rather than memory growing or records being lost); the writer takes everything queued and
 //! writes it in one transaction (rows plus one
 //! `sora.recommendation.served.v1` each, through the outbox), at most
 //! every [`INTERVAL`], retrying while the database is down and flushing on
@@ -18,8 +19,9 @@ use crate::db::model::{self, Served};
 
 /// Most records one transaction writes.
 const MAX_BATCH: usize = 1000;
-/// Records waiting at most; past it, new ones are dropped (and logged).
-const CAPACITY: usize = 50_000;
+/// Records waiting at most; past it, answers wait for room (the writer's
+/// pace becomes the service's), so memory stays bounded (~25 MiB).
+const CAPACITY: usize = 8192;
 /// How long records gather before a write.
 const INTERVAL: Duration = Duration::from_millis(50);
 /// Longest wait between two attempts while the database is down.
@@ -55,17 +57,12 @@ impl ServedLog {
         )
     }
 
-    /// Queues `served` to be stored and published.
-    pub fn record(&self, served: Served, items: Vec<ItemRef>) {
-        if let Err(error) = self.queue.try_send(Pending { served, items }) {
-            let id = match &error {
-                mpsc::error::TrySendError::Full(p) | mpsc::error::TrySendError::Closed(p) => {
-                    p.served.recommendation_id
-                }
-            };
-            tracing::warn!(recommendation_id = %id,
-                "served recommendation not recorded: the writer is {} behind",
-                CAPACITY);
+    /// Queues `served` to be stored and published; waits only when the
+    /// writer is [`CAPACITY`] records behind.
+    pub async fn record(&self, served: Served, items: Vec<ItemRef>) {
+        if let Err(error) = self.queue.send(Pending { served, items }).await {
+            tracing::warn!(recommendation_id = %error.0.served.recommendation_id,
+                "served recommendation not recorded: the service is stopping");
         }
     }
 }
