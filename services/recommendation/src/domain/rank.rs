@@ -18,8 +18,8 @@ use sora_common::events::types::ContentKind;
 use sora_common::features::McapFeatures;
 
 use super::vocab::{
-    Family, is_ubiquitous, name_families, panel_family, recording_words, schema_families,
-    schema_key, topic_key, topic_keys,
+    Family, is_ubiquitous, name_families, panel_family, schema_families, schema_key, topic_key,
+    topic_keys, topic_words,
 };
 
 /// How much a ubiquitous topic key (`/tf`, `/rosout`) counts, against 1.
@@ -334,27 +334,31 @@ impl Catalog {
             .map(|t| t.weight * t.weight)
             .sum::<f32>()
             .sqrt();
+        // Each family is shown by its most specific topic: a PointCloud2
+        // (3D only) rather than a JointState (3D and Plot).
         let mut families: BTreeMap<Family, usize> = BTreeMap::new();
         for (n, topic) in topics.iter().enumerate() {
             for family in &topic.families {
-                families.entry(*family).or_insert(n);
+                let kept = families.entry(*family).or_insert(n);
+                if topic.families.len() < topics[*kept].families.len() {
+                    *kept = n;
+                }
             }
         }
+        // A word is credited to the topic that names it; words of a family
+        // (`lidar` for 3D) to the family's topic.
         let mut words: BTreeMap<String, Option<usize>> = BTreeMap::new();
         if let Some(profile) = features.profile.as_deref().filter(|p| !p.is_empty()) {
             words.insert(profile.to_lowercase(), None);
         }
         for (n, topic) in topics.iter().enumerate() {
-            let own = recording_words(
-                None,
-                std::iter::once((
-                    topic.key.as_str(),
-                    topic.schema.as_deref(),
-                    topic.families.as_slice(),
-                )),
-            );
-            for word in own {
+            for word in topic_words(&topic.key, topic.schema.as_deref()) {
                 words.entry(word).or_insert(Some(n));
+            }
+        }
+        for (family, n) in &families {
+            for word in family.words() {
+                words.entry((*word).to_owned()).or_insert(Some(*n));
             }
         }
         let tokens = self.tokens(&topics, &families);

@@ -254,37 +254,21 @@ pub fn name_families(topic_key: &str) -> Vec<Family> {
     families
 }
 
-/// The words a recording is described by: its topics' segments and their
-/// parts, its schemas' packages and types, its encodings and profile, and
-/// the words of the panel families it fills.
-pub fn recording_words<'a>(
-    profile: Option<&str>,
-    topics: impl Iterator<Item = (&'a str, Option<&'a str>, &'a [Family])>,
-) -> BTreeSet<String> {
+/// The words a topic is described by: its segments and their parts, and
+/// its schema's package and type and their parts (a recording's words are
+/// these for every topic, its profile, and the words of the panel families
+/// it fills).
+pub fn topic_words(topic_key: &str, schema_key: Option<&str>) -> BTreeSet<String> {
     let mut words = BTreeSet::new();
-    if let Some(profile) = profile.filter(|p| !p.is_empty()) {
-        words.insert(profile.to_lowercase());
-    }
-    let add_parts = |words: &mut BTreeSet<String>, text: &str| {
+    for text in topic_key
+        .split('/')
+        .chain(schema_key.into_iter().flat_map(|s| s.split('/')))
+    {
+        words.insert(text.to_owned());
         for part in text.split(|c: char| !c.is_alphanumeric()) {
             if part.len() >= 2 {
                 words.insert(part.to_owned());
             }
-        }
-    };
-    for (topic_key, schema_key, families) in topics {
-        for segment in topic_key.split('/') {
-            words.insert(segment.to_owned());
-            add_parts(&mut words, segment);
-        }
-        if let Some(schema) = schema_key {
-            for segment in schema.split('/') {
-                words.insert(segment.to_owned());
-                add_parts(&mut words, segment);
-            }
-        }
-        for family in families {
-            words.extend(family.words().iter().map(|w| (*w).to_owned()));
         }
     }
     words
