@@ -1,6 +1,18 @@
-//! Login, refresh, logout and the public keys other services verify with.
+//! Login, refresh, logout and the public keys other services verify with;
+//! and the same for a browser, whose refresh token lives in a cookie no
+//! script can read.
+//!
+//! Browser sessions (`/api/admin/session`): the answer carries only the
+//! access token (the page keeps it in memory); the refresh token is set as
+//! an `HttpOnly; Secure; SameSite=Strict` cookie whose path is the session
+//! routes alone, so it is sent nowhere else. Every session call must carry
+//! `X-Sora-CSRF: 1` — a header a cross-site form cannot send, and a
+//! cross-site script only after a CORS preflight this service refuses — and
+//! is refused when the browser says (`Sec-Fetch-Site`) the request comes
+//! from another site. The JSON token API above stays for other clients.
 
-use actix_web::{HttpResponse, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use sora_common::ApiError;
 use sora_common::auth::Role;
@@ -19,6 +31,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/api/admin/auth/login").post(login))
         .service(web::resource("/api/admin/auth/refresh").post(refresh))
         .service(web::resource("/api/admin/auth/logout").post(logout))
+        .service(
+            web::resource("/api/admin/session")
+                .post(browser_login)
+                .delete(browser_logout),
+        )
+        .service(web::resource("/api/admin/session/refresh").post(browser_refresh))
         .service(web::resource("/.well-known/jwks.json").get(jwks));
 }
 
@@ -69,6 +87,23 @@ pub async fn login(
     body: Json<LoginRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let (user, refresh_token) = authenticate(&client, &body, &state).await?;
+    issue(
+        &state.identity,
+        user.id,
+        user.role,
+        &user.email,
+        refresh_token,
+    )
+}
+
+/// Checks e-mail and password (throttled per account and per client) and
+/// starts a new token family; the user and its first refresh token.
+async fn authenticate(
+    client: &ClientIp,
+    body: &LoginRequest,
+    state: &AppState,
+) -> Result<(db::users::Credentials, String), ApiError> {
     let email = body.email.trim().to_lowercase();
     // The peer, or behind trusted proxies the hop they saw (never a hop the
     // client wrote itself).
@@ -98,13 +133,7 @@ pub async fn login(
     };
     let refresh_token =
         store_refresh_token(&mut conn, &state.identity, user.id, Uuid::now_v7()).await?;
-    issue(
-        &state.identity,
-        user.id,
-        user.role,
-        &user.email,
-        refresh_token,
-    )
+    Ok((user, refresh_token))
 }
 
 /// Spends a refresh token for a new pair. A spent token presented again
@@ -121,8 +150,24 @@ pub async fn refresh(
     body: Json<RefreshRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let (user, refresh_token) = rotate(&body.refresh_token, &state).await?;
+    issue(
+        &state.identity,
+        user.id,
+        user.role,
+        &user.email,
+        refresh_token,
+    )
+}
+
+/// Spends `presented` for a new refresh token of its family; the user and
+/// the new token. A spent token presented again revokes its whole family.
+async fn rotate(
+    presented: &str,
+    state: &AppState,
+) -> Result<(db::users::Credentials, String), ApiError> {
     let mut tx = state.db.begin().await?;
-    let Some(token) = db::tokens::lock(&mut tx, &token_digest(&body.refresh_token)).await? else {
+    let Some(token) = db::tokens::lock(&mut tx, &token_digest(presented)).await? else {
         return Err(invalid_refresh());
     };
     if token.spent || token.user_disabled {
@@ -143,13 +188,7 @@ pub async fn refresh(
     let refresh_token =
         store_refresh_token(&mut tx, &state.identity, user.id, token.family_id).await?;
     tx.commit().await?;
-    issue(
-        &state.identity,
-        user.id,
-        user.role,
-        &user.email,
-        refresh_token,
-    )
+    Ok((user, refresh_token))
 }
 
 /// Revokes the refresh token's family. Access tokens expire on their own.
@@ -164,14 +203,19 @@ pub async fn logout(
     body: Json<RefreshRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    revoke(&body.refresh_token, &state).await?;
+    // The same answer for unknown tokens: logout reveals nothing.
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Revokes the family of `presented`, if it is a token at all.
+async fn revoke(presented: &str, state: &AppState) -> Result<(), ApiError> {
     let mut tx = state.db.begin().await?;
-    if let Some(family) = db::tokens::family_of(&mut tx, &token_digest(&body.refresh_token)).await?
-    {
+    if let Some(family) = db::tokens::family_of(&mut tx, &token_digest(presented)).await? {
         db::tokens::revoke_family(&mut tx, family).await?;
     }
     tx.commit().await?;
-    // The same answer for unknown tokens: logout reveals nothing.
-    Ok(HttpResponse::NoContent().finish())
+    Ok(())
 }
 
 /// Stores a new refresh token of `family` for `user`, returning the token.
@@ -222,4 +266,150 @@ pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(("cache-control", "public, max-age=300"))
         .json(serde_json::json!({ "keys": keys }))
+}
+
+/// The refresh cookie of browser sessions, and the only path it is sent to.
+pub const SESSION_COOKIE: &str = "sora_admin_refresh";
+pub const SESSION_PATH: &str = "/api/admin/session";
+/// The header every session call carries.
+pub const CSRF_HEADER: &str = "x-sora-csrf";
+
+/// A browser session: the access token only; the refresh token is in the
+/// cookie.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BrowserSession {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires: refresh before.
+    pub expires_in: i64,
+    #[schema(value_type = String)]
+    pub role: Role,
+    pub email: String,
+}
+
+/// Refuses what a cross-site page could have sent.
+fn check_same_site(req: &HttpRequest) -> Result<(), ApiError> {
+    let csrf = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+    if csrf != Some("1") {
+        return Err(ApiError::Forbidden(format!(
+            "session calls must carry the header {CSRF_HEADER}: 1"
+        )));
+    }
+    let site = req
+        .headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok());
+    if site.is_some_and(|site| !matches!(site, "same-origin" | "none")) {
+        return Err(ApiError::Forbidden(
+            "session calls are refused from another site".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// The refresh token the request's cookie carries.
+fn session_cookie(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+fn set_cookie(token: &str, max_age: i64) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path={SESSION_PATH}; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict"
+    )
+}
+
+fn browser_session(
+    identity: &Identity,
+    user: &db::users::Credentials,
+    refresh_token: &str,
+) -> Result<HttpResponse, ApiError> {
+    let access_token = identity
+        .access_token(user.id, user.role, &user.email)
+        .map_err(ApiError::Internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((
+            header::SET_COOKIE,
+            set_cookie(refresh_token, identity.refresh_ttl.whole_seconds()),
+        ))
+        .json(BrowserSession {
+            access_token,
+            token_type: "Bearer".to_owned(),
+            expires_in: identity.access_ttl.whole_seconds(),
+            role: user.role,
+            email: user.email.clone(),
+        }))
+}
+
+/// Signs a browser in: the access token in the answer, the refresh token
+/// in an `HttpOnly` cookie for the session routes only.
+#[utoipa::path(post, path = "/api/admin/session", tag = "auth", request_body = LoginRequest,
+    params(("x-sora-csrf" = String, Header, description = "must be `1`")),
+    responses(
+        (status = 200, body = BrowserSession, headers(("set-cookie" = String))),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn browser_login(
+    req: HttpRequest,
+    client: ClientIp,
+    body: Json<LoginRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    check_same_site(&req)?;
+    let (user, refresh_token) = authenticate(&client, &body, &state).await?;
+    browser_session(&state.identity, &user, &refresh_token)
+}
+
+/// A new access token for the session in the cookie (which is rotated):
+/// how the page stays signed in across reloads.
+#[utoipa::path(post, path = "/api/admin/session/refresh", tag = "auth",
+    params(("x-sora-csrf" = String, Header, description = "must be `1`")),
+    responses(
+        (status = 200, body = BrowserSession, headers(("set-cookie" = String))),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn browser_refresh(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    check_same_site(&req)?;
+    let presented = session_cookie(&req).ok_or_else(invalid_refresh)?;
+    let (user, refresh_token) = rotate(&presented, &state).await?;
+    browser_session(&state.identity, &user, &refresh_token)
+}
+
+/// Signs the browser out: the session's token family revoked, the cookie
+/// cleared.
+#[utoipa::path(delete, path = "/api/admin/session", tag = "auth",
+    params(("x-sora-csrf" = String, Header, description = "must be `1`")),
+    responses(
+        (status = 204, description = "signed out (also without a session)", headers(("set-cookie" = String))),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn browser_logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    check_same_site(&req)?;
+    if let Some(presented) = session_cookie(&req) {
+        revoke(&presented, &state).await?;
+    }
+    Ok(HttpResponse::NoContent()
+        .insert_header((header::SET_COOKIE, set_cookie("", 0)))
+        .finish())
 }

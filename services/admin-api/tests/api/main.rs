@@ -6,4 +6,5 @@ mod helpers;
 mod identity;
 mod overview;
 mod platform;
+mod session;
 mod users;

@@ -1,0 +1,257 @@
+//! Browser sessions: the access token in the answer, the refresh token only
+//! in an `HttpOnly; Secure; SameSite=Strict` cookie for the session routes;
+//! a reload signs in again through the cookie (rotated, a replayed one
+//! revokes the session); calls without the CSRF header or from another site
+//! are refused; signing out clears the cookie and ends the session.
+
+use admin_api::config::dev_secrets;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+
+const EMAIL: &str = "admin@sora.local";
+
+/// A session call with the CSRF header, the cookie if any, and `extra`.
+async fn call(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    cookie: Option<&str>,
+    extra: &[(&str, &str)],
+    body: Option<Value>,
+) -> reqwest::Response {
+    let mut request = app.client.request(method, app.url(path));
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", format!("sora_admin_refresh={cookie}"));
+    }
+    for (name, value) in extra {
+        request = request.header(*name, *value);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.unwrap()
+}
+
+const CSRF: (&str, &str) = ("x-sora-csrf", "1");
+
+fn login_body() -> Value {
+    json!({"email": EMAIL, "password": dev_secrets::BOOTSTRAP_ADMIN_PASSWORD})
+}
+
+/// The refresh token the answer's cookie sets, after checking its attributes.
+fn cookie_of(response: &reqwest::Response) -> String {
+    let set = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for attribute in [
+        "Path=/api/admin/session",
+        "HttpOnly",
+        "Secure",
+        "SameSite=Strict",
+        "Max-Age=2592000",
+    ] {
+        assert!(set.contains(attribute), "{attribute} missing from {set}");
+    }
+    let value = set
+        .split(';')
+        .next()
+        .unwrap()
+        .strip_prefix("sora_admin_refresh=")
+        .unwrap();
+    assert!(value.len() >= 40, "{set}");
+    value.to_owned()
+}
+
+#[tokio::test]
+async fn a_browser_session_keeps_its_refresh_token_in_a_cookie() {
+    let app = spawn_app().await;
+    let post = reqwest::Method::POST;
+    let signed_in = call(
+        &app,
+        post.clone(),
+        "/api/admin/session",
+        None,
+        &[CSRF],
+        Some(login_body()),
+    )
+    .await;
+    assert_eq!(signed_in.status(), 200);
+    assert_eq!(signed_in.headers()["cache-control"], "no-store");
+    let first = cookie_of(&signed_in);
+    let body: Value = signed_in.json().await.unwrap();
+    assert!(body.get("refresh_token").is_none(), "{body}");
+    assert_eq!(
+        (body["role"].as_str(), body["email"].as_str()),
+        (Some("admin"), Some(EMAIL))
+    );
+    let access = body["access_token"].as_str().unwrap();
+    assert_eq!(app.get_as("/api/admin/users", access).await.status(), 200);
+
+    // A reload: the cookie alone gives a new access token and a new cookie.
+    let reloaded = call(
+        &app,
+        post.clone(),
+        "/api/admin/session/refresh",
+        Some(&first),
+        &[CSRF],
+        None,
+    )
+    .await;
+    assert_eq!(reloaded.status(), 200);
+    let second = cookie_of(&reloaded);
+    assert_ne!(second, first);
+    let body: Value = reloaded.json().await.unwrap();
+    assert_eq!(
+        app.get_as("/api/admin/users", body["access_token"].as_str().unwrap())
+            .await
+            .status(),
+        200
+    );
+
+    // The old cookie replayed (stolen): refused, and the session revoked.
+    let replayed = call(
+        &app,
+        post.clone(),
+        "/api/admin/session/refresh",
+        Some(&first),
+        &[CSRF],
+        None,
+    )
+    .await;
+    assert_eq!(replayed.status(), 401);
+    let revoked = call(
+        &app,
+        post.clone(),
+        "/api/admin/session/refresh",
+        Some(&second),
+        &[CSRF],
+        None,
+    )
+    .await;
+    assert_eq!(revoked.status(), 401);
+
+    // Sign in again, then out: the cookie is cleared and the session ends.
+    let signed_in = call(
+        &app,
+        post.clone(),
+        "/api/admin/session",
+        None,
+        &[CSRF],
+        Some(login_body()),
+    )
+    .await;
+    let cookie = cookie_of(&signed_in);
+    let out = call(
+        &app,
+        reqwest::Method::DELETE,
+        "/api/admin/session",
+        Some(&cookie),
+        &[CSRF],
+        None,
+    )
+    .await;
+    assert_eq!(out.status(), 204);
+    let cleared = out.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cleared.starts_with("sora_admin_refresh=;") && cleared.contains("Max-Age=0"),
+        "{cleared}"
+    );
+    let after = call(
+        &app,
+        post.clone(),
+        "/api/admin/session/refresh",
+        Some(&cookie),
+        &[CSRF],
+        None,
+    )
+    .await;
+    assert_eq!(after.status(), 401);
+    assert_eq!(after.headers()["content-type"], "application/problem+json");
+    // No cookie at all: 401 too.
+    let none = call(
+        &app,
+        post,
+        "/api/admin/session/refresh",
+        None,
+        &[CSRF],
+        None,
+    )
+    .await;
+    assert_eq!(none.status(), 401);
+}
+
+#[tokio::test]
+async fn session_calls_a_cross_site_page_could_make_are_refused() {
+    let app = spawn_app().await;
+    let post = reqwest::Method::POST;
+    let signed_in = call(
+        &app,
+        post.clone(),
+        "/api/admin/session",
+        None,
+        &[CSRF],
+        Some(login_body()),
+    )
+    .await;
+    let cookie = cookie_of(&signed_in);
+    let cross_site = ("sec-fetch-site", "cross-site");
+    for (path, method, headers) in [
+        ("/api/admin/session/refresh", post.clone(), vec![]),
+        (
+            "/api/admin/session/refresh",
+            post.clone(),
+            vec![("x-sora-csrf", "yes")],
+        ),
+        (
+            "/api/admin/session/refresh",
+            post.clone(),
+            vec![CSRF, cross_site],
+        ),
+        ("/api/admin/session", reqwest::Method::DELETE, vec![]),
+        (
+            "/api/admin/session",
+            reqwest::Method::DELETE,
+            vec![CSRF, ("sec-fetch-site", "same-site")],
+        ),
+    ] {
+        let refused = call(&app, method, path, Some(&cookie), &headers, None).await;
+        assert_eq!(refused.status(), 403, "{path} {headers:?}");
+        assert!(refused.headers().get("set-cookie").is_none());
+    }
+    // Login CSRF (signing the victim into another account) too.
+    let refused = call(
+        &app,
+        post.clone(),
+        "/api/admin/session",
+        None,
+        &[],
+        Some(login_body()),
+    )
+    .await;
+    assert_eq!(refused.status(), 403);
+    // The session survived all of that.
+    let still = call(
+        &app,
+        post.clone(),
+        "/api/admin/session/refresh",
+        Some(&cookie),
+        &[CSRF, ("sec-fetch-site", "same-origin")],
+        None,
+    )
+    .await;
+    assert_eq!(still.status(), 200);
+    // A wrong password sets no cookie.
+    let wrong = call(
+        &app,
+        post,
+        "/api/admin/session",
+        None,
+        &[CSRF],
+        Some(json!({"email": EMAIL, "password": "nope"})),
+    )
+    .await;
+    assert_eq!(wrong.status(), 401);
+    assert!(wrong.headers().get("set-cookie").is_none());
+}
