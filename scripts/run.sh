@@ -137,6 +137,7 @@ cat <<INFO
     recommendation  http://127.0.0.1:3003   /api/recommendations
   Each serves /health, /ready, /metrics and /api-docs/openapi.json.
   Marketplace index for Foxglove/Lichtblick: http://127.0.0.1:3000/api/extensions/marketplace.json
+  Dashboard: http://127.0.0.1:3002/admin/
   Dev admin login: ${SORA_BOOTSTRAP_ADMIN_EMAIL:-admin@sora.local} / sora-admin-dev
 
 INFO

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod dashboard;
 pub mod overview;
 pub mod users;
 
@@ -13,6 +14,7 @@ use sqlx::PgConnection;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     auth::configure(cfg);
+    dashboard::configure(cfg);
     users::configure(cfg);
     audit::configure(cfg);
     overview::configure(cfg);

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod consumer;
+mod dashboard;
 mod helpers;
 mod identity;
 mod overview;
