@@ -15,28 +15,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/postgres.sh
 source scripts/lib/tools.sh
+source scripts/lib/packages.sh
 
 OUT="${BENCH_OUT:-docs/benchmarks.md}"
 PEER_SRC="${BENCH_PEER_SRC:-../shared/peers/hono-bun}"
 BENCH_TOOLS="${BENCH_TOOLS:-$HOME/.cache/sora/bench}"
 export BENCH_SERVER_CPU="${BENCH_SERVER_CPU:-0}" BENCH_LOAD_CPU="${BENCH_LOAD_CPU:-1}"
 
-# Installs Debian packages without letting them start services (nginx would
-# otherwise listen on port 80 of every interface).
-install_packages() {
-  local sudo="" policy=/usr/sbin/policy-rc.d created=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
-    $sudo chmod +x "$policy"
-    created=1
-  fi
-  echo "installing $*" >&2
-  $sudo apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >&2
-  [ -n "$created" ] && $sudo rm -f "$policy"
-  return 0
-}
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || install_packages nginx-light
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 # oha, the load generator (not packaged by Debian): built once, cached.

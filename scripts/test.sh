@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/postgres.sh
 source scripts/lib/tools.sh
+source scripts/lib/packages.sh
 
 pg_find_bindir
 work="$(mktemp -d /tmp/sora-test.XXXXXX)"
@@ -43,6 +44,13 @@ export SORA_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
 export SORA_TEST_PG_BINDIR="$PG_BINDIR"
 export SORA_TEST_PG_USER="$PG_USER"
 export SQLX_OFFLINE=true
+
+# A real browser for the dashboard's tests: Debian's Chromium (Playwright's
+# own browser downloads are not used), driven by Playwright from PyPI.
+command -v chromium >/dev/null 2>&1 || install_packages chromium
+tools_install "playwright==1.56.0"
+export SORA_TEST_CHROMIUM="$(command -v chromium)"
+export SORA_TEST_PLAYWRIGHT_PYTHON="$SORA_TOOLS_DIR/bin/python"
 
 cargo test --workspace --locked --no-fail-fast "$@"
 

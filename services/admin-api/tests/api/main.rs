@@ -1,6 +1,7 @@
 //! admin-api, driven through its HTTP API.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod browser;
 mod consumer;
 mod dashboard;
 mod helpers;
