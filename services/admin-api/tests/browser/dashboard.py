@@ -1,6 +1,7 @@
 """The dashboard in a real browser (Debian's Chromium, headless, driven by
-Playwright): sign in, the overview, a reload that keeps the session through
-the refresh cookie, sign out. Run by admin-api's `browser` test against a
+Playwright): sign in, the overview, create a viewer, find it in the audit
+log, a reload that keeps the session through the refresh cookie, sign out,
+and the viewer who cannot reach the administrators' pages. Run by admin-api's `browser` test against a
 service it started; writes a screenshot of each page it visits.
 
 usage: dashboard.py BASE_URL CHROMIUM SCREENSHOT_DIR EMAIL PASSWORD
@@ -27,12 +28,13 @@ with sync_playwright() as p:
     page.screenshot(path=shots / "sign-in.png")
 
     # A wrong password says so, and signs nobody in.
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill("not the password")
+    signin = page.locator("#signin")
+    signin.get_by_label("E-mail").fill(email)
+    signin.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert").first).to_contain_text("Wrong e-mail or password")
 
-    page.get_by_label("Password").fill(password)
+    signin.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
     expect(page.get_by_role("heading", name="Sign in")).to_be_hidden()
@@ -46,6 +48,28 @@ with sync_playwright() as p:
     stored = page.evaluate("() => [localStorage.length, sessionStorage.length, document.cookie]")
     assert stored == [0, 0, ""], stored
 
+    # Users: create a viewer.
+    page.get_by_role("link", name="Users").click()
+    expect(page.get_by_role("heading", name="Users")).to_be_visible()
+    new_user = page.locator("#new-user")
+    new_user.get_by_label("E-mail").fill("viewer@example.com")
+    new_user.get_by_label("Password").fill("viewer-password-2026")
+    new_user.get_by_label("Role", exact=True).select_option("viewer")
+    page.get_by_role("button", name="Create").click()
+    row = page.locator("#user-rows tr", has_text="viewer@example.com")
+    expect(row).to_be_visible()
+    expect(page.get_by_label("Role of viewer@example.com")).to_have_value("viewer")
+    page.screenshot(path=shots / "users.png", full_page=True)
+
+    # The audit log has what the test just did.
+    page.get_by_role("link", name="Audit log").click()
+    expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
+    page.get_by_label("Action").fill("user.created")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("#audit-rows tr").first).to_contain_text("user.created")
+    page.screenshot(path=shots / "audit.png", full_page=True)
+    page.get_by_role("link", name="Overview").click()
+
     # A reload keeps the session: the HttpOnly cookie gives a new token.
     page.reload()
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
@@ -56,6 +80,18 @@ with sync_playwright() as p:
     expect(page.get_by_role("heading", name="Overview")).to_be_hidden()
     expect(page.get_by_role("button", name="Sign out")).to_be_hidden()
     page.reload()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+    # The viewer signs in: no users or audit pages for them.
+    signin.get_by_label("E-mail").fill("viewer@example.com")
+    signin.get_by_label("Password").fill("viewer-password-2026")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("viewer@example.com (viewer)")).to_be_visible()
+    expect(page.get_by_role("link", name="Users")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Not for your role")).to_be_visible()
+    page.goto(f"{base}/admin/#/users")
+    expect(page.get_by_role("heading", name="Not for your role")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
     # A narrow screen still works.
