@@ -47,13 +47,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         let limit = req
             .app_data::<JsonLimit>()
             .map_or(1024 * 1024, |limit| limit.0);
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .map(|v| v.trim().to_ascii_lowercase())
-            .is_some_and(|v| v == "application/json" || v.ends_with("+json"));
+        let is_json = is_json(req);
         let declared = content_length(req);
         let mut payload = payload.take();
         Box::pin(async move {
@@ -64,7 +58,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             }
             let too_large =
                 || ApiError::PayloadTooLarge("the JSON body is larger than allowed".to_owned());
-            if declared.is_some_and(|length| length > limit) {
+            if declared.is_some_and(|length| length > limit as u64) {
                 return Err(too_large());
             }
             let mut body = web::BytesMut::new();
@@ -173,11 +167,26 @@ fn form_pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ {
     url_pairs(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned()))
 }
 
-fn content_length(req: &HttpRequest) -> Option<usize> {
+/// The body's length as `Content-Length` declares it, if it does.
+pub fn content_length(req: &HttpRequest) -> Option<u64> {
     req.headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
+}
+
+/// The request's media type (`Content-Type` without parameters), lower case.
+pub fn media_type(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+}
+
+/// Whether the request says its body is JSON (`application/json` or `…+json`).
+pub fn is_json(req: &HttpRequest) -> bool {
+    media_type(req).is_some_and(|v| v == "application/json" || v.ends_with("+json"))
 }
 
 /// The field an error is about: the path serde stopped at, which for a

@@ -4,14 +4,13 @@
 
 use std::collections::HashSet;
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use sora_common::ApiError;
 use sora_common::error::{FieldError, Problem};
 use sora_common::events::types::{ContentKind, ItemRef};
-use sora_common::extract::{Json, Query};
+use sora_common::extract::{Json, Query, content_length, media_type};
 use sora_common::features::{MAX_TEXT_CHARS, McapFeatures};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -202,14 +201,8 @@ pub async fn from_mcap(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase());
     if !matches!(
-        content_type.as_deref(),
+        media_type(&req).as_deref(),
         Some("application/octet-stream" | "application/x-mcap")
     ) {
         return Err(ApiError::UnsupportedMediaType(
@@ -249,11 +242,7 @@ pub async fn from_mcap(
 
     let max = state.settings.upload.max_bytes;
     let too_large = || ApiError::PayloadTooLarge(format!("the body is larger than {max} bytes"));
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared = content_length(&req);
     if declared.is_some_and(|length| length > max) {
         return Err(too_large());
     }

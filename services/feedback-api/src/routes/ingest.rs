@@ -196,14 +196,7 @@ async fn read_body(
     mut payload: web::Payload,
     limit: usize,
 ) -> Result<Vec<u8>, ApiError> {
-    let is_json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase())
-        .is_some_and(|v| v == "application/json" || v.ends_with("+json"));
-    if !is_json {
+    if !sora_common::extract::is_json(req) {
         return Err(ApiError::UnsupportedMediaType(
             "expected Content-Type: application/json".to_owned(),
         ));
@@ -226,12 +219,8 @@ async fn read_body(
             "the body is larger than {limit} bytes (after decompression)"
         ))
     };
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > limit) {
+    let declared = sora_common::extract::content_length(req);
+    if declared.is_some_and(|length| length > limit as u64) {
         return Err(too_large());
     }
     let mut read = 0usize;

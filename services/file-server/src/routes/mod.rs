@@ -6,7 +6,6 @@ pub mod extensions;
 pub mod layouts;
 pub mod marketplace;
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
@@ -60,12 +59,7 @@ pub async fn read_body(
     limit: u64,
     field: &str,
 ) -> Result<Bytes, ApiError> {
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase());
+    let content_type = sora_common::extract::media_type(req);
     if !content_type
         .as_deref()
         .is_some_and(|t| content_types.contains(&t))
@@ -76,11 +70,7 @@ pub async fn read_body(
         )));
     }
     let too_large = || ApiError::PayloadTooLarge(format!("the body is larger than {limit} bytes"));
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared = sora_common::extract::content_length(req);
     if declared.is_some_and(|length| length > limit) {
         return Err(too_large());
     }
