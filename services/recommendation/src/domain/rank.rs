@@ -102,8 +102,8 @@ pub struct Catalog {
     /// themselves are large; the ranking pass reads only these).
     kinds: Vec<ContentKind>,
     has_topics: Vec<bool>,
-    /// Word → (extension, ln(1 − what the word says for it), keyword?).
-    word_postings: HashMap<String, Vec<(u32, f32, bool)>>,
+    /// Word → (extension, ln(1 − what the word says for it)).
+    word_postings: HashMap<String, Vec<(u32, f32)>>,
 }
 
 /// Which items an answer may hold.
@@ -215,27 +215,27 @@ impl Catalog {
         }
 
         let extensions = (items.len() - layouts).max(1) as f32;
-        let mut word_postings: HashMap<String, Vec<(u32, f32, bool)>> = HashMap::new();
+        let mut word_postings: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
         for (n, item) in items.iter().enumerate() {
             if item.kind != ContentKind::Extension {
                 continue;
             }
-            let mut add = |word: &String, strength: f32, keyword: bool| {
+            let mut add = |word: &String, strength: f32| {
                 let df = word_df.get(word).copied().unwrap_or(1) as f32;
                 // 1 for a word only this extension has, less for common ones.
                 let rarity = (1.0 + extensions / df).ln() / (1.0 + extensions).ln();
                 let postings = word_postings.entry(word.clone()).or_default();
-                if postings.last().is_some_and(|(i, _, _)| *i == n as u32) {
+                if postings.last().is_some_and(|(i, _)| *i == n as u32) {
                     return;
                 }
                 let strength = strength * rarity.clamp(0.2, 1.0);
-                postings.push((n as u32, (1.0 - strength).ln(), keyword));
+                postings.push((n as u32, (1.0 - strength).ln()));
             };
             for word in &item.keywords {
-                add(word, KEYWORD_STRENGTH, true);
+                add(word, KEYWORD_STRENGTH);
             }
             for word in &item.terms {
-                add(word, TERM_STRENGTH, false);
+                add(word, TERM_STRENGTH);
             }
         }
 
@@ -439,7 +439,7 @@ impl Catalog {
             }
         }
         for word in recording.words.keys() {
-            for (item, log_miss, _) in self.word_postings.get(word).into_iter().flatten() {
+            for (item, log_miss) in self.word_postings.get(word).into_iter().flatten() {
                 words[*item as usize] += log_miss;
             }
         }
@@ -564,7 +564,6 @@ impl Catalog {
                 Ranked {
                     item: n,
                     score,
-                    content: self.content_of(n as usize, recording, scratch),
                     reasons,
                 }
             })
@@ -808,8 +807,6 @@ impl Recording {
 pub struct Ranked {
     pub item: u32,
     pub score: f32,
-    /// The content part of the score.
-    pub content: f32,
     pub reasons: Vec<String>,
 }
 

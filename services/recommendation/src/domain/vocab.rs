@@ -27,17 +27,6 @@ pub enum Family {
 }
 
 impl Family {
-    pub const ALL: [Self; 8] = [
-        Self::Image,
-        Self::Scene3d,
-        Self::Map,
-        Self::Plot,
-        Self::State,
-        Self::Diagnostics,
-        Self::Log,
-        Self::Raw,
-    ];
-
     /// Words a description uses for this kind of data: an extension whose
     /// keywords say "lidar" suits a recording with point clouds.
     pub fn words(self) -> &'static [&'static str] {
