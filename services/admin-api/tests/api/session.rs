@@ -35,6 +35,37 @@ async fn call(
 
 const CSRF: (&str, &str) = ("x-sora-csrf", "1");
 
+/// Signs the bootstrap admin in as a browser would.
+async fn sign_in(app: &TestApp) -> reqwest::Response {
+    let body = Some(login_body());
+    call(
+        app,
+        reqwest::Method::POST,
+        "/api/admin/session",
+        None,
+        &[CSRF],
+        body,
+    )
+    .await
+}
+
+/// `POST /api/admin/session/refresh` with `cookie` and `headers`.
+async fn refresh(
+    app: &TestApp,
+    cookie: Option<&str>,
+    headers: &[(&str, &str)],
+) -> reqwest::Response {
+    call(
+        app,
+        reqwest::Method::POST,
+        "/api/admin/session/refresh",
+        cookie,
+        headers,
+        None,
+    )
+    .await
+}
+
 fn login_body() -> Value {
     json!({"email": EMAIL, "password": dev_secrets::BOOTSTRAP_ADMIN_PASSWORD})
 }
@@ -67,16 +98,7 @@ fn cookie_of(response: &reqwest::Response) -> String {
 #[tokio::test]
 async fn a_browser_session_keeps_its_refresh_token_in_a_cookie() {
     let app = spawn_app().await;
-    let post = reqwest::Method::POST;
-    let signed_in = call(
-        &app,
-        post.clone(),
-        "/api/admin/session",
-        None,
-        &[CSRF],
-        Some(login_body()),
-    )
-    .await;
+    let signed_in = sign_in(&app).await;
     assert_eq!(signed_in.status(), 200);
     assert_eq!(signed_in.headers()["cache-control"], "no-store");
     let first = cookie_of(&signed_in);
@@ -90,15 +112,7 @@ async fn a_browser_session_keeps_its_refresh_token_in_a_cookie() {
     assert_eq!(app.get_as("/api/admin/users", access).await.status(), 200);
 
     // A reload: the cookie alone gives a new access token and a new cookie.
-    let reloaded = call(
-        &app,
-        post.clone(),
-        "/api/admin/session/refresh",
-        Some(&first),
-        &[CSRF],
-        None,
-    )
-    .await;
+    let reloaded = refresh(&app, Some(&first), &[CSRF]).await;
     assert_eq!(reloaded.status(), 200);
     let second = cookie_of(&reloaded);
     assert_ne!(second, first);
@@ -111,37 +125,13 @@ async fn a_browser_session_keeps_its_refresh_token_in_a_cookie() {
     );
 
     // The old cookie replayed (stolen): refused, and the session revoked.
-    let replayed = call(
-        &app,
-        post.clone(),
-        "/api/admin/session/refresh",
-        Some(&first),
-        &[CSRF],
-        None,
-    )
-    .await;
+    let replayed = refresh(&app, Some(&first), &[CSRF]).await;
     assert_eq!(replayed.status(), 401);
-    let revoked = call(
-        &app,
-        post.clone(),
-        "/api/admin/session/refresh",
-        Some(&second),
-        &[CSRF],
-        None,
-    )
-    .await;
+    let revoked = refresh(&app, Some(&second), &[CSRF]).await;
     assert_eq!(revoked.status(), 401);
 
     // Sign in again, then out: the cookie is cleared and the session ends.
-    let signed_in = call(
-        &app,
-        post.clone(),
-        "/api/admin/session",
-        None,
-        &[CSRF],
-        Some(login_body()),
-    )
-    .await;
+    let signed_in = sign_in(&app).await;
     let cookie = cookie_of(&signed_in);
     let out = call(
         &app,
@@ -158,27 +148,11 @@ async fn a_browser_session_keeps_its_refresh_token_in_a_cookie() {
         cleared.starts_with("sora_admin_refresh=;") && cleared.contains("Max-Age=0"),
         "{cleared}"
     );
-    let after = call(
-        &app,
-        post.clone(),
-        "/api/admin/session/refresh",
-        Some(&cookie),
-        &[CSRF],
-        None,
-    )
-    .await;
+    let after = refresh(&app, Some(&cookie), &[CSRF]).await;
     assert_eq!(after.status(), 401);
     assert_eq!(after.headers()["content-type"], "application/problem+json");
     // No cookie at all: 401 too.
-    let none = call(
-        &app,
-        post,
-        "/api/admin/session/refresh",
-        None,
-        &[CSRF],
-        None,
-    )
-    .await;
+    let none = refresh(&app, None, &[CSRF]).await;
     assert_eq!(none.status(), 401);
 }
 
@@ -186,15 +160,7 @@ async fn a_browser_session_keeps_its_refresh_token_in_a_cookie() {
 async fn session_calls_a_cross_site_page_could_make_are_refused() {
     let app = spawn_app().await;
     let post = reqwest::Method::POST;
-    let signed_in = call(
-        &app,
-        post.clone(),
-        "/api/admin/session",
-        None,
-        &[CSRF],
-        Some(login_body()),
-    )
-    .await;
+    let signed_in = sign_in(&app).await;
     let cookie = cookie_of(&signed_in);
     let cross_site = ("sec-fetch-site", "cross-site");
     for (path, method, headers) in [
@@ -232,13 +198,10 @@ async fn session_calls_a_cross_site_page_could_make_are_refused() {
     .await;
     assert_eq!(refused.status(), 403);
     // The session survived all of that.
-    let still = call(
+    let still = refresh(
         &app,
-        post.clone(),
-        "/api/admin/session/refresh",
         Some(&cookie),
         &[CSRF, ("sec-fetch-site", "same-origin")],
-        None,
     )
     .await;
     assert_eq!(still.status(), 200);
