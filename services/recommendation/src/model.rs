@@ -145,7 +145,7 @@ impl Refresher {
                     .filter_map(|((token, kind, id), (w, at))| {
                         Some((
                             token.as_str(),
-                            kind_of(kind)?,
+                            ContentKind::parse(kind)?,
                             id.as_str(),
                             *w as f32,
                             at.unix_timestamp(),
@@ -172,7 +172,7 @@ impl Refresher {
             rows.into_iter()
                 .filter_map(|row| {
                     Some(CatalogItem {
-                        kind: kind_of(&row.kind)?,
+                        kind: ContentKind::parse(&row.kind)?,
                         id: row.item_id.clone(),
                         version: row.version.clone(),
                         name: row.name.clone(),
@@ -203,13 +203,5 @@ impl Refresher {
                 Err(_) => {}
             }
         }
-    }
-}
-
-pub fn kind_of(kind: &str) -> Option<ContentKind> {
-    match kind {
-        "layout" => Some(ContentKind::Layout),
-        "extension" => Some(ContentKind::Extension),
-        _ => None,
     }
 }

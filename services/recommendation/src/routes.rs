@@ -215,10 +215,9 @@ pub async fn from_mcap(
         Some(text) => {
             let mut kinds = Vec::new();
             for word in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
-                match word {
-                    "layout" => kinds.push(ContentKind::Layout),
-                    "extension" => kinds.push(ContentKind::Extension),
-                    _ => errors.push(FieldError::new("kinds", "must be layout or extension")),
+                match ContentKind::parse(word) {
+                    Some(kind) => kinds.push(kind),
+                    None => errors.push(FieldError::new("kinds", "must be layout or extension")),
                 }
             }
             Some(kinds)

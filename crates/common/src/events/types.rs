@@ -27,6 +27,13 @@ impl ContentKind {
             Self::Layout => "layout",
         }
     }
+
+    /// The kind `word` names, if any.
+    pub fn parse(word: &str) -> Option<Self> {
+        [Self::Extension, Self::Layout]
+            .into_iter()
+            .find(|kind| kind.as_str() == word)
+    }
 }
 
 /// An extension version was published (file-server).

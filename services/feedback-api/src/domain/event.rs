@@ -251,14 +251,10 @@ fn check_event(
         }
     }
     let item = event.item.and_then(|item| {
-        let kind = match item.kind.as_str() {
-            "extension" => Some(ContentKind::Extension),
-            "layout" => Some(ContentKind::Layout),
-            _ => {
-                bad("item.kind", "must be extension or layout".to_owned());
-                None
-            }
-        };
+        let kind = ContentKind::parse(&item.kind);
+        if kind.is_none() {
+            bad("item.kind", "must be extension or layout".to_owned());
+        }
         let id_ok = !item.id.is_empty()
             && item.id.chars().count() <= MAX_ITEM_ID_CHARS
             && !item.id.chars().any(char::is_control);
