@@ -46,6 +46,7 @@ pub static SPEC: ServiceSpec = ServiceSpec {
         routes::extensions::get_extension,
         routes::extensions::publish::publish_extension,
         routes::extensions::moderation::moderate_extension,
+        routes::extensions::moderation::unlisted_extensions,
         routes::extensions::readme,
         routes::extensions::changelog,
         routes::extensions::moderation::yank_version,

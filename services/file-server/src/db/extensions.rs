@@ -94,13 +94,14 @@ pub async fn document(
 pub struct Locked {
     pub owner: String,
     pub hidden: bool,
+    pub featured: bool,
 }
 
 /// `id`'s owner and state, locked for this transaction.
 pub async fn lock(conn: &mut PgConnection, id: &ExtensionId) -> sqlx::Result<Option<Locked>> {
     sqlx::query_as!(
         Locked,
-        "SELECT owner, hidden FROM extensions WHERE id = $1 FOR UPDATE",
+        "SELECT owner, hidden, featured FROM extensions WHERE id = $1 FOR UPDATE",
         id.as_str()
     )
     .fetch_optional(conn)

@@ -327,6 +327,35 @@ async fn moderation_hides_and_features() {
         404,
     )
     .await;
+    // The unlisted: the owner's and every one for an admin; nothing for a
+    // stranger; editors only.
+    let unlisted = |token: String| {
+        let app = &app;
+        async move {
+            let body: Value = app
+                .get_as("/api/extensions/unlisted", &token)
+                .await
+                .json()
+                .await
+                .unwrap();
+            body.as_array()
+                .unwrap()
+                .iter()
+                .map(|e| (e["id"].as_str().unwrap().to_owned(), e["hidden"].clone()))
+                .collect::<Vec<_>>()
+        }
+    };
+    let hidden = vec![("acme.plot".to_owned(), json!(true))];
+    assert_eq!(unlisted(owner.clone()).await, hidden);
+    assert_eq!(unlisted(admin.clone()).await, hidden);
+    assert!(unlisted(stranger.clone()).await.is_empty());
+    assert_problem(
+        app.get_as("/api/extensions/unlisted", &app.tokens.token(Role::Viewer))
+            .await,
+        403,
+    )
+    .await;
+    assert_problem(app.get("/api/extensions/unlisted").await, 401).await;
     assert_problem(
         app.get_as("/api/extensions/other.map", "not-a-token").await,
         401,

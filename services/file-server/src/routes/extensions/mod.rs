@@ -27,21 +27,24 @@ pub mod publish;
 
 /// Each path once, with every method it has, wherever its handler lives.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/api/extensions")
-            .get(list_extensions)
-            .post(publish::publish_extension),
-    )
-    .service(
-        web::resource("/api/extensions/{id}")
-            .get(get_extension)
-            .patch(moderation::moderate_extension),
-    )
-    .service(web::resource("/api/extensions/{id}/readme").get(readme))
-    .service(web::resource("/api/extensions/{id}/changelog").get(changelog))
-    .service(
-        web::resource("/api/extensions/{id}/versions/{version}").delete(moderation::yank_version),
-    );
+    // Before `{id}`, which would take "unlisted" as an id.
+    cfg.service(web::resource("/api/extensions/unlisted").get(moderation::unlisted_extensions))
+        .service(
+            web::resource("/api/extensions")
+                .get(list_extensions)
+                .post(publish::publish_extension),
+        )
+        .service(
+            web::resource("/api/extensions/{id}")
+                .get(get_extension)
+                .patch(moderation::moderate_extension),
+        )
+        .service(web::resource("/api/extensions/{id}/readme").get(readme))
+        .service(web::resource("/api/extensions/{id}/changelog").get(changelog))
+        .service(
+            web::resource("/api/extensions/{id}/versions/{version}")
+                .delete(moderation::yank_version),
+        );
 }
 
 /// Query of `GET /api/extensions`.

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use sora_common::ApiError;
 use sora_common::auth::{Editor, Role};
 use sora_common::error::Problem;
-use sora_common::events::types::{ContentKind, ContentRemoved, RemovalReason};
+use sora_common::events::types::{AdminAction, ContentKind, ContentRemoved, RemovalReason};
 use sora_common::extract::Json;
 
 use super::{enqueue, not_found, refresh_latest};
@@ -63,6 +63,29 @@ pub async fn yank_version(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// The extensions the catalog leaves out, as the caller may manage them:
+/// hidden ones and those whose every version is yanked (an editor's own; an
+/// admin's, all), by id. The moderation page lists them to show them again.
+#[utoipa::path(get, path = "/api/extensions/unlisted", tag = "extensions",
+    security(("bearer" = [])), responses(
+    (status = 200, body = Vec<ExtensionDetails>),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn unlisted_extensions(
+    Editor(claims): Editor,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let snapshot = state.catalog.snapshot();
+    let mut unlisted: Vec<_> = snapshot
+        .extensions()
+        .filter(|e| !e.listed() && claims.may_manage(&e.row.owner))
+        .collect();
+    unlisted.sort_by(|a, b| a.row.id.cmp(&b.row.id));
+    let base = state.catalog.base_url();
+    HttpResponse::Ok().json(unlisted.iter().map(|e| e.details(base)).collect::<Vec<_>>())
+}
+
 /// Moderation flags of `PATCH /api/extensions/{id}`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -111,7 +134,35 @@ pub async fn moderate_extension(
             ApiError::Forbidden(format!("`{id}` belongs to another user"))
         });
     }
+    let was_featured = locked.featured;
     db::extensions::moderate(&mut tx, &id, body.featured, body.hidden).await?;
+    // Hiding is announced to every consumer (below); the other changes only
+    // to the audit log.
+    let changes = [
+        (
+            body.featured == Some(true) && !was_featured,
+            "extension.featured",
+        ),
+        (
+            body.featured == Some(false) && was_featured,
+            "extension.unfeatured",
+        ),
+        (body.hidden == Some(false) && was_hidden, "extension.shown"),
+    ];
+    for (_, action) in changes.iter().filter(|(changed, _)| *changed) {
+        enqueue(
+            &mut tx,
+            &state,
+            &AdminAction {
+                actor: claims.sub.clone(),
+                action: (*action).to_owned(),
+                target_type: "extension".to_owned(),
+                target_id: id.to_string(),
+                details: serde_json::json!({}),
+            },
+        )
+        .await?;
+    }
     if body.hidden == Some(true) && !was_hidden {
         enqueue(
             &mut tx,
