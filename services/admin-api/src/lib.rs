@@ -58,12 +58,15 @@ pub static SPEC: ServiceSpec = ServiceSpec {
         (name = "audit", description = "Every admin and publishing action."),
         (name = "users", description = "User management, for admins."),
         (name = "overview", description = "The dashboard, gathered from every service."),
+        (name = "forwarded", description = "The dashboard's calls to file-server and feedback-api, forwarded with the caller's token."),
     )
 )]
 struct ApiDoc;
 
 fn openapi() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    let mut doc = ApiDoc::openapi();
+    routes::forward::document(&mut doc);
+    doc
 }
 
 /// Builds the service on a started platform: its routes, the relay of its

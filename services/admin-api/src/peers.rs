@@ -1,8 +1,9 @@
-//! The other services, as admin-api's overview calls them: their
-//! `/internal/summary`, with a service token, a timeout per call, retries
-//! with exponential back-off (`backon`) and a circuit breaker per service
+//! The other services, as admin-api calls them: their `/internal/summary`
+//! for the overview, with a service token, a timeout per call, retries with
+//! exponential back-off (`backon`) and a circuit breaker per service
 //! (`failsafe`: open after N consecutive failed calls, half-open after the
-//! pause, closed by one success).
+//! pause, closed by one success); and the dashboard's calls it forwards
+//! (`crate::routes::forward`), once each, through the same breaker.
 
 use std::time::Duration;
 
@@ -20,7 +21,8 @@ type Breaker = StateMachine<ConsecutiveFailures<Constant>, ()>;
 
 pub struct Peer {
     pub name: &'static str,
-    url: String,
+    /// Its base URL, without a trailing slash.
+    base: String,
     breaker: Breaker,
 }
 
@@ -42,7 +44,7 @@ impl Peers {
     pub fn from_settings(settings: &PeersSettings) -> anyhow::Result<Self> {
         let peer = |name, url: &str| Peer {
             name,
-            url: format!("{}/internal/summary", url.trim_end_matches('/')),
+            base: url.trim_end_matches('/').to_owned(),
             breaker: failsafe::Config::new()
                 .failure_policy(failsafe::failure_policy::consecutive_failures(
                     settings.breaker_failures,
@@ -99,7 +101,8 @@ impl Peers {
     }
 
     async fn call(&self, peer: &Peer, token: &str) -> Result<ServiceSummary, String> {
-        let call = telemetry::traced(self.client.get(&peer.url).bearer_auth(token))
+        let url = format!("{}/internal/summary", peer.base);
+        let call = telemetry::traced(self.client.get(url).bearer_auth(token))
             .send()
             .await;
         match call {
@@ -108,9 +111,47 @@ impl Peers {
                 .await
                 .map_err(|e| format!("unreadable answer: {e}")),
             Ok(response) => Err(format!("answered {}", response.status())),
-            Err(e) if e.is_timeout() => Err("timed out".to_owned()),
-            Err(e) if e.is_connect() => Err("not reachable".to_owned()),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(why(&e)),
         }
+    }
+
+    /// The peer called `name`.
+    pub fn peer(&self, name: &str) -> Option<&Peer> {
+        self.peers.iter().find(|p| p.name == name)
+    }
+
+    /// Sends `request` (its URL relative to `peer`) once, through `peer`'s
+    /// breaker: any answer below 500 counts as the peer working.
+    pub async fn forward(
+        &self,
+        peer: &Peer,
+        path_and_query: &str,
+        request: impl FnOnce(&reqwest::Client, String) -> reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, String> {
+        let url = format!("{}{path_and_query}", peer.base);
+        let call = async {
+            match telemetry::traced(request(&self.client, url)).send().await {
+                Ok(response) if response.status().is_server_error() => {
+                    Err(format!("answered {}", response.status()))
+                }
+                Ok(response) => Ok(response),
+                Err(e) => Err(why(&e)),
+            }
+        };
+        peer.breaker.call(call).await.map_err(|error| match error {
+            failsafe::Error::Inner(why) => why,
+            failsafe::Error::Rejected => "circuit open after repeated failures".to_owned(),
+        })
+    }
+}
+
+/// A failed call, in a few words.
+fn why(error: &reqwest::Error) -> String {
+    if error.is_timeout() {
+        "timed out".to_owned()
+    } else if error.is_connect() {
+        "not reachable".to_owned()
+    } else {
+        error.to_string()
     }
 }

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod dashboard;
+pub mod forward;
 pub mod overview;
 pub mod users;
 
@@ -18,6 +19,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     users::configure(cfg);
     audit::configure(cfg);
     overview::configure(cfg);
+    forward::configure(cfg);
 }
 
 /// Records an admin action in the outbox, in the caller's transaction.

@@ -1,0 +1,354 @@
+//! The dashboard's calls to the other services, forwarded by admin-api:
+//! `/api/admin/catalog/…` to file-server's `/api/…`, `/api/admin/feedback…`
+//! and `/api/admin/stats/…` to feedback-api's `/api/feedback…` and
+//! `/api/stats/…`. The page is served by admin-api and its CSP allows
+//! `connect-src 'self'` only, and under `make run` every service has an
+//! origin of its own; forwarding keeps the page on one origin without
+//! opening CORS on the other services (docs/decisions.md).
+//!
+//! Only the routes in [`FORWARDED`] are forwarded, with the caller's own
+//! token: the service that owns the resource decides what the caller may do
+//! (roles, ownership) and audits it. Callers without a valid token are
+//! refused here. A service that does not answer gives 503.
+
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use sora_common::ApiError;
+use sora_common::auth::Viewer;
+use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn};
+use utoipa::openapi::security::SecurityRequirement;
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, ResponseBuilder};
+
+use crate::state::AppState;
+
+/// One forwarded path: where it goes, with which methods.
+pub struct Forwarded {
+    pub path: &'static str,
+    pub methods: &'static [ForwardedMethod],
+    pub peer: &'static str,
+    /// What the peer's route does, for the OpenAPI document.
+    pub summary: &'static str,
+}
+
+#[derive(Clone, Copy)]
+pub enum ForwardedMethod {
+    Get,
+    Patch,
+    Delete,
+}
+
+use ForwardedMethod::{Delete, Get, Patch};
+
+const FILES: &str = "file-server";
+const FEEDBACK: &str = "feedback-api";
+
+pub const FORWARDED: &[Forwarded] = &[
+    Forwarded {
+        path: "/api/admin/catalog/extensions",
+        methods: &[Get],
+        peer: FILES,
+        summary: "Search the extensions (file-server's `GET /api/extensions`).",
+    },
+    Forwarded {
+        path: "/api/admin/catalog/extensions/unlisted",
+        methods: &[Get],
+        peer: FILES,
+        summary: "Hidden and fully yanked extensions the caller may manage (editor).",
+    },
+    Forwarded {
+        path: "/api/admin/catalog/extensions/{id}",
+        methods: &[Get, Patch],
+        peer: FILES,
+        summary: "An extension with its versions; `PATCH` features (admin) or hides it (owner or admin).",
+    },
+    Forwarded {
+        path: "/api/admin/catalog/extensions/{id}/versions/{version}",
+        methods: &[Delete],
+        peer: FILES,
+        summary: "Yank a version (owner or admin).",
+    },
+    Forwarded {
+        path: "/api/admin/catalog/layouts",
+        methods: &[Get],
+        peer: FILES,
+        summary: "Search the layouts (file-server's `GET /api/layouts`).",
+    },
+    Forwarded {
+        path: "/api/admin/catalog/layouts/{id}",
+        methods: &[Get, Delete],
+        peer: FILES,
+        summary: "A layout; `DELETE` removes it (owner or admin).",
+    },
+    Forwarded {
+        path: "/api/admin/feedback",
+        methods: &[Get],
+        peer: FEEDBACK,
+        summary: "Feedback events with filters (admin; feedback-api's `GET /api/feedback`).",
+    },
+    Forwarded {
+        path: "/api/admin/feedback/{id}",
+        methods: &[Get, Delete],
+        peer: FEEDBACK,
+        summary: "One feedback event with its comment decrypted, or deleted (admin; audited).",
+    },
+    Forwarded {
+        path: "/api/admin/stats/summary",
+        methods: &[Get],
+        peer: FEEDBACK,
+        summary: "Downloads, feedback by type, unique installs, acceptance rate (viewer).",
+    },
+    Forwarded {
+        path: "/api/admin/stats/timeseries",
+        methods: &[Get],
+        peer: FEEDBACK,
+        summary: "Downloads, feedback or acceptance per hour or day (viewer).",
+    },
+    Forwarded {
+        path: "/api/admin/stats/export.csv",
+        methods: &[Get],
+        peer: FEEDBACK,
+        summary: "The statistics as CSV (viewer).",
+    },
+];
+
+/// The query parameters each forwarded route passes on, as the peer reads
+/// them (documented by the peer; listed here so clients see them).
+fn query_parameters(path: &str) -> &'static [&'static str] {
+    match path {
+        "/api/admin/catalog/extensions" => &[
+            "q",
+            "keyword",
+            "publisher",
+            "featured",
+            "sort",
+            "page",
+            "per_page",
+        ],
+        "/api/admin/catalog/layouts" => &["q", "tag", "panel", "sort", "page", "per_page"],
+        "/api/admin/feedback" => &[
+            "type",
+            "item_kind",
+            "item_id",
+            "has_comment",
+            "from",
+            "to",
+            "page",
+            "per_page",
+        ],
+        "/api/admin/stats/summary" | "/api/admin/stats/export.csv" => &["from", "to"],
+        "/api/admin/stats/timeseries" => &["metric", "interval", "from", "to"],
+        _ => &[],
+    }
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    for forwarded in FORWARDED {
+        let mut resource = web::resource(forwarded.path);
+        for method in forwarded.methods {
+            let method = match method {
+                Get => Method::GET,
+                Patch => Method::PATCH,
+                Delete => Method::DELETE,
+            };
+            resource = resource.route(web::method(method).to(forward));
+        }
+        cfg.service(resource);
+    }
+}
+
+/// The peer's path for one of ours: `/api/admin/catalog/x` → `/api/x`,
+/// `/api/admin/x` → `/api/x`. `None` when a segment is `.` or `..`, which
+/// the URL parser would resolve into another route.
+fn upstream_path(path: &str) -> Option<String> {
+    let dot_segment = path.split('/').any(|segment| {
+        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+        decoded == "." || decoded == ".."
+    });
+    if dot_segment {
+        return None;
+    }
+    let rest = path
+        .strip_prefix("/api/admin/catalog/")
+        .or_else(|| path.strip_prefix("/api/admin/"))?;
+    Some(format!("/api/{rest}"))
+}
+
+async fn forward(
+    _caller: Viewer,
+    req: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let pattern = req.match_pattern().unwrap_or_default();
+    let peer = FORWARDED
+        .iter()
+        .find(|f| f.path == pattern)
+        .and_then(|f| state.peers.peer(f.peer))
+        .ok_or_else(|| ApiError::NotFound("no such route".to_owned()))?;
+    let mut target = upstream_path(req.uri().path())
+        .ok_or_else(|| ApiError::NotFound("no such route".to_owned()))?;
+    if let Some(query) = req.uri().query() {
+        target.push('?');
+        target.push_str(query);
+    }
+    let method = reqwest::Method::from_bytes(req.method().as_str().as_bytes())
+        .map_err(ApiError::internal)?;
+    let headers = req.headers();
+    let response = state
+        .peers
+        .forward(peer, &target, |client, url| {
+            let mut request = client.request(method, url);
+            for name in [header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT] {
+                if let Some(value) = headers.get(&name) {
+                    request = request.header(name.as_str(), value.as_bytes());
+                }
+            }
+            if body.is_empty() {
+                request
+            } else {
+                request.body(body)
+            }
+        })
+        .await
+        .map_err(|why| ApiError::Unavailable(format!("{} is unavailable: {why}", peer.name)))?;
+    let status = StatusCode::from_u16(response.status().as_u16())
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?;
+    let mut answer = HttpResponse::build(status);
+    for name in [
+        header::CONTENT_TYPE,
+        header::CONTENT_DISPOSITION,
+        header::RETRY_AFTER,
+    ] {
+        if let Some(value) = response.headers().get(name.as_str()) {
+            answer.insert_header((name, value.as_bytes()));
+        }
+    }
+    answer.insert_header((header::CACHE_CONTROL, "no-store"));
+    if status == StatusCode::NO_CONTENT {
+        return Ok(answer.finish());
+    }
+    Ok(answer.streaming(response.bytes_stream()))
+}
+
+/// The forwarded routes in admin-api's OpenAPI document: their parameters,
+/// and the peer's answers passed on as they are (JSON, CSV or problem+json),
+/// plus 503 when the peer does not answer.
+pub fn document(doc: &mut OpenApi) {
+    let problem = || {
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .build()
+    };
+    for forwarded in FORWARDED {
+        for method in forwarded.methods {
+            let (http_method, ok) = match method {
+                Get => (HttpMethod::Get, "200"),
+                Patch => (HttpMethod::Patch, "200"),
+                Delete => (HttpMethod::Delete, "204"),
+            };
+            let mut ok_response = ResponseBuilder::new().description("the peer's answer");
+            if ok == "200" {
+                let media = if forwarded.path.ends_with(".csv") {
+                    "text/csv"
+                } else {
+                    "application/json"
+                };
+                ok_response = ok_response.content(media, ContentBuilder::new().build());
+            }
+            let mut operation = OperationBuilder::new()
+                .tag("forwarded")
+                .summary(Some(forwarded.summary))
+                .description(Some(format!(
+                    "Forwarded to {} with the caller's token; its answer is passed on.",
+                    forwarded.peer
+                )))
+                .security(SecurityRequirement::new("bearer", Vec::<String>::new()))
+                .response(ok, ok_response.build());
+            for (status, what) in [
+                ("400", "invalid query parameters"),
+                ("401", "no valid token"),
+                ("403", "not allowed to the caller"),
+                ("404", "no such item"),
+                ("415", "not JSON"),
+                ("422", "invalid fields"),
+                ("429", "rate limited"),
+                ("503", "the service did not answer"),
+            ] {
+                operation = operation.response(
+                    status,
+                    ResponseBuilder::new()
+                        .description(what)
+                        .content("application/problem+json", problem())
+                        .build(),
+                );
+            }
+            for name in forwarded
+                .path
+                .split('/')
+                .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+            {
+                operation = operation.parameter(
+                    ParameterBuilder::new()
+                        .name(name)
+                        .parameter_in(ParameterIn::Path)
+                        .required(utoipa::openapi::Required::True)
+                        .schema(Some(
+                            utoipa::openapi::ObjectBuilder::new()
+                                .schema_type(utoipa::openapi::Type::String),
+                        )),
+                );
+            }
+            if matches!(method, Patch) {
+                operation = operation.request_body(Some(
+                    utoipa::openapi::request_body::RequestBodyBuilder::new()
+                        .content("application/json", ContentBuilder::new().build())
+                        .required(Some(utoipa::openapi::Required::True))
+                        .build(),
+                ));
+            }
+            if matches!(method, Get) {
+                for name in query_parameters(forwarded.path) {
+                    operation = operation.parameter(
+                        ParameterBuilder::new()
+                            .name(*name)
+                            .parameter_in(ParameterIn::Query)
+                            .schema(Some(
+                                utoipa::openapi::ObjectBuilder::new()
+                                    .schema_type(utoipa::openapi::Type::String),
+                            )),
+                    );
+                }
+            }
+            doc.paths
+                .add_path_operation(forwarded.path, vec![http_method], operation);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::upstream_path;
+
+    #[test]
+    fn paths_map_onto_the_peers_routes_and_dot_segments_do_not() {
+        assert_eq!(
+            upstream_path("/api/admin/catalog/extensions/acme.plot").as_deref(),
+            Some("/api/extensions/acme.plot")
+        );
+        assert_eq!(
+            upstream_path("/api/admin/stats/export.csv").as_deref(),
+            Some("/api/stats/export.csv")
+        );
+        assert_eq!(
+            upstream_path("/api/admin/feedback").as_deref(),
+            Some("/api/feedback")
+        );
+        for path in [
+            "/api/admin/catalog/extensions/../versions/..",
+            "/api/admin/catalog/layouts/%2E%2e",
+            "/api/admin/catalog/layouts/.",
+        ] {
+            assert_eq!(upstream_path(path), None, "{path}");
+        }
+    }
+}
