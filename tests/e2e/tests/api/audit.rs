@@ -5,7 +5,7 @@ use std::time::Duration;
 use sora_common::events::outbox;
 use sora_common::events::types::{ContentKind, ContentRemoved, ExtensionPublished, RemovalReason};
 
-use crate::helpers::{Pair, audit_count, eventually, inbox_count, publish};
+use crate::helpers::{Pair, audit_count, eventually, foxe, inbox_count, publish};
 use sora_testing::events::{Backend, metric};
 
 async fn published_events_are_audited_once_with_the_producers_trace(backend: Backend) {
@@ -105,21 +105,6 @@ async fn published_events_are_audited_once_on_the_postgres_bus() {
 #[tokio::test]
 async fn published_events_are_audited_once_on_sqs() {
     published_events_are_audited_once_with_the_producers_trace(Backend::Sqs).await;
-}
-
-fn foxe(publisher: &str, name: &str, version: &str) -> Vec<u8> {
-    use std::io::Write;
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default();
-    let manifest = serde_json::json!({
-        "name": name, "publisher": publisher, "version": version, "main": "dist/extension.js",
-    });
-    zip.start_file("package.json", options).unwrap();
-    zip.write_all(manifest.to_string().as_bytes()).unwrap();
-    zip.start_file("dist/extension.js", options).unwrap();
-    zip.write_all(b"module.exports.activate = () => {};")
-        .unwrap();
-    zip.finish().unwrap().into_inner()
 }
 
 #[tokio::test]

@@ -44,6 +44,23 @@ pub async fn spawn_files(adjust: impl FnOnce(&mut Settings<FileServerSettings>))
     .await
 }
 
+/// A small valid `.foxe`: package.json and `dist/extension.js`.
+pub fn foxe(publisher: &str, name: &str, version: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    let manifest = serde_json::json!({
+        "name": name, "publisher": publisher, "version": version, "main": "dist/extension.js",
+        "displayName": format!("{name} panel"), "description": format!("Shows {name} data"),
+    });
+    zip.start_file("package.json", options).unwrap();
+    zip.write_all(manifest.to_string().as_bytes()).unwrap();
+    zip.start_file("dist/extension.js", options).unwrap();
+    zip.write_all(b"module.exports.activate = () => {};")
+        .unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
 /// Publishes `layout` on file-server as an editor; the created layout.
 pub async fn publish_layout(files: &FilesApp, layout: &serde_json::Value) -> serde_json::Value {
     let created = files

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod audit;
+mod dashboard;
 mod event_faults;
 mod helpers;
 mod overview;
