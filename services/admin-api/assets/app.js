@@ -734,6 +734,11 @@ $("logout").addEventListener("click", async () => {
   window.location.replace("/admin/");
 });
 
-window.addEventListener("hashchange", route);
+// Following a link moves focus to the page it opened (not on re-renders
+// after an action, which keep focus where it was).
+window.addEventListener("hashchange", async () => {
+  await route();
+  $("main").focus();
+});
 // A reload signs in again through the cookie, if there is a session.
 refresh().then(route, () => show("signin"));
