@@ -163,5 +163,9 @@ async fn feedback_quoting_a_recommendation_learns_from_its_recording() {
     .await;
     let learned = weight(&pool, "t:zed/zed_node/pose").await;
     assert!((learned - 3.0).abs() < 0.01, "{learned}");
-    assert!(app.model().await["tokens_learned"].as_u64().unwrap() > 0);
+    // The replica's snapshot reads the weights on its next refresh (1 s).
+    eventually(Duration::from_secs(10), true, || async {
+        app.model().await["tokens_learned"].as_u64().unwrap() > 0
+    })
+    .await;
 }
