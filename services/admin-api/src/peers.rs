@@ -29,6 +29,9 @@ pub struct Peer {
 /// The services the overview gathers from.
 pub struct Peers {
     client: reqwest::Client,
+    /// For forwarded calls: the timeout bounds connecting and each read, not
+    /// the whole answer, so a long CSV export streams through.
+    forwarding: reqwest::Client,
     pub peers: Vec<Peer>,
     retry: ExponentialBuilder,
 }
@@ -55,6 +58,10 @@ impl Peers {
         Ok(Self {
             client: reqwest::Client::builder()
                 .timeout(Duration::from_millis(settings.timeout_ms))
+                .build()?,
+            forwarding: reqwest::Client::builder()
+                .connect_timeout(Duration::from_millis(settings.timeout_ms))
+                .read_timeout(Duration::from_millis(settings.timeout_ms))
                 .build()?,
             peers: vec![
                 peer("file-server", &settings.file_server_url),
@@ -130,7 +137,7 @@ impl Peers {
     ) -> Result<reqwest::Response, String> {
         let url = format!("{}{path_and_query}", peer.base);
         let call = async {
-            match telemetry::traced(request(&self.client, url)).send().await {
+            match telemetry::traced(request(&self.forwarding, url)).send().await {
                 Ok(response) if response.status().is_server_error() => {
                     Err(format!("answered {}", response.status()))
                 }
