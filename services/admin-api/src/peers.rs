@@ -137,7 +137,10 @@ impl Peers {
     ) -> Result<reqwest::Response, String> {
         let url = format!("{}{path_and_query}", peer.base);
         let call = async {
-            match telemetry::traced(request(&self.forwarding, url)).send().await {
+            match telemetry::traced(request(&self.forwarding, url))
+                .send()
+                .await
+            {
                 Ok(response) if response.status().is_server_error() => {
                     Err(format!("answered {}", response.status()))
                 }

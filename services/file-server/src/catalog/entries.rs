@@ -136,6 +136,7 @@ impl ExtensionEntry {
             featured: row.featured,
             updated_at: row.updated_at,
             download_url: latest.map(|v| version_url(base, &row.id, &v.version.to_string())),
+            warnings: crate::domain::package::warnings(row.display_name.as_deref()),
         }
     }
 

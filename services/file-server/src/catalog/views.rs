@@ -30,6 +30,9 @@ pub struct ExtensionSummary {
     pub updated_at: OffsetDateTime,
     /// Absolute URL of the latest version's `.foxe`.
     pub download_url: Option<String>,
+    /// What clients cope with but show poorly (e.g. no `displayName`);
+    /// empty for most.
+    pub warnings: Vec<sora_common::error::FieldError>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -60,6 +60,71 @@ fn refuse(field: &str, message: impl Into<String>) -> Refused {
     Refused(vec![FieldError::new(field, message)])
 }
 
+/// The file Lichtblick's and Foxglove's web loaders run, whatever `main` says.
+pub const CLIENT_MAIN: &str = "dist/extension.js";
+
+/// How the clients name an installed extension from its package.json, and
+/// why a package whose names they would read otherwise than the catalog is
+/// refused: it would install under another id than the one listed, and show
+/// as not installed (or twice). Lichtblick's desktop app lower-cases the
+/// publisher and drops every non-word character, and keeps the name; its web
+/// app (and the remote loader) drops characters other than letters, digits,
+/// `_` and spaces from the publisher, keeps its case, and lower-cases the
+/// name. They agree with the catalog (`publisher.name`, lower-case) only for
+/// a publisher of `[a-z0-9_]` and a name without upper-case letters.
+fn client_id_mismatches(publisher: &str, name: &str) -> Vec<FieldError> {
+    let desktop: String = publisher
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    let web: String = publisher
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || c.is_whitespace())
+        .collect();
+    let mut errors = Vec::new();
+    if publisher
+        .chars()
+        .any(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+    {
+        errors.push(FieldError::new(
+            "package.json.publisher",
+            format!(
+                "`{publisher}` must be lower-case letters, digits and `_` only: Lichtblick's \
+                 desktop app would install it as `{desktop}.{name}` and its web app as \
+                 `{web}.{}`, not as the catalog's `{}.{}`",
+                name.to_lowercase(),
+                publisher.to_lowercase(),
+                name.to_lowercase()
+            ),
+        ));
+    }
+    if name.chars().any(char::is_uppercase) {
+        errors.push(FieldError::new(
+            "package.json.name",
+            format!(
+                "`{name}` must be lower-case: Lichtblick's web app lower-cases it, its desktop \
+                 app keeps it, so the two would install different extensions"
+            ),
+        ));
+    }
+    errors
+}
+
+/// What a client copes with but shows poorly: published, with these
+/// warnings in the answer and on the listing.
+pub fn warnings(display_name: Option<&str>) -> Vec<FieldError> {
+    let mut warnings = Vec::new();
+    if display_name.is_none() {
+        warnings.push(FieldError::new(
+            "package.json.displayName",
+            "is missing: Lichtblick and Foxglove name the extension and its panels after it, \
+             and show the bare `name` instead",
+        ));
+    }
+    warnings
+}
+
 /// Validates the raw bytes of a `.foxe`.
 pub fn validate(bytes: &[u8], limits: Limits) -> Result<Package, Refused> {
     let mut archive = ZipArchive::new(Cursor::new(bytes))
@@ -273,6 +338,9 @@ fn read_manifest(manifest: &Value) -> Result<Package, Refused> {
     let license = optional("license");
     let homepage = optional("homepage");
 
+    if let (Some(publisher), Some(name)) = (&publisher, &name) {
+        errors.extend(client_id_mismatches(publisher, name));
+    }
     let name = name.map(|n| n.to_lowercase());
     let publisher = publisher.map(|p| p.to_lowercase());
     for (key, value) in [("name", &name), ("publisher", &publisher)] {
@@ -296,6 +364,16 @@ fn read_manifest(manifest: &Value) -> Result<Package, Refused> {
         errors.push(FieldError::new(
             "package.json.main",
             "must be a relative path inside the archive",
+        ));
+    } else if let Some(main) = &main
+        && main != CLIENT_MAIN
+    {
+        errors.push(FieldError::new(
+            "package.json.main",
+            format!(
+                "must be `{CLIENT_MAIN}`, not `{main}`: Lichtblick's web app always loads \
+                 {CLIENT_MAIN}, whatever `main` says"
+            ),
         ));
     }
     if let Some(homepage) = &homepage

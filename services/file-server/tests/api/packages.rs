@@ -259,6 +259,34 @@ async fn every_malformed_package_is_refused_and_nothing_is_stored() {
             "package",
         ),
         ("too many entries", zip_of(&many_entries), 422, "package"),
+        // Names the clients would read otherwise than the catalog.
+        (
+            "publisher with upper case",
+            foxe(&with("publisher", json!("Acme"))),
+            422,
+            "package.json.publisher",
+        ),
+        (
+            "publisher with a hyphen",
+            foxe(&with("publisher", json!("acme-robotics"))),
+            422,
+            "package.json.publisher",
+        ),
+        (
+            "name with upper case",
+            foxe(&with("name", json!("Plot"))),
+            422,
+            "package.json.name",
+        ),
+        (
+            "main other than dist/extension.js, though present",
+            foxe_with(
+                &with("main", json!("dist/index.js")),
+                &[("dist/index.js", b"module.exports = {};")],
+            ),
+            422,
+            "package.json.main",
+        ),
     ];
     for (case, body, status, field) in cases {
         let problem = assert_problem(publish_as(&app, &token, body).await, status).await;
@@ -290,6 +318,77 @@ async fn every_malformed_package_is_refused_and_nothing_is_stored() {
         stored_objects(Path::new(&app.settings.service.storage.path)),
         1
     );
+}
+
+/// What the clients compute from the package, said in the refusal.
+#[tokio::test]
+async fn refusals_say_how_the_clients_would_install_the_package() {
+    let app = spawn_app().await;
+    let token = app.tokens.token(Role::Editor);
+    let problem = assert_problem(
+        publish_as(
+            &app,
+            &token,
+            foxe(&with("publisher", json!("Acme-Robotics"))),
+        )
+        .await,
+        422,
+    )
+    .await;
+    let message = problem["errors"][0]["message"].as_str().unwrap();
+    for said in [
+        "`acmerobotics.plot`",
+        "`AcmeRobotics.plot`",
+        "`acme-robotics.plot`",
+    ] {
+        assert!(message.contains(said), "{said} not in {message}");
+    }
+    let problem = assert_problem(
+        publish_as(&app, &token, foxe(&with("main", json!("index.js")))).await,
+        422,
+    )
+    .await;
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("always loads dist/extension.js"),
+        "{problem}"
+    );
+}
+
+/// Without `displayName` the clients show the bare name: published, with a
+/// warning in the answer and on the listing.
+#[tokio::test]
+async fn a_package_without_a_display_name_is_published_with_a_warning() {
+    let app = spawn_app().await;
+    let token = app.tokens.token(Role::Editor);
+    let response = publish_as(&app, &token, foxe(&without("displayName"))).await;
+    assert_eq!(response.status(), 201);
+    let published: Value = response.json().await.unwrap();
+    let warned = json!([{"field": "package.json.displayName"}]);
+    assert_eq!(published["warnings"][0]["field"], warned[0]["field"]);
+    let listed: Value = app.get("/api/extensions").await.json().await.unwrap();
+    assert_eq!(
+        listed["items"][0]["warnings"][0]["field"],
+        "package.json.displayName"
+    );
+    assert!(
+        listed["items"][0]["warnings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("panels")
+    );
+    // With one, no warning.
+    let with_name = foxe(&manifest("acme", "map", "1.0.0"));
+    assert_eq!(publish_as(&app, &token, with_name).await.status(), 201);
+    let map: Value = app
+        .get("/api/extensions/acme.map")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(map["warnings"], json!([]));
 }
 
 #[tokio::test]
