@@ -65,6 +65,10 @@ pub struct IdentitySettings {
     pub signing_kid: String,
     pub access_token_ttl_secs: u64,
     pub refresh_token_ttl_secs: u64,
+    /// Lifetime of the access token a browser session also keeps in the
+    /// `sora_access` cookie, for the browser apps that send no token
+    /// (Lichtblick's remote API): renewed whenever the dashboard refreshes.
+    pub browser_token_ttl_secs: u64,
     /// Argon2id cost: memory in KiB, iterations, lanes.
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
@@ -78,6 +82,7 @@ impl Default for IdentitySettings {
             signing_kid: dev::KID.to_owned(),
             access_token_ttl_secs: 900,
             refresh_token_ttl_secs: 30 * 24 * 3600,
+            browser_token_ttl_secs: 8 * 3600,
             argon2_memory_kib: 19 * 1024,
             argon2_iterations: 2,
             argon2_parallelism: 1,
@@ -123,7 +128,10 @@ impl ServiceSettings for AdminSettings {
         let identity = &self.identity;
         {
             let mut check = check.section("identity");
-            if identity.access_token_ttl_secs == 0 || identity.refresh_token_ttl_secs == 0 {
+            if identity.access_token_ttl_secs == 0
+                || identity.refresh_token_ttl_secs == 0
+                || identity.browser_token_ttl_secs == 0
+            {
                 check.bad("access_token_ttl_secs", "token lifetimes must be positive");
             }
             if identity.argon2_memory_kib < 8 * identity.argon2_parallelism.max(1)

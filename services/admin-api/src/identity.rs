@@ -25,6 +25,8 @@ pub struct Identity {
     internal_audience: String,
     pub access_ttl: time::Duration,
     pub refresh_ttl: time::Duration,
+    /// Lifetime of the token in the browser cookie (`sora_access`).
+    pub browser_ttl: time::Duration,
     /// Verified against when the e-mail is unknown, so both failures cost the same.
     dummy_hash: Arc<String>,
     /// Hashes at once: one per core. More only thrash memory and caches
@@ -65,6 +67,7 @@ impl Identity {
             internal_audience: auth.internal_audience.clone(),
             access_ttl: time::Duration::seconds(i64::try_from(identity.access_token_ttl_secs)?),
             refresh_ttl: time::Duration::seconds(i64::try_from(identity.refresh_token_ttl_secs)?),
+            browser_ttl: time::Duration::seconds(i64::try_from(identity.browser_token_ttl_secs)?),
             dummy_hash: Arc::new(dummy_hash),
             hashing: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism()
@@ -111,6 +114,21 @@ impl Identity {
     }
 
     pub fn access_token(&self, user_id: Uuid, role: Role, email: &str) -> anyhow::Result<String> {
+        self.token_for(user_id, role, email, self.access_ttl)
+    }
+
+    /// The token of the browser cookie: the same claims, living `browser_ttl`.
+    pub fn browser_token(&self, user_id: Uuid, role: Role, email: &str) -> anyhow::Result<String> {
+        self.token_for(user_id, role, email, self.browser_ttl)
+    }
+
+    fn token_for(
+        &self,
+        user_id: Uuid,
+        role: Role,
+        email: &str,
+        ttl: time::Duration,
+    ) -> anyhow::Result<String> {
         let now = time::OffsetDateTime::now_utc();
         let claims = Claims {
             sub: user_id.to_string(),
@@ -118,7 +136,7 @@ impl Identity {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             iat: now.unix_timestamp(),
-            exp: (now + self.access_ttl).unix_timestamp(),
+            exp: (now + ttl).unix_timestamp(),
             email: Some(email.to_owned()),
             on_behalf_of: None,
         };

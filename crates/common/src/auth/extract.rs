@@ -81,6 +81,68 @@ impl FromRequest for MaybeAuthenticated {
     }
 }
 
+/// The cookie a browser session carries for the APIs a browser app calls
+/// without a token of its own (Lichtblick's remote API): an access token
+/// admin-api sets at browser sign-in, `HttpOnly; Secure; SameSite=Strict`,
+/// sent only under [`BROWSER_COOKIE_PATH`].
+pub const BROWSER_COOKIE: &str = "sora_access";
+pub const BROWSER_COOKIE_PATH: &str = "/api/lichtblick";
+
+/// The value of the request's cookie `name`, if set and not empty.
+pub fn cookie(req: &HttpRequest, name: &str) -> Option<String> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// How a caller of a browser app's API proved who they are.
+#[derive(Debug, Clone)]
+pub enum BrowserCaller {
+    Anonymous,
+    /// A bearer token in `Authorization`.
+    Bearer(Claims),
+    /// The [`BROWSER_COOKIE`] a browser sends by itself.
+    Cookie(Claims),
+}
+
+impl BrowserCaller {
+    pub fn claims(&self) -> Option<&Claims> {
+        match self {
+            Self::Anonymous => None,
+            Self::Bearer(claims) | Self::Cookie(claims) => Some(claims),
+        }
+    }
+}
+
+/// The caller by bearer token, else by session cookie, else anonymous. A
+/// token or cookie that is sent but invalid is refused (401).
+impl FromRequest for BrowserCaller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            if req.headers().contains_key(header::AUTHORIZATION) {
+                let claims = verifier(&req)?.authenticate(&req, false).await?;
+                return Ok(Self::Bearer(claims));
+            }
+            match cookie(&req, BROWSER_COOKIE) {
+                Some(token) => {
+                    let claims = verifier(&req)?.authenticate_token(&token, false).await?;
+                    Ok(Self::Cookie(claims))
+                }
+                None => Ok(Self::Anonymous),
+            }
+        })
+    }
+}
+
 /// Another Sora service calling on behalf of a user, with a service token
 /// (internal audience, `service:` subject) that only admin-api mints.
 #[derive(Debug, Clone)]

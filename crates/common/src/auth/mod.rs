@@ -8,7 +8,10 @@ mod verifier;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-pub use extract::{Admin, Editor, MaybeAuthenticated, ServiceCaller, Viewer};
+pub use extract::{
+    Admin, BROWSER_COOKIE, BROWSER_COOKIE_PATH, BrowserCaller, Editor, MaybeAuthenticated,
+    ServiceCaller, Viewer, cookie,
+};
 pub use keys::{AuthSettings, PublicKey, PublicKeys, dev};
 pub use verifier::JwtVerifier;
 

@@ -204,6 +204,16 @@ impl JwtVerifier {
         internal: bool,
     ) -> Result<Claims, ApiError> {
         let token = bearer(req)?;
+        self.authenticate_token(&token, internal).await
+    }
+
+    /// Verifies `token` (user or service, by `internal`), refreshing the JWKS
+    /// once if it names a key not seen yet.
+    pub async fn authenticate_token(
+        &self,
+        token: &str,
+        internal: bool,
+    ) -> Result<Claims, ApiError> {
         let verify = |token: &str| {
             if internal {
                 self.verify_internal(token)
@@ -213,11 +223,11 @@ impl JwtVerifier {
         };
         // The common case costs one verification; only a refused token with
         // an unknown kid (and a JWKS to ask) is tried again after a refresh.
-        match verify(&token) {
-            Err(refused) if self.jwks.is_some() => match self.unknown_kid(&token) {
+        match verify(token) {
+            Err(refused) if self.jwks.is_some() => match self.unknown_kid(token) {
                 Some(kid) => {
                     self.refresh_for_unknown(&kid).await;
-                    verify(&token)
+                    verify(token)
                 }
                 None => Err(refused),
             },

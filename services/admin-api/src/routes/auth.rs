@@ -15,7 +15,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use sora_common::ApiError;
-use sora_common::auth::Role;
+use sora_common::auth::{BROWSER_COOKIE, BROWSER_COOKIE_PATH, Role, cookie};
 use sora_common::error::Problem;
 use sora_common::extract::Json;
 use sora_common::privacy::ClientIp;
@@ -310,19 +310,20 @@ fn check_same_site(req: &HttpRequest) -> Result<(), ApiError> {
 
 /// The refresh token the request's cookie carries.
 fn session_cookie(req: &HttpRequest) -> Option<String> {
-    req.headers()
-        .get_all(header::COOKIE)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_owned())
-        .filter(|value| !value.is_empty())
+    cookie(req, SESSION_COOKIE)
 }
 
 fn set_cookie(token: &str, max_age: i64) -> String {
     format!(
         "{SESSION_COOKIE}={token}; Path={SESSION_PATH}; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict"
+    )
+}
+
+/// The access token browser apps without a token of their own are
+/// authenticated by (Lichtblick's remote API), sent only under its path.
+fn set_browser_cookie(token: &str, max_age: i64) -> String {
+    format!(
+        "{BROWSER_COOKIE}={token}; Path={BROWSER_COOKIE_PATH}; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict"
     )
 }
 
@@ -334,11 +335,18 @@ fn browser_session(
     let access_token = identity
         .access_token(user.id, user.role, &user.email)
         .map_err(ApiError::Internal)?;
+    let browser_token = identity
+        .browser_token(user.id, user.role, &user.email)
+        .map_err(ApiError::Internal)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((
+        .append_header((
             header::SET_COOKIE,
             set_cookie(refresh_token, identity.refresh_ttl.whole_seconds()),
+        ))
+        .append_header((
+            header::SET_COOKIE,
+            set_browser_cookie(&browser_token, identity.browser_ttl.whole_seconds()),
         ))
         .json(BrowserSession {
             access_token,
@@ -410,6 +418,7 @@ pub async fn browser_logout(
         revoke(&presented, &state).await?;
     }
     Ok(HttpResponse::NoContent()
-        .insert_header((header::SET_COOKIE, set_cookie("", 0)))
+        .append_header((header::SET_COOKIE, set_cookie("", 0)))
+        .append_header((header::SET_COOKIE, set_browser_cookie("", 0)))
         .finish())
 }

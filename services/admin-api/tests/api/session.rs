@@ -70,29 +70,50 @@ fn login_body() -> Value {
     json!({"email": EMAIL, "password": dev_secrets::BOOTSTRAP_ADMIN_PASSWORD})
 }
 
-/// The refresh token the answer's cookie sets, after checking its attributes.
-fn cookie_of(response: &reqwest::Response) -> String {
-    let set = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    for attribute in [
-        "Path=/api/admin/session",
-        "HttpOnly",
-        "Secure",
-        "SameSite=Strict",
-        "Max-Age=2592000",
-    ] {
+/// The value of the cookie `name` the answer sets, after checking its
+/// attributes.
+fn set_cookie(response: &reqwest::Response, name: &str, attributes: &[&str]) -> String {
+    let prefix = format!("{name}=");
+    let set = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("no {name} cookie set"));
+    for attribute in ["HttpOnly", "Secure", "SameSite=Strict"]
+        .iter()
+        .chain(attributes)
+    {
         assert!(set.contains(attribute), "{attribute} missing from {set}");
     }
     let value = set
         .split(';')
         .next()
         .unwrap()
-        .strip_prefix("sora_admin_refresh=")
+        .strip_prefix(&prefix)
         .unwrap();
-    assert!(value.len() >= 40, "{set}");
     value.to_owned()
+}
+
+/// The refresh token the answer's cookie sets, after checking its attributes.
+fn cookie_of(response: &reqwest::Response) -> String {
+    let value = set_cookie(
+        response,
+        "sora_admin_refresh",
+        &["Path=/api/admin/session", "Max-Age=2592000"],
+    );
+    assert!(value.len() >= 40, "{value}");
+    value
+}
+
+/// The access token of the browser apps' cookie (8 hours, their path only).
+fn browser_cookie_of(response: &reqwest::Response) -> String {
+    set_cookie(
+        response,
+        "sora_access",
+        &["Path=/api/lichtblick", "Max-Age=28800"],
+    )
 }
 
 #[tokio::test]
@@ -102,6 +123,9 @@ async fn a_browser_session_keeps_its_refresh_token_in_a_cookie() {
     assert_eq!(signed_in.status(), 200);
     assert_eq!(signed_in.headers()["cache-control"], "no-store");
     let first = cookie_of(&signed_in);
+    // The browser apps' cookie holds a token the services accept.
+    let browser = browser_cookie_of(&signed_in);
+    assert_eq!(app.get_as("/api/admin/users", &browser).await.status(), 200);
     let body: Value = signed_in.json().await.unwrap();
     assert!(body.get("refresh_token").is_none(), "{body}");
     assert_eq!(
@@ -115,6 +139,7 @@ async fn a_browser_session_keeps_its_refresh_token_in_a_cookie() {
     let reloaded = refresh(&app, Some(&first), &[CSRF]).await;
     assert_eq!(reloaded.status(), 200);
     let second = cookie_of(&reloaded);
+    assert!(!browser_cookie_of(&reloaded).is_empty());
     assert_ne!(second, first);
     let body: Value = reloaded.json().await.unwrap();
     assert_eq!(
@@ -143,11 +168,8 @@ async fn a_browser_session_keeps_its_refresh_token_in_a_cookie() {
     )
     .await;
     assert_eq!(out.status(), 204);
-    let cleared = out.headers()["set-cookie"].to_str().unwrap();
-    assert!(
-        cleared.starts_with("sora_admin_refresh=;") && cleared.contains("Max-Age=0"),
-        "{cleared}"
-    );
+    assert_eq!(set_cookie(&out, "sora_admin_refresh", &["Max-Age=0"]), "");
+    assert_eq!(set_cookie(&out, "sora_access", &["Max-Age=0"]), "");
     let after = refresh(&app, Some(&cookie), &[CSRF]).await;
     assert_eq!(after.status(), 401);
     assert_eq!(after.headers()["content-type"], "application/problem+json");
