@@ -14,6 +14,30 @@ pub struct FileServerSettings {
     pub storage: StorageSettings,
     #[serde(default)]
     pub downloads: DownloadSettings,
+    #[serde(default)]
+    pub lichtblick: LichtblickSettings,
+}
+
+/// Lichtblick's remote API (`/api/lichtblick`): where the default layout
+/// of a recording is asked for.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LichtblickSettings {
+    /// The recommendation service, asked for the best layout of a
+    /// recording's topics; empty turns that off.
+    pub recommendation_url: String,
+    /// How long to wait for it before falling back to the workspace's
+    /// most-used layout.
+    pub recommendation_timeout_ms: u64,
+}
+
+impl Default for LichtblickSettings {
+    fn default() -> Self {
+        Self {
+            recommendation_url: "http://127.0.0.1:3003".to_owned(),
+            recommendation_timeout_ms: 1000,
+        }
+    }
 }
 
 /// Limits and policy of the marketplace.
@@ -112,6 +136,15 @@ impl ServiceSettings for FileServerSettings {
         }
         if self.downloads.presigned_ttl_secs == 0 || self.downloads.presigned_ttl_secs > 604_800 {
             downloads.bad("presigned_ttl_secs", "must be 1 to 604800 (7 days)");
+        }
+        let mut lichtblick = check.section("lichtblick");
+        lichtblick.http_url(
+            "recommendation_url",
+            &self.lichtblick.recommendation_url,
+            true,
+        );
+        if self.lichtblick.recommendation_timeout_ms == 0 {
+            lichtblick.bad("recommendation_timeout_ms", "must be positive");
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Sora file-server: the extension (.foxe) and layout marketplace.
-//! Owns the `file_server` schema and the paths under /api/extensions and
-//! /api/layouts. Reads are answered from an in-memory catalog ([`catalog`]);
+//! Owns the `file_server` schema and the paths under /api/extensions,
+//! /api/layouts, /api/workspaces and /api/lichtblick (Lichtblick's remote API). Reads are answered from an in-memory catalog ([`catalog`]);
 //! writes go to PostgreSQL, which announces them to every replica.
 
 pub mod catalog;
@@ -58,11 +58,34 @@ pub static SPEC: ServiceSpec = ServiceSpec {
         routes::layouts::get_layout,
         routes::layouts::publish_layout,
         routes::layouts::delete_layout,
+        routes::workspaces::list_workspaces,
+        routes::workspaces::create_workspace,
+        routes::workspaces::get_workspace,
+        routes::workspaces::update_workspace,
+        routes::workspaces::delete_workspace,
+        routes::workspaces::set_member,
+        routes::workspaces::remove_member,
+        routes::lichtblick::layouts::list_layouts,
+        routes::lichtblick::layouts::create_layout,
+        routes::lichtblick::layouts::update_layout,
+        routes::lichtblick::layouts::delete_layout,
+        routes::lichtblick::layouts::layout_versions,
+        routes::lichtblick::layouts::restore_layout,
+        routes::lichtblick::layouts::default_data,
+        routes::lichtblick::extensions::list_extensions,
+        routes::lichtblick::extensions::get_extension,
+        routes::lichtblick::extensions::download_extension,
+        routes::lichtblick::extensions::upload_extension,
+        routes::lichtblick::extensions::remove_extension,
+        routes::lichtblick::sessions::get_session,
+        routes::lichtblick::sessions::create_session,
     ),
     components(schemas(Page<ExtensionSummary>, Page<LayoutSummary>)),
     tags(
         (name = "extensions", description = "Foxglove/Lichtblick extensions (.foxe)"),
         (name = "layouts", description = "Foxglove layouts"),
+        (name = "workspaces", description = "Team workspaces: members, anonymous reading, the default layout"),
+        (name = "lichtblick", description = "Lichtblick's remote API (its API_URL): a workspace's layouts, extensions and sessions; JSON answers in the envelope {data, timestamp, path}"),
     )
 )]
 struct ApiDoc;
@@ -147,10 +170,12 @@ pub async fn build(mut platform: Platform<FileServerSettings>) -> anyhow::Result
         max_upload_bytes: own.marketplace.max_upload_bytes,
         max_layout_bytes: own.marketplace.max_layout_bytes,
         downloads: own.downloads.clone(),
+        recommender: routes::lichtblick::Recommender::from_settings(&own.lichtblick)?,
         service: platform.spec.name,
     });
+    let max_layout_bytes = own.marketplace.max_layout_bytes;
     platform.bind(move |cfg| {
         cfg.app_data(state.clone());
-        routes::configure(cfg);
+        routes::configure(cfg, max_layout_bytes);
     })
 }

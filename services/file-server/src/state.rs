@@ -41,6 +41,8 @@ pub struct AppState {
     pub max_upload_bytes: u64,
     pub max_layout_bytes: usize,
     pub downloads: DownloadSettings,
+    /// Asked for a recording's best layout (Lichtblick's `default_data`).
+    pub recommender: Option<crate::routes::lichtblick::Recommender>,
     pub service: &'static str,
 }
 

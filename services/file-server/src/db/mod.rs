@@ -4,3 +4,4 @@
 pub mod downloads;
 pub mod extensions;
 pub mod layouts;
+pub mod workspaces;

@@ -7,6 +7,7 @@ pub mod listing;
 pub mod ownership;
 pub mod package;
 pub mod search;
+pub mod workspace;
 
 /// Layout validation and analysis live in the common crate: the
 /// recommender's offline evaluation reads layouts the same way.

@@ -4,7 +4,9 @@
 pub mod downloads;
 pub mod extensions;
 pub mod layouts;
+pub mod lichtblick;
 pub mod marketplace;
+pub mod workspaces;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use bytes::{Bytes, BytesMut};
@@ -13,12 +15,14 @@ use sora_common::ApiError;
 use sora_common::error::FieldError;
 use sora_common::page::Paging;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut web::ServiceConfig, max_layout_bytes: usize) {
     // marketplace.json first: it would also parse as an extension id.
     marketplace::configure(cfg);
     extensions::configure(cfg);
     downloads::configure(cfg);
     layouts::configure(cfg);
+    workspaces::configure(cfg);
+    lichtblick::configure(cfg, max_layout_bytes);
 }
 
 /// A JSON answer whose bytes are already rendered.

@@ -8,6 +8,7 @@ mod fuzz;
 mod helpers;
 mod isolation;
 mod layouts;
+mod lichtblick;
 mod marketplace;
 mod ownership;
 mod packages;

@@ -1,0 +1,183 @@
+//! Lichtblick's remote API, under `/api/lichtblick` (the prefix its
+//! `API_URL` carries): a team's shared layouts, its organisation's
+//! extensions and sessions, as Lichtblick's `LayoutsAPI`, `ExtensionsAPI`
+//! and `SessionAPI` call them.
+//!
+//! What the client needs, and Sora's other routes do not do: every JSON
+//! answer is the envelope `{data, timestamp, path}` (errors stay
+//! problem+json; the client reads only their status); no 204s (it parses
+//! every body); GETs end in a bare `?`, which is harmless. The client sends no
+//! token: a browser on the gateway's origin sends the `sora_access` cookie of
+//! its Sora session ([`BrowserCaller`]); a bearer token works too. A write
+//! authenticated by the cookie must carry `Api-Version` (the client always
+//! does): a header a cross-site page cannot add without a CORS preflight,
+//! which other origins fail, so the cookie cannot be used to forge writes.
+
+pub mod extensions;
+pub mod layouts;
+pub mod sessions;
+
+use std::time::Duration;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Serialize;
+use sora_common::ApiError;
+use sora_common::auth::BrowserCaller;
+use sora_common::extract::JsonLimit;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::config::LichtblickSettings;
+use crate::db;
+use crate::domain::workspace::{Access, MemberRole, iso_ms, now_ms};
+use crate::state::AppState;
+
+pub const PREFIX: &str = "/api/lichtblick";
+
+/// The header Lichtblick sends with every request.
+pub const API_VERSION: &str = "api-version";
+
+pub fn configure(cfg: &mut web::ServiceConfig, max_layout_bytes: usize) {
+    cfg.service(
+        web::scope(PREFIX)
+            // A layout document, plus room for its name and the envelope.
+            .app_data(JsonLimit(max_layout_bytes + 64 * 1024))
+            .configure(layouts::configure)
+            .configure(extensions::configure)
+            .configure(sessions::configure),
+    );
+}
+
+/// `{data, timestamp, path}`, as the client unwraps every JSON answer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Envelope<T> {
+    pub data: T,
+    /// When the answer was made (ISO 8601, milliseconds, UTC).
+    pub timestamp: String,
+    /// The request's path.
+    pub path: String,
+}
+
+pub fn envelope(req: &HttpRequest, status: StatusCode, data: impl Serialize) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header(("cache-control", "no-store"))
+        .json(Envelope {
+            data,
+            timestamp: iso_ms(now_ms()),
+            path: req.path().to_owned(),
+        })
+}
+
+/// Refuses a write authenticated by the cookie alone without `Api-Version`.
+pub fn check_write(req: &HttpRequest, caller: &BrowserCaller) -> Result<(), ApiError> {
+    if matches!(caller, BrowserCaller::Cookie(_)) && !req.headers().contains_key(API_VERSION) {
+        return Err(ApiError::Forbidden(
+            "writes authenticated by the session cookie must carry the Api-Version header"
+                .to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// The caller as `workspace` sees them; 404 when there is no such workspace.
+pub async fn access(
+    conn: &mut PgConnection,
+    workspace: &str,
+    caller: &BrowserCaller,
+) -> Result<Access, ApiError> {
+    let claims = caller.claims();
+    let found = db::workspaces::access(conn, workspace, claims.map(|c| c.sub.as_str()))
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("there is no workspace `{workspace}`")))?;
+    Ok(Access::new(
+        claims,
+        found.role.as_deref().and_then(MemberRole::parse),
+        found.anonymous_read,
+    ))
+}
+
+/// Why `access` may not do something: sign in first (401) or not allowed (403).
+pub fn refused(access: &Access, what: &str) -> ApiError {
+    if access.user.is_none() {
+        ApiError::Unauthenticated(format!("sign in to {what}"))
+    } else {
+        ApiError::Forbidden(format!(
+            "your role in this workspace does not allow you to {what}"
+        ))
+    }
+}
+
+/// `id` as a UUID, or 404 naming `what`.
+pub fn uuid_of(id: &str, what: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError::NotFound(format!("there is no {what} `{id}`")))
+}
+
+/// Records an action of a workspace in the audit log (in the transaction).
+pub async fn audit(
+    conn: &mut PgConnection,
+    state: &AppState,
+    actor: &str,
+    action: &str,
+    target: (&str, String),
+    details: serde_json::Value,
+) -> Result<(), ApiError> {
+    sora_common::events::outbox::enqueue(
+        conn,
+        state.service,
+        &sora_common::events::types::AdminAction {
+            actor: actor.to_owned(),
+            action: action.to_owned(),
+            target_type: target.0.to_owned(),
+            target_id: target.1,
+            details,
+        },
+    )
+    .await
+    .map_err(ApiError::internal)?;
+    Ok(())
+}
+
+/// The recommendation service, as `default_data` asks it for the best
+/// layout of a recording's topics: one call, bounded by a timeout.
+pub struct Recommender {
+    client: reqwest::Client,
+    url: String,
+}
+
+impl Recommender {
+    pub fn from_settings(settings: &LichtblickSettings) -> anyhow::Result<Option<Self>> {
+        if settings.recommendation_url.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_millis(settings.recommendation_timeout_ms))
+                .build()?,
+            url: format!(
+                "{}/api/recommendations",
+                settings.recommendation_url.trim_end_matches('/')
+            ),
+        }))
+    }
+
+    /// The marketplace layout it ranks first for `topics`, if it answers.
+    pub async fn best_layout(&self, topics: &[String]) -> Result<Option<Uuid>, String> {
+        let body = serde_json::json!({
+            "mcap": {"topics": topics.iter().map(|t| serde_json::json!({"topic": t})).collect::<Vec<_>>()},
+            "kinds": ["layout"],
+            "limit": 1,
+        });
+        let response = sora_common::telemetry::traced(self.client.post(&self.url).json(&body))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if !response.status().is_success() {
+            return Err(format!("answered {}", response.status()));
+        }
+        let answer: serde_json::Value = response.json().await.map_err(|e| e.to_string())?;
+        Ok(answer["items"][0]["id"]
+            .as_str()
+            .and_then(|id| Uuid::parse_str(id).ok()))
+    }
+}
