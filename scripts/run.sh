@@ -21,7 +21,7 @@ PORTS=(3000 3001 3002 3003)
 # The top-level keys and sections each service owns (its settings type).
 own_settings() {
   case "$1" in
-    file-server) echo "MARKETPLACE__ STORAGE__ DOWNLOADS__" ;;
+    file-server) echo "MARKETPLACE__ STORAGE__ DOWNLOADS__ LICHTBLICK__" ;;
     feedback-api) echo "IP_SALT ENCRYPTION_KEY OLD_ENCRYPTION_KEYS INGEST__ RETENTION__ RATE_LIMIT__" ;;
     admin-api) echo "IDENTITY__ PEERS__ BOOTSTRAP_ADMIN_EMAIL BOOTSTRAP_ADMIN_PASSWORD IP_SALT" ;;
     recommendation) echo "UPLOAD__ RANKING__ LEARNING__ CATALOG__" ;;
@@ -80,6 +80,10 @@ fi
 SIGNING_KID="$(sed -n 's/^SORA_IDENTITY__SIGNING_KID=//p' "$DATA_DIR/keys/signing.env")"
 SORA_AUTH__PUBLIC_KEYS="$(sed -n 's/^SORA_AUTH__PUBLIC_KEYS=//p' "$DATA_DIR/keys/signing.env")"
 export SORA_AUTH__PUBLIC_KEYS SORA_DATABASE__PORT="$PG_PORT"
+# Lichtblick's web app served by its own dev server (`yarn web:serve`, port
+# 8080) may call the services from there (reading open workspaces; the
+# session cookie needs one origin, see README "Use with Lichtblick").
+export SORA_ALLOWED_ORIGINS="${SORA_ALLOWED_ORIGINS:-http://localhost:8080,http://127.0.0.1:8080}"
 STORAGE_PATH="${SORA_STORAGE__PATH:-$DATA_DIR/objects}"
 
 # run_service SERVICE ARGS...: the service's binary with its own settings only.

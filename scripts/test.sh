@@ -52,6 +52,13 @@ tools_install "playwright==1.56.0"
 export SORA_TEST_CHROMIUM="$(command -v chromium)"
 export SORA_TEST_PLAYWRIGHT_PYTHON="$SORA_TOOLS_DIR/bin/python"
 
+# Lichtblick's own client classes run under Node against the server
+# (tests/e2e/lichtblick): Node from Debian when there is none, and the
+# locked packages the test builds them with (esbuild, jszip).
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || install_packages nodejs npm
+npm ci --prefix tests/e2e/lichtblick --no-audit --no-fund --loglevel=error >&2
+export SORA_TEST_NODE="$(command -v node)"
+
 cargo test --workspace --locked --no-fail-fast "$@"
 
 # Every service's OpenAPI document, fuzzed against the running binaries.

@@ -1,6 +1,7 @@
 //! The dashboard's calls to the other services, forwarded by admin-api:
-//! `/api/admin/catalog/…` to file-server's `/api/…`, `/api/admin/feedback…`
-//! and `/api/admin/stats/…` to feedback-api's `/api/feedback…` and
+//! `/api/admin/catalog/…` to file-server's `/api/…`, `/api/admin/workspaces…`
+//! to file-server's `/api/workspaces…`, `/api/admin/feedback…` and
+//! `/api/admin/stats/…` to feedback-api's `/api/feedback…` and
 //! `/api/stats/…`. The page is served by admin-api and its CSP allows
 //! `connect-src 'self'` only, and under `make run` every service has an
 //! origin of its own; forwarding keeps the page on one origin without
@@ -33,11 +34,13 @@ pub struct Forwarded {
 #[derive(Clone, Copy)]
 pub enum ForwardedMethod {
     Get,
+    Post,
+    Put,
     Patch,
     Delete,
 }
 
-use ForwardedMethod::{Delete, Get, Patch};
+use ForwardedMethod::{Delete, Get, Patch, Post, Put};
 
 const FILES: &str = "file-server";
 const FEEDBACK: &str = "feedback-api";
@@ -90,6 +93,24 @@ pub const FORWARDED: &[Forwarded] = &[
         methods: &[Get, Delete],
         peer: FEEDBACK,
         summary: "One feedback event with its comment decrypted, or deleted (admin; audited).",
+    },
+    Forwarded {
+        path: "/api/admin/workspaces",
+        methods: &[Get, Post],
+        peer: FILES,
+        summary: "Team workspaces (file-server's `/api/workspaces`): the caller's; `POST` creates one (admin).",
+    },
+    Forwarded {
+        path: "/api/admin/workspaces/{name}",
+        methods: &[Get, Patch, Delete],
+        peer: FILES,
+        summary: "A workspace and its members; `PATCH` anonymous reading or the default layout (owner or admin); `DELETE` (admin).",
+    },
+    Forwarded {
+        path: "/api/admin/workspaces/{name}/members/{user}",
+        methods: &[Put, Delete],
+        peer: FILES,
+        summary: "Add a member or change their role, or remove them (owner or admin).",
     },
     Forwarded {
         path: "/api/admin/stats/summary",
@@ -147,6 +168,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         for method in forwarded.methods {
             let method = match method {
                 Get => Method::GET,
+                Post => Method::POST,
+                Put => Method::PUT,
                 Patch => Method::PATCH,
                 Delete => Method::DELETE,
             };
@@ -243,11 +266,13 @@ pub fn document(doc: &mut OpenApi) {
         for method in forwarded.methods {
             let (http_method, ok) = match method {
                 Get => (HttpMethod::Get, "200"),
+                Post => (HttpMethod::Post, "201"),
+                Put => (HttpMethod::Put, "200"),
                 Patch => (HttpMethod::Patch, "200"),
                 Delete => (HttpMethod::Delete, "204"),
             };
             let mut ok_response = ResponseBuilder::new().description("the peer's answer");
-            if ok == "200" {
+            if ok != "204" {
                 let media = if forwarded.path.ends_with(".csv") {
                     "text/csv"
                 } else {
@@ -269,6 +294,7 @@ pub fn document(doc: &mut OpenApi) {
                 ("401", "no valid token"),
                 ("403", "not allowed to the caller"),
                 ("404", "no such item"),
+                ("409", "a conflict (a name taken, the last owner)"),
                 ("415", "not JSON"),
                 ("422", "invalid fields"),
                 ("429", "rate limited"),
@@ -298,7 +324,7 @@ pub fn document(doc: &mut OpenApi) {
                         )),
                 );
             }
-            if matches!(method, Patch) {
+            if matches!(method, Patch | Post | Put) {
                 operation = operation.request_body(Some(
                     utoipa::openapi::request_body::RequestBodyBuilder::new()
                         .content("application/json", ContentBuilder::new().build())

@@ -139,6 +139,7 @@ fn must_manage(access: &Access, name: &str) -> Result<(), ApiError> {
 #[utoipa::path(get, path = "/api/workspaces", tag = "workspaces",
     security(("bearer" = [])), responses(
         (status = 200, body = Vec<WorkspaceSummary>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_workspaces(
@@ -164,6 +165,7 @@ pub async fn list_workspaces(
 #[utoipa::path(post, path = "/api/workspaces", tag = "workspaces", request_body = NewWorkspace,
     security(("bearer" = [])), responses(
         (status = 201, body = WorkspaceDetails),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
@@ -249,6 +251,7 @@ async fn details(
 #[utoipa::path(get, path = "/api/workspaces/{name}", tag = "workspaces",
     params(("name" = String, Path)), security(("bearer" = [])), responses(
         (status = 200, body = WorkspaceDetails),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -271,6 +274,7 @@ pub async fn get_workspace(
     params(("name" = String, Path)), request_body = WorkspaceChange,
     security(("bearer" = [])), responses(
         (status = 200, body = WorkspaceDetails),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -322,6 +326,7 @@ pub async fn update_workspace(
 #[utoipa::path(delete, path = "/api/workspaces/{name}", tag = "workspaces",
     params(("name" = String, Path)), security(("bearer" = [])), responses(
         (status = 204, description = "deleted"),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -354,6 +359,7 @@ pub async fn delete_workspace(
     params(("name" = String, Path), ("user" = String, Path, description = "the user's id")),
     request_body = MemberRoleBody, security(("bearer" = [])), responses(
         (status = 200, body = WorkspaceDetails),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -416,6 +422,7 @@ pub async fn set_member(
     params(("name" = String, Path), ("user" = String, Path, description = "the user's id")),
     security(("bearer" = [])), responses(
         (status = 204, description = "removed"),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),

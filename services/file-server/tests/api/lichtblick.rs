@@ -812,3 +812,35 @@ async fn sessions_and_the_default_layout_of_a_workspace() {
         .unwrap();
     assert_eq!(cleared["default_layout"], Value::Null);
 }
+
+/// Lichtblick served from another origin (its dev server) preflights its
+/// calls: an allowed origin may send `Api-Version`.
+#[tokio::test]
+async fn preflights_from_allowed_origins_accept_api_version() {
+    let app =
+        spawn_app_with(|s| s.allowed_origins = vec!["http://localhost:8080".to_owned()]).await;
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(
+                Method::OPTIONS,
+                app.url(&format!("/api/lichtblick/workspaces/{W}/layout")),
+            )
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "api-version,content-type")
+            .send()
+    };
+    let allowed = preflight("http://localhost:8080").await.unwrap();
+    assert_eq!(allowed.status(), 200);
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "http://localhost:8080"
+    );
+    let headers = allowed.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_lowercase();
+    assert!(headers.contains("api-version"), "{headers}");
+    let other = preflight("https://evil.example").await.unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+}

@@ -8,6 +8,7 @@ mod audit;
 mod dashboard;
 mod event_faults;
 mod helpers;
+mod lichtblick;
 mod overview;
 mod recommendations;
 mod statistics;

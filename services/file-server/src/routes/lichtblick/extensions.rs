@@ -122,6 +122,7 @@ fn extension_not_found(id: &str) -> ApiError {
     params(("workspace" = String, Path)), security((), ("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, body = Envelope<Vec<ExtensionApiData>>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -168,6 +169,7 @@ async fn readable(
     params(("id" = String, Path, description = "the extension's server id (the client's externalId)")),
     security((), ("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<ExtensionApiData>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -191,6 +193,7 @@ pub async fn get_extension(
     params(("id" = String, Path, description = "the extension's server id")),
     security((), ("bearer" = []), ("cookie" = [])), responses(
         (status = 200, content_type = "application/zip", body = Vec<u8>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -405,6 +408,7 @@ pub async fn upload_extension(
     params(("workspace" = String, Path), ("id" = String, Path, description = "the extension's server id")),
     security(("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<ExtensionApiData>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),

@@ -145,6 +145,7 @@ fn layout_not_found(id: Uuid) -> ApiError {
     params(("workspace" = String, Path)), security((), ("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, body = Envelope<Vec<LayoutApiData>>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -177,6 +178,7 @@ pub async fn list_layouts(
     security(("bearer" = []), ("cookie" = [])), responses(
         (status = 201, body = Envelope<CreatedLayout>),
         (status = 200, body = Envelope<CreatedLayout>, description = "saved again as a new version"),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -287,6 +289,7 @@ async fn locked_layout(
     params(("id" = String, Path, description = "the layout's server id (the client's externalId)")),
     request_body = LayoutChange, security(("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<LayoutApiData>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -360,6 +363,7 @@ pub async fn update_layout(
     params(("workspace" = String, Path), ("id" = String, Path, description = "the layout's server id")),
     security(("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<LayoutApiData>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -413,6 +417,7 @@ pub struct LayoutVersionData {
     params(("id" = String, Path, description = "the layout's server id")),
     security((), ("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<Vec<LayoutVersionData>>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
@@ -446,6 +451,7 @@ pub async fn layout_versions(
     params(("id" = String, Path, description = "the layout's server id"), ("version" = i32, Path)),
     security(("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<LayoutApiData>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -513,6 +519,7 @@ const SOURCE_HEADER: &str = "x-sora-default-source";
     params(("workspace" = String, Path), DefaultQuery),
     security((), ("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<Value>, headers(("x-sora-default-source" = String, description = "`workspace`, `recommendation` or `most-used`"))),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),

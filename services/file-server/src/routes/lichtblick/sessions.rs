@@ -107,6 +107,7 @@ fn check(mcaps: &[SessionMcap]) -> Vec<FieldError> {
 #[utoipa::path(get, path = "/api/lichtblick/session/{id}", tag = "lichtblick",
     params(("id" = String, Path)), security((), ("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<SessionData>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -135,6 +136,7 @@ pub async fn get_session(
     params(("workspace" = String, Path)), request_body = NewSession,
     security(("bearer" = []), ("cookie" = [])), responses(
         (status = 201, body = Envelope<CreatedSession>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),

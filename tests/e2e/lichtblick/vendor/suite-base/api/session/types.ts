@@ -1,0 +1,11 @@
+// SPDX-FileCopyrightText: Copyright (C) 2023-2026 Bayerische Motoren Werke Aktiengesellschaft (BMW AG)<lichtblick@bmwgroup.com>
+// SPDX-License-Identifier: MPL-2.0
+
+export type SessionMcap = {
+  url: string;
+  metadata: Record<string, unknown>;
+};
+
+export type SessionResponse = {
+  mcaps: SessionMcap[];
+};
