@@ -67,7 +67,7 @@ async function api(path, method = "GET", body = undefined) {
   return response.status === 204 ? null : response.json();
 }
 
-const SECTIONS = ["loading", "signin", "overview", "catalog", "feedback", "users", "audit", "forbidden"];
+const SECTIONS = ["loading", "signin", "overview", "catalog", "feedback", "workspaces", "users", "audit", "forbidden"];
 const RANK = { viewer: 0, editor: 1, admin: 2 };
 
 // Whether the signed-in user has at least `role`.
@@ -614,6 +614,128 @@ $("feedback-filter").addEventListener("submit", (event) => {
 $("feedback-prev").addEventListener("click", () => { feedbackState.page -= 1; feedback(); });
 $("feedback-next").addEventListener("click", () => { feedbackState.page += 1; feedback(); });
 
+// ---- Workspaces (Lichtblick's team layouts and extensions): the caller's,
+// every one for an admin, who also creates them; owners manage members.
+
+const workspaceState = { selected: null, people: new Map() };
+
+// Admins see users by e-mail: the inputs suggest them and take either an
+// e-mail or a user id. Other roles cannot list users, so they give ids.
+async function loadPeople() {
+  workspaceState.people = new Map();
+  $("user-options").replaceChildren();
+  if (!can("admin")) return;
+  const page = await api("/api/admin/users?per_page=100");
+  for (const user of page.items) {
+    workspaceState.people.set(user.id, user.email);
+    $("user-options").appendChild(new Option(user.email));
+  }
+}
+
+function userId(value) {
+  for (const [id, email] of workspaceState.people) if (email === value.trim()) return id;
+  return value.trim();
+}
+
+function person(id) {
+  return workspaceState.people.get(id) ?? id;
+}
+
+function workspacePath(name, rest = "") {
+  return `/api/admin/workspaces/${encodeURIComponent(name)}${rest}`;
+}
+
+async function workspaces() {
+  show("workspaces");
+  const list = await load("workspaces", "Workspaces", async () => {
+    await loadPeople();
+    return api("/api/admin/workspaces");
+  });
+  $("workspace-rows").replaceChildren();
+  if (!list) return;
+  if (list.length === 0) emptyRow($("workspace-rows"), "No workspaces.", 4);
+  for (const workspace of list) {
+    const row = document.createElement("tr");
+    cell(row, workspace.name);
+    cell(row, workspace.role ?? "—");
+    cell(row, workspace.anonymous_read ? "yes" : "no");
+    const actions = document.createElement("td");
+    if (can("admin") || workspace.role === "owner") {
+      actions.append(button("Members", () => {
+        workspaceState.selected = workspace.name;
+        members();
+      }, `Members of ${workspace.name}`));
+    }
+    if (can("admin")) {
+      actions.append(button("Delete", async () => {
+        if (!window.confirm(`Delete the workspace ${workspace.name}, with its layouts and extensions?`)) return;
+        if (workspaceState.selected === workspace.name) workspaceState.selected = null;
+        await act("workspaces", () => api(workspacePath(workspace.name), "DELETE"), workspaces);
+      }, `Delete ${workspace.name}`));
+    }
+    row.appendChild(actions);
+    $("workspace-rows").appendChild(row);
+  }
+  if (workspaceState.selected) await members();
+  else $("workspace-detail").hidden = true;
+}
+
+async function members() {
+  const name = workspaceState.selected;
+  const details = await load("workspaces", "The members", () => api(workspacePath(name)));
+  $("member-rows").replaceChildren();
+  $("workspace-detail").hidden = details === null;
+  if (!details) return;
+  $("workspace-detail-title").textContent = `Members of ${name}`;
+  $("ws-open").checked = details.anonymous_read;
+  for (const member of details.members) {
+    const row = document.createElement("tr");
+    cell(row, person(member.user_id));
+    const roleCell = document.createElement("td");
+    const select = document.createElement("select");
+    select.setAttribute("aria-label", `Role of ${person(member.user_id)}`);
+    for (const role of ["reader", "writer", "owner"]) select.add(new Option(role, role, false, role === member.role));
+    select.addEventListener("change", () => act("workspaces",
+      () => api(workspacePath(name, `/members/${encodeURIComponent(member.user_id)}`), "PUT", { role: select.value }),
+      workspaces));
+    roleCell.appendChild(select);
+    row.appendChild(roleCell);
+    const actions = document.createElement("td");
+    actions.append(button("Remove", () => act("workspaces",
+      () => api(workspacePath(name, `/members/${encodeURIComponent(member.user_id)}`), "DELETE"),
+      workspaces), `Remove ${person(member.user_id)}`));
+    row.appendChild(actions);
+    $("member-rows").appendChild(row);
+  }
+}
+
+$("new-workspace").addEventListener("submit", (event) => {
+  event.preventDefault();
+  act("workspaces", async () => {
+    await api("/api/admin/workspaces", "POST", {
+      name: $("ws-name").value.trim(), owner: userId($("ws-owner").value), anonymous_read: $("ws-anonymous").checked,
+    });
+    workspaceState.selected = $("ws-name").value.trim();
+    $("ws-name").value = "";
+    $("ws-owner").value = "";
+    $("ws-anonymous").checked = false;
+  }, workspaces);
+});
+
+$("new-member").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const name = workspaceState.selected;
+  act("workspaces", async () => {
+    await api(workspacePath(name, `/members/${encodeURIComponent(userId($("member-user").value))}`), "PUT",
+      { role: $("member-role").value });
+    $("member-user").value = "";
+  }, workspaces);
+});
+
+$("ws-open").addEventListener("change", () => act("workspaces",
+  () => api(workspacePath(workspaceState.selected), "PATCH", { anonymous_read: $("ws-open").checked }),
+  workspaces));
+
 async function users() {
   if (!can("admin")) return forbidden();
   show("users");
@@ -703,6 +825,7 @@ async function route() {
   switch (window.location.hash) {
     case "#/catalog": return catalog();
     case "#/feedback": return feedback();
+    case "#/workspaces": return workspaces();
     case "#/users": return users();
     case "#/audit": return audit();
     default: return overview();

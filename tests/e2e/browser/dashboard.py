@@ -162,6 +162,38 @@ with sync_playwright() as p:
     new_user.get_by_label("Role", exact=True).select_option("viewer")
     page.get_by_role("button", name="Create").click()
     expect(page.locator("#user-rows")).to_contain_text("reader@example.com")
+
+    # A workspace for Lichtblick's team layouts: the admin creates it (the
+    # owner picked by e-mail), adds the reader as a writer, opens it to
+    # anonymous reading; each change is in the audit log.
+    page.get_by_role("link", name="Workspaces").click()
+    form = page.locator("#new-workspace")
+    form.get_by_label("Name").fill("field-team")
+    form.get_by_label("Owner").fill(email)
+    page.get_by_role("button", name="Create").click()
+    expect(page.get_by_role("heading", name="Members of field-team")).to_be_visible()
+    expect(page.locator("#member-rows")).to_contain_text(email)
+    members = page.locator("#new-member")
+    members.get_by_label("User").fill("reader@example.com")
+    members.get_by_label("Role").select_option("writer")
+    page.get_by_role("button", name="Add member").click()
+    member_rows = page.locator("#member-rows")
+    expect(member_rows.get_by_label("Role of reader@example.com")).to_have_value("writer")
+    page.get_by_label("Anyone may read its shared layouts").check()
+    expect(page.locator("#workspace-rows tr", has_text="field-team")).to_contain_text("yes")
+    # The last owner stays: demoting them is refused, and said.
+    member_rows.get_by_label(f"Role of {email}").select_option("reader")
+    expect(page.locator("#workspaces-error")).to_contain_text("last owner")
+    expect(member_rows.get_by_label(f"Role of {email}")).to_have_value("owner")
+    page.screenshot(path=shots / "workspaces.png", full_page=True)
+    status, listed = public("/api/lichtblick/workspaces/field-team/layouts?")
+    assert status == 200 and listed["data"] == [], (status, listed)
+    page.get_by_role("link", name="Audit log").click()
+    for action in ["workspace.created", "workspace.member_set", "workspace.updated"]:
+        page.get_by_label("Action").fill(action)
+        page.get_by_role("button", name="Filter").click()
+        expect(page.locator("#audit-rows tr").first).to_contain_text("field-team", timeout=20000)
+
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, "reader@example.com", "reader-password-2026")
     page.get_by_role("link", name="Overview").click()
@@ -178,6 +210,11 @@ with sync_playwright() as p:
     expect(page.get_by_role("heading", name="Hidden and withdrawn extensions")).to_be_hidden()
     page.goto(f"{base}/admin/#/feedback")
     expect(page.get_by_role("heading", name="Not for your role")).to_be_visible()
+    # Their workspace, as a writer: listed, not managed here.
+    page.get_by_role("link", name="Workspaces").click()
+    expect(page.locator("#workspace-rows tr", has_text="field-team")).to_contain_text("writer")
+    expect(page.get_by_role("button", name="Members of field-team")).to_have_count(0)
+    expect(page.get_by_role("heading", name="New workspace")).to_be_hidden()
 
     # A narrow screen.
     page.get_by_role("link", name="Overview").click()
