@@ -533,7 +533,7 @@ pub async fn default_data(
 ) -> Result<HttpResponse, ApiError> {
     let workspace = path.into_inner();
     let mut conn = state.db.acquire().await?;
-    let access = access(&mut conn, &workspace, &caller).await?;
+    let (access, chosen) = super::workspace_access(&mut conn, &workspace, &caller).await?;
     if !access.may_read() {
         return Err(refused(&access, "read this workspace"));
     }
@@ -547,9 +547,6 @@ pub async fn default_data(
         }
         response
     };
-    let chosen = db::workspaces::access(&mut conn, &workspace, None)
-        .await?
-        .and_then(|w| w.default_layout);
     if let Some(id) = chosen
         && let Some(layout) = db::workspaces::layout(&mut conn, id, false).await?
         && layout.workspace == workspace

@@ -86,15 +86,25 @@ pub async fn access(
     workspace: &str,
     caller: &BrowserCaller,
 ) -> Result<Access, ApiError> {
+    Ok(workspace_access(conn, workspace, caller).await?.0)
+}
+
+/// [`access`], and the workspace's chosen default layout.
+pub async fn workspace_access(
+    conn: &mut PgConnection,
+    workspace: &str,
+    caller: &BrowserCaller,
+) -> Result<(Access, Option<Uuid>), ApiError> {
     let claims = caller.claims();
     let found = db::workspaces::access(conn, workspace, claims.map(|c| c.sub.as_str()))
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("there is no workspace `{workspace}`")))?;
-    Ok(Access::new(
+    let access = Access::new(
         claims,
         found.role.as_deref().and_then(MemberRole::parse),
         found.anonymous_read,
-    ))
+    );
+    Ok((access, found.default_layout))
 }
 
 /// Why `access` may not do something: sign in first (401) or not allowed (403).
