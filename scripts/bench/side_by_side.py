@@ -138,7 +138,7 @@ class Server:
 
 
 def oha(url, connections, duration, rate=None, regex=False, body=None, token=None,
-        content_type="application/json"):
+        content_type="application/json", headers=()):
     command = [
         "taskset", "-c", Env.load_cpu, Env.oha, "--no-tui", "--output-format", "json",
         "-z", duration, "-c", str(connections), "-w",
@@ -147,6 +147,8 @@ def oha(url, connections, duration, rate=None, regex=False, body=None, token=Non
         command += ["-m", "POST", "-T", content_type, "-D", str(body)]
     if token:
         command += ["-H", f"authorization: Bearer {token}"]
+    for header in headers:
+        command += ["-H", header]
     if rate:
         command += ["-q", str(rate), "--latency-correction"]
     if regex:
@@ -182,9 +184,11 @@ def seed_peer():
     return sorted((Env.work / "peer-data/files").glob("*/*.foxe"))
 
 
-def request(method, url, body=None, token=None, content_type="application/json"):
+def request(method, url, body=None, token=None, content_type="application/json", headers=()):
     req = urllib.request.Request(url, data=body, method=method)
     req.add_header("content-type", content_type)
+    for name, value in headers:
+        req.add_header(name, value)
     if token:
         req.add_header("authorization", f"Bearer {token}")
     with urllib.request.urlopen(req, timeout=120) as response:
@@ -293,6 +297,24 @@ def feedback_rows(peer, peer_port, admin):
     year["sora"] = result
     sora.stop()
     return rows, year
+
+
+def seed_workspace(files_url, token):
+    """A workspace whose team saved the 19 community layouts of the
+    fixtures, through Lichtblick's API; the list's bytes for nginx."""
+    request("POST", f"{files_url}/api/workspaces", json.dumps({"name": "bench", "owner": "bench-owner"}).encode(),
+            token)
+    layouts = sorted((Env.fixtures / "layouts").glob("*.json"))
+    for n, path in enumerate(layouts):
+        body = {"layoutId": f"bench-{n}", "name": path.stem, "permission": "ORG_WRITE",
+                "data": json.loads(path.read_text())}
+        request("POST", f"{files_url}/api/lichtblick/workspaces/bench/layout", json.dumps(body).encode(), token,
+                headers=[("api-version", "1.0")])
+    with urllib.request.urlopen(urllib.request.Request(
+            f"{files_url}/api/lichtblick/workspaces/bench/layouts?",
+            headers={"authorization": f"Bearer {token}"})) as response:
+        (Env.www / "lichtblick-layouts.json").write_bytes(response.read())
+    return len(layouts)
 
 
 def recommendation_rows(nginx_conf):
@@ -481,6 +503,30 @@ http {{
     ]
     systems = [("peer", peer, peer_port), ("nginx", nginx, nginx_port), ("sora", sora, sora_port)]
     rows = []
+    lichtblick = "lichtblick layouts list"
+    if not Env.only or re.search(Env.only, lichtblick):
+        # A team's layouts as Lichtblick syncs them, authenticated by the
+        # session cookie (the peer has no such API: nginx serves the bytes).
+        admin.start()
+        token = login(f"http://127.0.0.1:{admin_port}")
+        admin.stop()
+        count = seed_workspace(sora_url, token)
+        for conns in (64, 256):
+            row = {"scenario": f"{lichtblick} ({count} layouts, cookie)", "connections": conns}
+            for system, server, url, headers in (
+                    ("nginx", nginx, f"http://127.0.0.1:{nginx_port}/lichtblick-layouts.json", ()),
+                    ("sora", sora, f"{sora_url}/api/lichtblick/workspaces/bench/layouts?",
+                     (f"cookie: sora_access={token}", "api-version: 1.0"))):
+                log(f"==> {lichtblick}, {conns} connections: {system}")
+                oha(url, min(conns, 64), Env.warmup, headers=headers)
+                server.reset_peak()
+                result = oha(url, conns, Env.duration, headers=headers)
+                result["rss_mib"] = server.rss_mib()
+                result["peak_rss_mib"] = server.peak_mib()
+                log(f"    {result}")
+                row[system] = result
+                time.sleep(1)
+            rows.append(row)
     for name, path, connections, options in scenarios:
         if Env.only and not re.search(Env.only, name):
             continue

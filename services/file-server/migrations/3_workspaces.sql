@@ -23,14 +23,15 @@ CREATE INDEX workspace_members_user ON workspace_members (user_id);
 
 -- A shared layout as it is now; every saved state is in team_layout_versions.
 -- Times are kept to the millisecond, as they are shown (the client compares
--- `updatedAt` as a string).
+-- `updatedAt` as a string). `data` is `json`, the text as written: nothing
+-- queries into it, and lists send it back without converting it.
 CREATE TABLE team_layouts (
     id uuid PRIMARY KEY,
     workspace text NOT NULL REFERENCES workspaces ON DELETE CASCADE,
     -- The client's own id of the layout.
     layout_id text NOT NULL CHECK (length(layout_id) BETWEEN 1 AND 200),
     name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
-    data jsonb NOT NULL,
+    data json NOT NULL,
     permission text NOT NULL CHECK (permission IN ('CREATOR_WRITE', 'ORG_READ', 'ORG_WRITE')),
     creator text NOT NULL,
     version integer NOT NULL DEFAULT 1,
@@ -46,7 +47,7 @@ CREATE TABLE team_layout_versions (
     layout uuid NOT NULL REFERENCES team_layouts ON DELETE CASCADE,
     version integer NOT NULL,
     name text NOT NULL,
-    data jsonb NOT NULL,
+    data json NOT NULL,
     permission text NOT NULL,
     saved_by text NOT NULL,
     saved_at timestamptz NOT NULL,

@@ -214,14 +214,28 @@ pub struct TeamLayout {
     pub updated_at: OffsetDateTime,
 }
 
+/// A layout as listed: its data as the JSON text stored, passed on as it is.
+pub struct ListedLayout {
+    pub id: Uuid,
+    pub workspace: String,
+    pub layout_id: String,
+    pub name: String,
+    pub data: String,
+    pub permission: String,
+    pub creator: String,
+    pub version: i32,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
 /// The workspace's layouts (not deleted), oldest first.
-pub async fn layouts(conn: &mut PgConnection, workspace: &str) -> sqlx::Result<Vec<TeamLayout>> {
+pub async fn layouts(conn: &mut PgConnection, workspace: &str) -> sqlx::Result<Vec<ListedLayout>> {
     sqlx::query_as!(
-        TeamLayout,
-        "SELECT id, workspace, layout_id, name, data, permission, creator, version, created_at,
-                updated_at
-         FROM team_layouts WHERE workspace = $1 AND deleted_at IS NULL
-         ORDER BY created_at, id",
+        ListedLayout,
+        r#"SELECT id, workspace, layout_id, name, data::text AS "data!", permission, creator,
+                  version, created_at, updated_at
+           FROM team_layouts WHERE workspace = $1 AND deleted_at IS NULL
+           ORDER BY created_at, id"#,
         workspace
     )
     .fetch_all(conn)

@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use sora_common::ApiError;
 use sora_common::auth::BrowserCaller;
 use sora_common::error::{FieldError, Problem};
@@ -16,7 +17,7 @@ use uuid::Uuid;
 
 use super::{Envelope, access, audit, check_write, envelope, refused, uuid_of};
 use crate::db;
-use crate::db::workspaces::TeamLayout;
+use crate::db::workspaces::{ListedLayout, TeamLayout};
 use crate::domain::workspace::{Permission, iso_ms, now_ms};
 use crate::state::AppState;
 
@@ -42,7 +43,7 @@ pub struct LayoutApiData {
     pub layout_id: String,
     pub name: String,
     #[schema(value_type = Object)]
-    pub data: Value,
+    pub data: Box<RawValue>,
     /// `CREATOR_WRITE`, `ORG_READ` or `ORG_WRITE`.
     pub permission: String,
     pub workspace: String,
@@ -59,9 +60,27 @@ impl From<&TeamLayout> for LayoutApiData {
             id: layout.id,
             layout_id: layout.layout_id.clone(),
             name: layout.name.clone(),
-            data: layout.data.clone(),
+            data: serde_json::value::to_raw_value(&layout.data).unwrap_or_default(),
             permission: layout.permission.clone(),
             workspace: layout.workspace.clone(),
+            created_at: iso_ms(layout.created_at),
+            updated_at: iso_ms(layout.updated_at),
+            version: layout.version,
+        }
+    }
+}
+
+/// Listed: the stored text goes out as it is, not parsed and printed again
+/// (a team's layouts are easily hundreds of KiB, fetched on every sync).
+impl From<ListedLayout> for LayoutApiData {
+    fn from(layout: ListedLayout) -> Self {
+        Self {
+            id: layout.id,
+            layout_id: layout.layout_id,
+            name: layout.name,
+            data: RawValue::from_string(layout.data).unwrap_or_default(),
+            permission: layout.permission,
+            workspace: layout.workspace,
             created_at: iso_ms(layout.created_at),
             updated_at: iso_ms(layout.updated_at),
             version: layout.version,
@@ -163,8 +182,11 @@ pub async fn list_layouts(
     }
     let layouts: Vec<LayoutApiData> = db::workspaces::layouts(&mut conn, &path)
         .await?
-        .iter()
-        .filter(|l| access.may_see(&l.creator, permission_of(l)))
+        .into_iter()
+        .filter(|l| {
+            let permission = Permission::parse(&l.permission).unwrap_or(Permission::CreatorWrite);
+            access.may_see(&l.creator, permission)
+        })
         .map(LayoutApiData::from)
         .collect();
     Ok(envelope(&req, StatusCode::OK, layouts))
