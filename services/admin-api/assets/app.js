@@ -259,7 +259,12 @@ function figureCard(name, value) {
 const percent = (v) => `${Math.round(v * 1000) / 10}%`;
 const sum = (points, key) => points.reduce((total, p) => total + (p[key] ?? 0), 0);
 
+// Each page's latest render: an answer for an earlier one (the range changed
+// while it loaded) is dropped instead of drawn over the newer.
+const renders = { overview: 0, catalog: 0 };
+
 async function overview() {
+  const render = ++renders.overview;
   show("overview");
   const range = selectedRange();
   const span = $("range").selectedOptions[0].textContent.toLowerCase();
@@ -279,6 +284,7 @@ async function overview() {
     const settled = await Promise.allSettled(calls);
     return settled.map((s) => (s.status === "fulfilled" ? s.value : s.reason));
   });
+  if (render !== renders.overview) return;
   const failures = answers.filter((a) => a instanceof Error).map((a) => a.message);
   if (failures.length) {
     $("overview-error").textContent = `Some figures could not be loaded: ${[...new Set(failures)].join("; ")}`;
@@ -403,11 +409,13 @@ function heading(names) {
 }
 
 async function catalog() {
+  const render = ++renders.catalog;
   show("catalog");
   const kind = $("catalog-kind").value;
   const query = new URLSearchParams({ page: String(catalogState.page), per_page: "20" });
   if ($("catalog-q").value) query.set("q", $("catalog-q").value);
   const page = await load("catalog", "The catalog", () => api(`${catalogPath(kind)}?${query}`));
+  if (render !== renders.catalog) return;
   heading(kind === "extensions"
     ? ["Extension", "Latest", "Downloads", "Featured", "Actions"]
     : ["Layout", "Panels", "Downloads", "Updated", "Actions"]);
