@@ -135,8 +135,18 @@ async function act(prefix, call, after) {
     failure = error.message;
   }
   await after();
-  if (failure) $(`${prefix}-error`).textContent = failure;
+  if (failure) $(`${prefix}-error`).textContent = (explain[prefix] ?? String)(failure);
 }
+
+// How a page words the API's messages: the workspaces API names users by
+// id; the page says their e-mail where it knows it.
+const explain = {
+  workspaces: (message) => {
+    let said = message;
+    for (const [id, email] of workspaceState.people) said = said.replaceAll(id, email);
+    return said;
+  },
+};
 
 // A button; `name` is its accessible name where the label alone would be
 // ambiguous in a table of rows.

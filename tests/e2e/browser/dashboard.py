@@ -183,7 +183,7 @@ with sync_playwright() as p:
     expect(page.locator("#workspace-rows tr", has_text="field-team")).to_contain_text("yes")
     # The last owner stays: demoting them is refused, and said.
     member_rows.get_by_label(f"Role of {email}").select_option("reader")
-    expect(page.locator("#workspaces-error")).to_contain_text("last owner")
+    expect(page.locator("#workspaces-error")).to_contain_text(f"`{email}` is the last owner")
     expect(member_rows.get_by_label(f"Role of {email}")).to_have_value("owner")
     page.screenshot(path=shots / "workspaces.png", full_page=True)
     status, listed = public("/api/lichtblick/workspaces/field-team/layouts?")
