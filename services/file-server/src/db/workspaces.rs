@@ -176,28 +176,27 @@ pub async fn remove_member(
     Ok(removed.rows_affected() == 1)
 }
 
-/// Owners of the workspace other than `user`, under a lock on the workspace
-/// (so two owners cannot demote each other at once).
-pub async fn other_owners(
+/// Whether `user` is the workspace's only owner, under a lock on the
+/// workspace (so two owners cannot demote each other at once).
+pub async fn is_last_owner(
     conn: &mut PgConnection,
     workspace: &str,
     user: &str,
-) -> sqlx::Result<i64> {
+) -> sqlx::Result<bool> {
     sqlx::query!(
         "SELECT 1 AS one FROM workspaces WHERE name = $1 FOR UPDATE",
         workspace
     )
     .fetch_optional(&mut *conn)
     .await?;
-    let count = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM workspace_members
-           WHERE workspace = $1 AND role = 'owner' AND user_id <> $2"#,
+    sqlx::query_scalar!(
+        r#"SELECT coalesce(bool_and(user_id = $2) AND bool_or(user_id = $2), false) AS "last!"
+           FROM workspace_members WHERE workspace = $1 AND role = 'owner'"#,
         workspace,
         user
     )
     .fetch_one(conn)
-    .await?;
-    Ok(count)
+    .await
 }
 
 #[derive(Debug, Clone)]

@@ -54,6 +54,11 @@ impl Permission {
         }
     }
 
+    /// A stored permission; anything unknown counts as the narrowest.
+    pub fn of(stored: &str) -> Self {
+        Self::parse(stored).unwrap_or(Self::CreatorWrite)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::CreatorWrite => "CREATOR_WRITE",

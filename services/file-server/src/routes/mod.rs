@@ -95,3 +95,29 @@ pub async fn read_body(
     }
     Ok(body.freeze())
 }
+
+/// Records an action in the audit log (`sora.admin.action.v1`, in the
+/// caller's transaction): what the catalog's own events do not already say.
+pub async fn audit(
+    conn: &mut sqlx::PgConnection,
+    state: &crate::state::AppState,
+    actor: &str,
+    action: &str,
+    target: (&str, String),
+    details: serde_json::Value,
+) -> Result<(), ApiError> {
+    sora_common::events::outbox::enqueue(
+        conn,
+        state.service,
+        &sora_common::events::types::AdminAction {
+            actor: actor.to_owned(),
+            action: action.to_owned(),
+            target_type: target.0.to_owned(),
+            target_id: target.1,
+            details,
+        },
+    )
+    .await
+    .map_err(ApiError::internal)?;
+    Ok(())
+}

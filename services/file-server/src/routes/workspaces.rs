@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::lichtblick::audit;
+use super::audit;
 use crate::db;
 use crate::domain::workspace::{Access, MemberRole, Permission, check_name};
 use crate::state::AppState;
@@ -121,6 +121,20 @@ async fn access_of(
         found.role.as_deref().and_then(MemberRole::parse),
         found.anonymous_read,
     ))
+}
+
+/// A workspace keeps an owner: its last one is not demoted or removed.
+async fn refuse_last_owner(
+    conn: &mut sqlx::PgConnection,
+    name: &str,
+    user: &str,
+) -> Result<(), ApiError> {
+    if db::workspaces::is_last_owner(conn, name, user).await? {
+        return Err(ApiError::Conflict(format!(
+            "`{user}` is the last owner of `{name}`"
+        )));
+    }
+    Ok(())
 }
 
 fn must_manage(access: &Access, name: &str) -> Result<(), ApiError> {
@@ -295,7 +309,7 @@ pub async fn update_workspace(
         let shared = db::workspaces::layout(&mut tx, layout, false)
             .await?
             .filter(|l| l.workspace == name)
-            .is_some_and(|l| Permission::parse(&l.permission).is_some_and(Permission::shared));
+            .is_some_and(|l| Permission::of(&l.permission).shared());
         if !shared {
             return Err(ApiError::Validation(vec![FieldError::new(
                 "default_layout",
@@ -389,17 +403,8 @@ pub async fn set_member(
     let mut tx = state.db.begin().await?;
     let access = access_of(&mut tx, &name, &caller).await?;
     must_manage(&access, &name)?;
-    if role != MemberRole::Owner && db::workspaces::other_owners(&mut tx, &name, &user).await? == 0
-    {
-        let members = db::workspaces::members(&mut tx, &name).await?;
-        if members
-            .iter()
-            .any(|m| m.user_id == user && m.role == "owner")
-        {
-            return Err(ApiError::Conflict(format!(
-                "`{user}` is the last owner of `{name}`"
-            )));
-        }
+    if role != MemberRole::Owner {
+        refuse_last_owner(&mut tx, &name, &user).await?;
     }
     db::workspaces::set_member(&mut tx, &name, &user, role.as_str()).await?;
     audit(
@@ -437,16 +442,7 @@ pub async fn remove_member(
     let mut tx = state.db.begin().await?;
     let access = access_of(&mut tx, &name, &caller).await?;
     must_manage(&access, &name)?;
-    if db::workspaces::other_owners(&mut tx, &name, &user).await? == 0
-        && db::workspaces::members(&mut tx, &name)
-            .await?
-            .iter()
-            .any(|m| m.user_id == user && m.role == "owner")
-    {
-        return Err(ApiError::Conflict(format!(
-            "`{user}` is the last owner of `{name}`"
-        )));
-    }
+    refuse_last_owner(&mut tx, &name, &user).await?;
     if !db::workspaces::remove_member(&mut tx, &name, &user).await? {
         return Err(ApiError::NotFound(format!(
             "`{user}` is not a member of `{name}`"

@@ -14,7 +14,7 @@ use sora_common::auth::Role;
 use sora_testing::TestApp;
 
 use crate::helpers::{
-    AdminApp, FilesApp, admin_settings, eventually, foxe, publish_layout, spawn_files,
+    AdminApp, FilesApp, admin_settings, eventually, foxe, login, publish_layout, spawn_files,
     trust_dev_key,
 };
 
@@ -112,18 +112,7 @@ impl System {
             .await
             .unwrap();
         assert_eq!(created.status(), 201);
-        let login: Value = self
-            .admin
-            .client
-            .post(self.admin.url("/api/admin/auth/login"))
-            .json(&json!({"email": email, "password": password}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        login["access_token"].as_str().unwrap().to_owned()
+        login(&self.admin, &email, password).await
     }
 
     /// Through admin-api, as the dashboard calls it.

@@ -44,6 +44,22 @@ pub async fn spawn_files(adjust: impl FnOnce(&mut Settings<FileServerSettings>))
     .await
 }
 
+/// An access token from admin-api's login: signed with the development
+/// key, which every service in these tests trusts.
+pub async fn login(admin: &AdminApp, email: &str, password: &str) -> String {
+    let login: serde_json::Value = admin
+        .client
+        .post(admin.url("/api/admin/auth/login"))
+        .json(&serde_json::json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    login["access_token"].as_str().unwrap().to_owned()
+}
+
 /// A small valid `.foxe`: package.json and `dist/extension.js`.
 pub fn foxe(publisher: &str, name: &str, version: &str) -> Vec<u8> {
     use std::io::Write;

@@ -12,7 +12,8 @@ use sora_common::auth::Role;
 use sora_testing::TestApp;
 
 use crate::helpers::{
-    AdminApp, FilesApp, admin_settings, eventually, publish_layout, spawn_files, trust_dev_key,
+    AdminApp, FilesApp, admin_settings, eventually, login, publish_layout, spawn_files,
+    trust_dev_key,
 };
 
 const EMAIL: &str = "lena@example.com";
@@ -93,31 +94,14 @@ impl Stack {
         (stack, published)
     }
 
-    /// An access token from admin-api's login (signed with the key every
-    /// service here trusts).
-    async fn login(&self, email: &str, password: &str) -> String {
-        let login: Value = self
-            .admin
-            .client
-            .post(self.admin.url("/api/admin/auth/login"))
-            .json(&json!({"email": email, "password": password}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        login["access_token"].as_str().unwrap().to_owned()
-    }
-
     /// As the bootstrap admin, through admin-api (forwarded where it forwards).
     async fn admin_call(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
-        let token = self
-            .login(
-                "admin@sora.local",
-                admin_api::config::dev_secrets::BOOTSTRAP_ADMIN_PASSWORD,
-            )
-            .await;
+        let token = login(
+            &self.admin,
+            "admin@sora.local",
+            admin_api::config::dev_secrets::BOOTSTRAP_ADMIN_PASSWORD,
+        )
+        .await;
         let response = self
             .admin
             .client
@@ -169,7 +153,7 @@ async fn lichtblicks_own_client_syncs_layouts_and_extensions_with_a_session_cook
         )
         .await;
     // A session for `?session=`, made with a token of the user's own.
-    let token = stack.login(EMAIL, PASSWORD).await;
+    let token = login(&stack.admin, EMAIL, PASSWORD).await;
     let session: Value = stack
         .files
         .client

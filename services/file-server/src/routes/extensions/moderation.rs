@@ -5,7 +5,7 @@ use serde::Deserialize;
 use sora_common::ApiError;
 use sora_common::auth::{Editor, Role};
 use sora_common::error::Problem;
-use sora_common::events::types::{AdminAction, ContentKind, ContentRemoved, RemovalReason};
+use sora_common::events::types::{ContentKind, ContentRemoved, RemovalReason};
 use sora_common::extract::Json;
 
 use super::{enqueue, not_found, refresh_latest};
@@ -150,16 +150,13 @@ pub async fn moderate_extension(
         (body.hidden == Some(false) && was_hidden, "extension.shown"),
     ];
     for (_, action) in changes.iter().filter(|(changed, _)| *changed) {
-        enqueue(
+        crate::routes::audit(
             &mut tx,
             &state,
-            &AdminAction {
-                actor: claims.sub.clone(),
-                action: (*action).to_owned(),
-                target_type: "extension".to_owned(),
-                target_id: id.to_string(),
-                details: serde_json::json!({}),
-            },
+            &claims.sub,
+            action,
+            ("extension", id.to_string()),
+            serde_json::json!({}),
         )
         .await?;
     }

@@ -18,11 +18,12 @@ use sora_common::error::{FieldError, Problem};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Envelope, access, audit, check_write, envelope, refused, uuid_of};
+use super::{Envelope, access, check_write, envelope, refused, uuid_of};
 use crate::db;
 use crate::db::workspaces::TeamExtension;
 use crate::domain::package;
 use crate::domain::workspace::{iso_ms, now_ms};
+use crate::routes::audit;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -15,10 +15,11 @@ use sora_common::extract::{Json, Query};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Envelope, access, audit, check_write, envelope, refused, uuid_of};
+use super::{Envelope, access, check_write, envelope, refused, uuid_of};
 use crate::db;
 use crate::db::workspaces::{ListedLayout, TeamLayout};
 use crate::domain::workspace::{Permission, iso_ms, now_ms};
+use crate::routes::audit;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -150,10 +151,6 @@ fn check_permission(permission: &str, errors: &mut Vec<FieldError>) -> Option<Pe
     parsed
 }
 
-fn permission_of(layout: &TeamLayout) -> Permission {
-    Permission::parse(&layout.permission).unwrap_or(Permission::CreatorWrite)
-}
-
 fn layout_not_found(id: Uuid) -> ApiError {
     ApiError::NotFound(format!("there is no layout `{id}`"))
 }
@@ -183,10 +180,7 @@ pub async fn list_layouts(
     let layouts: Vec<LayoutApiData> = db::workspaces::layouts(&mut conn, &path)
         .await?
         .into_iter()
-        .filter(|l| {
-            let permission = Permission::parse(&l.permission).unwrap_or(Permission::CreatorWrite);
-            access.may_see(&l.creator, permission)
-        })
+        .filter(|l| access.may_see(&l.creator, Permission::of(&l.permission)))
         .map(LayoutApiData::from)
         .collect();
     Ok(envelope(&req, StatusCode::OK, layouts))
@@ -242,7 +236,7 @@ pub async fn create_layout(
     if let Some(mut existing) =
         db::workspaces::layout_by_client_id(&mut tx, &path, &layout_id).await?
     {
-        if !access.may_change(&existing.creator, permission_of(&existing)) {
+        if !access.may_change(&existing.creator, Permission::of(&existing.permission)) {
             return Err(ApiError::Conflict(format!(
                 "layout `{layout_id}` already exists in this workspace"
             )));
@@ -295,7 +289,7 @@ async fn locked_layout(
         .await?
         .ok_or_else(|| layout_not_found(id))?;
     let access = access(conn, &layout.workspace, caller).await?;
-    if !access.may_see(&layout.creator, permission_of(&layout)) {
+    if !access.may_see(&layout.creator, Permission::of(&layout.permission)) {
         return Err(if access.user.is_none() && !access.may_read() {
             refused(&access, "read this workspace")
         } else {
@@ -343,7 +337,7 @@ pub async fn update_layout(
     }
     let mut tx = state.db.begin().await?;
     let (mut layout, access) = locked_layout(&mut tx, id, &caller, true).await?;
-    if !access.may_change(&layout.creator, permission_of(&layout)) {
+    if !access.may_change(&layout.creator, Permission::of(&layout.permission)) {
         return Err(refused(&access, "change this layout"));
     }
     let mut changed = false;
@@ -404,7 +398,7 @@ pub async fn delete_layout(
     if layout.workspace != workspace {
         return Err(layout_not_found(id));
     }
-    if !access.may_change(&layout.creator, permission_of(&layout)) {
+    if !access.may_change(&layout.creator, Permission::of(&layout.permission)) {
         return Err(refused(&access, "delete this layout"));
     }
     db::workspaces::delete_layout(&mut tx, id).await?;
@@ -489,7 +483,7 @@ pub async fn restore_layout(
     let id = uuid_of(&id, "layout")?;
     let mut tx = state.db.begin().await?;
     let (mut layout, access) = locked_layout(&mut tx, id, &caller, true).await?;
-    if !access.may_change(&layout.creator, permission_of(&layout)) {
+    if !access.may_change(&layout.creator, Permission::of(&layout.permission)) {
         return Err(refused(&access, "change this layout"));
     }
     let earlier = db::workspaces::layout_versions(&mut tx, id)

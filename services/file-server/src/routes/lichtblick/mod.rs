@@ -31,7 +31,6 @@ use uuid::Uuid;
 use crate::config::LichtblickSettings;
 use crate::db;
 use crate::domain::workspace::{Access, MemberRole, iso_ms, now_ms};
-use crate::state::AppState;
 
 pub const PREFIX: &str = "/api/lichtblick";
 
@@ -121,31 +120,6 @@ pub fn refused(access: &Access, what: &str) -> ApiError {
 /// `id` as a UUID, or 404 naming `what`.
 pub fn uuid_of(id: &str, what: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(id).map_err(|_| ApiError::NotFound(format!("there is no {what} `{id}`")))
-}
-
-/// Records an action of a workspace in the audit log (in the transaction).
-pub async fn audit(
-    conn: &mut PgConnection,
-    state: &AppState,
-    actor: &str,
-    action: &str,
-    target: (&str, String),
-    details: serde_json::Value,
-) -> Result<(), ApiError> {
-    sora_common::events::outbox::enqueue(
-        conn,
-        state.service,
-        &sora_common::events::types::AdminAction {
-            actor: actor.to_owned(),
-            action: action.to_owned(),
-            target_type: target.0.to_owned(),
-            target_id: target.1,
-            details,
-        },
-    )
-    .await
-    .map_err(ApiError::internal)?;
-    Ok(())
 }
 
 /// The recommendation service, as `default_data` asks it for the best
