@@ -104,6 +104,34 @@ impl<S: ServiceSettings> Platform<S> {
                 }
             });
         }
+        if let Some(every) = platform.verifier.revocations_refresh() {
+            // Until the first fetch succeeds (admin-api down at start), only
+            // revocations told to this replica directly apply: the gap is
+            // logged, and the list is retried on every tick.
+            if let Err(error) = platform.verifier.refresh_revocations().await {
+                tracing::warn!(error = %error, "revoked sessions not fetched yet");
+            }
+            let verifier = platform.verifier.clone();
+            platform.spawn_background(move |mut shutdown| async move {
+                let mut failing = false;
+                loop {
+                    tokio::select! {
+                        _ = tokio::time::sleep(every) => {
+                            match verifier.refresh_revocations().await {
+                                Ok(_) => failing = false,
+                                // Once per outage, not once a second.
+                                Err(error) if !failing => {
+                                    failing = true;
+                                    tracing::warn!(error = %error, "fetching revoked sessions failed; the last list stays");
+                                }
+                                Err(_) => {}
+                            }
+                        }
+                        _ = shutdown.changed() => break,
+                    }
+                }
+            });
+        }
         Ok(platform)
     }
 }

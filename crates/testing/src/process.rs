@@ -63,6 +63,17 @@ impl ServiceProcess {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
+    /// The most memory the process has held (`VmHWM`), in bytes.
+    pub fn peak_rss(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let kib: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap();
+        kib * 1024
+    }
+
     /// SIGTERM, then waits (20 s at most) for it to exit.
     pub async fn stop(mut self) -> Exited {
         self.signal("-TERM");

@@ -39,12 +39,18 @@ impl TokenMinter {
 
     /// A valid ten-minute token for user `sub` with `role`.
     pub fn token_for(&self, sub: &str, role: Role) -> String {
+        self.token_with_audience(sub, role, &self.audience)
+    }
+
+    /// A valid ten-minute token for user `sub` with `role`, for `audience`
+    /// (Lichtblick's cookie, the dashboard).
+    pub fn token_with_audience(&self, sub: &str, role: Role, audience: &str) -> String {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         self.sign(&serde_json::json!({
             "sub": sub,
             "role": role,
             "iss": self.issuer,
-            "aud": self.audience,
+            "aud": audience,
             "iat": now,
             "exp": now + 600,
         }))

@@ -23,9 +23,11 @@ pub struct Identity {
     issuer: String,
     audience: String,
     internal_audience: String,
+    lichtblick_audience: String,
+    dashboard_audience: String,
     pub access_ttl: time::Duration,
     pub refresh_ttl: time::Duration,
-    /// Lifetime of the token in the browser cookie (`sora_access`).
+    /// Lifetime of the token in Lichtblick's session cookie (`sora_access`).
     pub browser_ttl: time::Duration,
     /// Verified against when the e-mail is unknown, so both failures cost the same.
     dummy_hash: Arc<String>,
@@ -65,6 +67,8 @@ impl Identity {
             issuer: auth.issuer.clone(),
             audience: auth.audience.clone(),
             internal_audience: auth.internal_audience.clone(),
+            lichtblick_audience: auth.lichtblick_audience.clone(),
+            dashboard_audience: auth.dashboard_audience.clone(),
             access_ttl: time::Duration::seconds(i64::try_from(identity.access_token_ttl_secs)?),
             refresh_ttl: time::Duration::seconds(i64::try_from(identity.refresh_token_ttl_secs)?),
             browser_ttl: time::Duration::seconds(i64::try_from(identity.browser_token_ttl_secs)?),
@@ -113,32 +117,60 @@ impl Identity {
         matched && known
     }
 
-    pub fn access_token(&self, user_id: Uuid, role: Role, email: &str) -> anyhow::Result<String> {
-        self.token_for(user_id, role, email, self.access_ttl)
+    /// An access token for API clients (the general audience).
+    pub fn access_token(&self, user: &Subject<'_>) -> anyhow::Result<String> {
+        self.token_for(user, &self.audience, self.access_ttl)
     }
 
-    /// The token of the browser cookie: the same claims, living `browser_ttl`.
-    pub fn browser_token(&self, user_id: Uuid, role: Role, email: &str) -> anyhow::Result<String> {
-        self.token_for(user_id, role, email, self.browser_ttl)
+    /// The dashboard session's access token: only admin-api accepts it.
+    pub fn dashboard_token(&self, user: &Subject<'_>) -> anyhow::Result<String> {
+        self.token_for(user, &self.dashboard_audience, self.access_ttl)
+    }
+
+    /// The token of Lichtblick's session cookie: only Lichtblick's remote
+    /// API accepts it, and only from that cookie.
+    pub fn lichtblick_token(&self, user: &Subject<'_>) -> anyhow::Result<String> {
+        self.token_for(user, &self.lichtblick_audience, self.browser_ttl)
+    }
+
+    /// A one-minute access token of the general audience for `caller`
+    /// (same user, role and session version), for a call admin-api forwards
+    /// on the caller's behalf: what the dashboard's token cannot be used for
+    /// by itself. Nothing hands it to a client.
+    pub fn forwarding_token(&self, caller: &Claims) -> anyhow::Result<String> {
+        let now = time::OffsetDateTime::now_utc();
+        let claims = Claims {
+            aud: self.audience.clone(),
+            iat: now.unix_timestamp(),
+            exp: (now + time::Duration::seconds(60)).unix_timestamp(),
+            ..caller.clone()
+        };
+        self.sign(&claims)
+    }
+
+    /// The lifetime of the longest-lived token this service issues: how long
+    /// a revocation must be remembered.
+    pub fn longest_ttl(&self) -> time::Duration {
+        self.access_ttl.max(self.browser_ttl)
     }
 
     fn token_for(
         &self,
-        user_id: Uuid,
-        role: Role,
-        email: &str,
+        user: &Subject<'_>,
+        audience: &str,
         ttl: time::Duration,
     ) -> anyhow::Result<String> {
         let now = time::OffsetDateTime::now_utc();
         let claims = Claims {
-            sub: user_id.to_string(),
-            role,
+            sub: user.id.to_string(),
+            role: user.role,
             iss: self.issuer.clone(),
-            aud: self.audience.clone(),
+            aud: audience.to_owned(),
             iat: now.unix_timestamp(),
             exp: (now + ttl).unix_timestamp(),
-            email: Some(email.to_owned()),
+            email: Some(user.email.to_owned()),
             on_behalf_of: None,
+            ver: user.version,
         };
         self.sign(&claims)
     }
@@ -157,6 +189,7 @@ impl Identity {
             exp: (now + time::Duration::seconds(60)).unix_timestamp(),
             email: None,
             on_behalf_of: Some(caller.sub.clone()),
+            ver: caller.ver,
         };
         self.sign(&claims)
     }
@@ -165,6 +198,26 @@ impl Identity {
         let mut header = Header::new(ALGORITHM);
         header.kid = Some(self.kid.clone());
         Ok(jsonwebtoken::encode(&header, claims, &self.key)?)
+    }
+}
+
+/// Whom a token is issued to.
+pub struct Subject<'a> {
+    pub id: Uuid,
+    pub role: Role,
+    pub email: &'a str,
+    /// The user's session version (`ver`).
+    pub version: i64,
+}
+
+impl<'a> From<&'a crate::db::users::Credentials> for Subject<'a> {
+    fn from(user: &'a crate::db::users::Credentials) -> Self {
+        Self {
+            id: user.id,
+            role: user.role,
+            email: &user.email,
+            version: user.token_version,
+        }
     }
 }
 

@@ -7,6 +7,7 @@ pub mod domain;
 pub mod events;
 pub mod identity;
 pub mod peers;
+pub mod revocations;
 pub mod routes;
 pub mod state;
 pub mod throttle;
@@ -41,9 +42,12 @@ pub static SPEC: ServiceSpec = ServiceSpec {
         routes::auth::login,
         routes::auth::refresh,
         routes::auth::logout,
+        routes::auth::logout_all,
         routes::auth::browser_login,
         routes::auth::browser_refresh,
         routes::auth::browser_logout,
+        routes::auth::lichtblick_login,
+        routes::auth::lichtblick_logout,
         routes::auth::jwks,
         routes::audit::list_audit,
         routes::overview::overview,
@@ -80,11 +84,17 @@ pub async fn build(mut platform: Platform<AdminSettings>) -> anyhow::Result<Appl
     let own = &platform.settings.service;
     let identity = Identity::from_settings(&own.identity, &platform.settings.auth)?;
     bootstrap_admin(&platform.db, &identity, own).await?;
+    // The dashboard's session tokens are for admin-api alone.
+    platform.verifier.accept_dashboard_tokens();
+    revocations::start(&mut platform, identity.longest_ttl());
+    let own = &platform.settings.service;
     let state = web::Data::new(AppState {
         db: platform.db.clone(),
         throttle: throttle::LoginThrottle::new(own.ip_salt.expose_secret()),
         peers: peers::Peers::from_settings(&own.peers)?,
         public_keys: platform.settings.auth.public_keys.clone(),
+        verifier: platform.verifier.clone(),
+        leeway_secs: platform.settings.auth.leeway_secs,
         identity,
     });
     platform.bind(move |cfg| {

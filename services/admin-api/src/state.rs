@@ -1,6 +1,6 @@
 //! What admin-api's handlers share.
 
-use sora_common::auth::PublicKeys;
+use sora_common::auth::{JwtVerifier, PublicKeys};
 use sqlx::PgPool;
 
 use crate::identity::Identity;
@@ -14,4 +14,8 @@ pub struct AppState {
     pub peers: Peers,
     /// The keys the JWKS publishes.
     pub public_keys: PublicKeys,
+    /// This replica's token verifier, told of the sessions it ends at once.
+    pub verifier: JwtVerifier,
+    /// Clock skew verifiers tolerate (`auth.leeway_secs`).
+    pub leeway_secs: u64,
 }

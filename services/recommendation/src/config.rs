@@ -29,6 +29,14 @@ pub struct UploadSettings {
     /// Largest single record, a chunk once decompressed: what one request
     /// may hold in memory.
     pub max_record_bytes: usize,
+    /// Memory all requests together may decompress chunks into at once
+    /// (chunks with message indexes are never decompressed).
+    pub memory_budget_bytes: u64,
+    /// How long a request waits for its share of the budget before 503.
+    pub budget_wait_ms: u64,
+    /// Requests per minute from one client (its address; behind trusted
+    /// proxies, the hop they saw), in bursts of as many. 0: no limit.
+    pub per_client_per_minute: u32,
 }
 
 impl Default for UploadSettings {
@@ -36,6 +44,9 @@ impl Default for UploadSettings {
         Self {
             max_bytes: 2 * 1024 * 1024 * 1024,
             max_record_bytes: 64 * 1024 * 1024,
+            memory_budget_bytes: 256 * 1024 * 1024,
+            budget_wait_ms: 10_000,
+            per_client_per_minute: 60,
         }
     }
 }
@@ -132,6 +143,12 @@ impl ServiceSettings for RecommendationSettings {
         }
         if !(64 * 1024..=1024 * 1024 * 1024).contains(&self.upload.max_record_bytes) {
             upload.bad("max_record_bytes", "must be 64 KiB to 1 GiB");
+        }
+        if self.upload.memory_budget_bytes < self.upload.max_record_bytes as u64 {
+            upload.bad(
+                "memory_budget_bytes",
+                "must be at least upload.max_record_bytes, or the largest chunk never fits",
+            );
         }
         let ranking = &mut check.section("ranking");
         if !(1..=1000).contains(&self.ranking.max_limit) {

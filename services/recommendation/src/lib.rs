@@ -21,10 +21,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::web;
+use sora_common::ratelimit::KeyedLimiter;
 use sora_common::{Application, Platform, ServiceSpec};
 use utoipa::OpenApi;
 
 use crate::config::RecommendationSettings;
+use crate::domain::recording::MemoryBudget;
 use crate::jobs::backfill::Backfill;
 use crate::jobs::served::ServedLog;
 use crate::model::{Model, Refresher};
@@ -82,9 +84,17 @@ pub async fn build(mut platform: Platform<RecommendationSettings>) -> anyhow::Re
     let (db, days) = (platform.db.clone(), own.learning.served_retention_days);
     platform.spawn_background(move |shutdown| jobs::sweep::run(db, days, shutdown));
 
+    let upload = &own.upload;
+    let budget = MemoryBudget::new(
+        upload.memory_budget_bytes,
+        Duration::from_millis(upload.budget_wait_ms),
+    );
+    let mcap_limiter = KeyedLimiter::new(upload.per_client_per_minute, Duration::from_secs(60));
     let state = web::Data::new(AppState {
         model,
         served,
+        budget,
+        mcap_limiter,
         settings: own,
     });
     platform.bind(move |cfg| {

@@ -17,6 +17,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::db::model::Served;
+use sora_common::privacy::ClientIp;
+
 use crate::domain::recording::{NotRecording, RecordingReader};
 use crate::state::AppState;
 
@@ -193,13 +195,25 @@ pub async fn recommend(
         (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json",
             description = "not an MCAP file, or a damaged one"),
+        (status = 429, body = Problem, content_type = "application/problem+json",
+            description = "too many requests from this client", headers(("retry-after" = u64))),
+        (status = 503, body = Problem, content_type = "application/problem+json",
+            description = "too many recordings being decompressed at once: retry"),
     ))]
 pub async fn from_mcap(
     req: HttpRequest,
+    client: ClientIp,
     query: Query<FromMcapQuery>,
     mut payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    if let Some(limiter) = &state.mcap_limiter {
+        limiter
+            .check(&client_hash(&client))
+            .map_err(|refused| ApiError::RateLimited {
+                retry_after_secs: refused.retry_after_secs(),
+            })?;
+    }
     let query = query.into_inner();
     if !matches!(
         media_type(&req).as_deref(),
@@ -245,7 +259,8 @@ pub async fn from_mcap(
     if declared.is_some_and(|length| length > max) {
         return Err(too_large());
     }
-    let mut reader = RecordingReader::new(state.settings.upload.max_record_bytes);
+    let mut reader =
+        RecordingReader::new(state.settings.upload.max_record_bytes, state.budget.clone());
     // Sized by what is coming: a tail is a few KiB, and a fresh 1 MiB
     // buffer per request would only feed the allocator's dirty pages.
     let expected = declared.map_or(64 * 1024, |length| length.min(FEED_BYTES as u64) as usize);
@@ -292,7 +307,19 @@ async fn feed(
 }
 
 fn not_recording(why: NotRecording) -> ApiError {
-    ApiError::Validation(vec![FieldError::new("body", why.to_string())])
+    match why {
+        NotRecording::Busy => ApiError::Unavailable(why.to_string()),
+        _ => ApiError::Validation(vec![FieldError::new("body", why.to_string())]),
+    }
+}
+
+/// The key a client is rate-limited by: its address, hashed with a key of
+/// this process (kept in memory only, never stored).
+fn client_hash(client: &ClientIp) -> u64 {
+    use std::hash::BuildHasher;
+    static KEY: std::sync::OnceLock<std::collections::hash_map::RandomState> =
+        std::sync::OnceLock::new();
+    KEY.get_or_init(Default::default).hash_one(client.key())
 }
 
 /// Ranks, hands what was served to the writer, and answers.

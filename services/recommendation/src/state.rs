@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
+use sora_common::ratelimit::KeyedLimiter;
+
 use crate::config::RecommendationSettings;
+use crate::domain::recording::MemoryBudget;
 use crate::jobs::served::ServedLog;
 use crate::model::Model;
 
@@ -10,4 +13,8 @@ pub struct AppState {
     pub model: Arc<Model>,
     pub served: ServedLog,
     pub settings: RecommendationSettings,
+    /// Memory for decompressing chunks, shared by every `from-mcap`.
+    pub budget: MemoryBudget,
+    /// `from-mcap` requests per client (keyed by a hash of its address).
+    pub mcap_limiter: Option<KeyedLimiter<u64>>,
 }

@@ -86,8 +86,9 @@ const { LayoutsAPI, ExtensionsAPI, RemoteExtensionLoader, SessionAPI, HttpError 
 );
 rmSync(out, { recursive: true, force: true });
 
-// ---- Sign in as a browser does (the dashboard's session route).
-const signedIn = await fetch(`${adminUrl}/api/admin/session`, {
+// ---- Sign in as a browser does (Lichtblick's own session route, the one
+// admin-api route its origin reaches).
+const signedIn = await fetch(`${adminUrl}/api/admin/lichtblick/session`, {
   method: "POST",
   headers: { "content-type": "application/json", "x-sora-csrf": "1" },
   body: JSON.stringify({ email, password }),
@@ -95,6 +96,7 @@ const signedIn = await fetch(`${adminUrl}/api/admin/session`, {
 assert.equal(signedIn.status, 200);
 assert.ok(jar.has("sora_access"), "no sora_access cookie");
 assert.equal(jar.get("sora_access").path, "/api/lichtblick");
+assert.equal(jar.size, 1, "only Lichtblick's cookie: no dashboard session");
 requests.length = 0;
 
 // ---- Layouts, as LayoutManager syncs them.
@@ -191,13 +193,13 @@ assert.equal(mcaps[0].url, "https://data.example.com/run-1.mcap");
 assert.ok(requests.length >= 15, `${requests.length} requests`);
 for (const request of requests) assert.equal(request.apiVersion, "1.0", `${request.method} ${request.path}`);
 
-// ---- Signed out: the cookies are cleared, and writes are refused.
-const signedOut = await fetch(`${adminUrl}/api/admin/session`, {
+// ---- Signed out: the cookie is cleared, and writes are refused.
+const signedOut = await fetch(`${adminUrl}/api/admin/lichtblick/session`, {
   method: "DELETE",
   headers: { "x-sora-csrf": "1" },
 });
 assert.equal(signedOut.status, 204);
-assert.equal(jar.size, 0, "both cookies cleared");
+assert.equal(jar.size, 0, "the cookie cleared");
 await assert.rejects(
   layouts.saveNewLayout({ id: "lb-layout-2", name: "x", permission: "ORG_WRITE", data }),
   (error) => error instanceof HttpError && error.status === 401,

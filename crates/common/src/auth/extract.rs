@@ -8,7 +8,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::FutureExt;
 use futures_util::future::LocalBoxFuture;
 
-use super::{Claims, JwtVerifier, Role};
+use super::{Claims, Credential, JwtVerifier, Role};
 use crate::error::ApiError;
 
 fn verifier(req: &HttpRequest) -> Result<web::Data<JwtVerifier>, ApiError> {
@@ -20,7 +20,7 @@ fn verifier(req: &HttpRequest) -> Result<web::Data<JwtVerifier>, ApiError> {
 }
 
 async fn require(req: HttpRequest, minimum: Role) -> Result<Claims, ApiError> {
-    let claims = verifier(&req)?.authenticate(&req, false).await?;
+    let claims = verifier(&req)?.authenticate(&req, Credential::User).await?;
     if claims.role < minimum {
         return Err(ApiError::Forbidden(format!(
             "this action needs the {} role",
@@ -82,9 +82,11 @@ impl FromRequest for MaybeAuthenticated {
 }
 
 /// The cookie a browser session carries for the APIs a browser app calls
-/// without a token of its own (Lichtblick's remote API): an access token
-/// admin-api sets at browser sign-in, `HttpOnly; Secure; SameSite=Strict`,
-/// sent only under [`BROWSER_COOKIE_PATH`].
+/// without a token of its own (Lichtblick's remote API): a token of its own
+/// audience (`auth.lichtblick_audience`) that admin-api sets at Lichtblick's
+/// sign-in (`POST /api/lichtblick/session`), `HttpOnly; Secure;
+/// SameSite=Strict`, sent only under [`BROWSER_COOKIE_PATH`] and accepted
+/// nowhere else, not even there as a bearer token.
 pub const BROWSER_COOKIE: &str = "sora_access";
 pub const BROWSER_COOKIE_PATH: &str = "/api/lichtblick";
 
@@ -129,12 +131,14 @@ impl FromRequest for BrowserCaller {
         let req = req.clone();
         Box::pin(async move {
             if req.headers().contains_key(header::AUTHORIZATION) {
-                let claims = verifier(&req)?.authenticate(&req, false).await?;
+                let claims = verifier(&req)?.authenticate(&req, Credential::User).await?;
                 return Ok(Self::Bearer(claims));
             }
             match cookie(&req, BROWSER_COOKIE) {
                 Some(token) => {
-                    let claims = verifier(&req)?.authenticate_token(&token, false).await?;
+                    let claims = verifier(&req)?
+                        .authenticate_token(&token, Credential::LichtblickCookie)
+                        .await?;
                     Ok(Self::Cookie(claims))
                 }
                 None => Ok(Self::Anonymous),
@@ -155,7 +159,9 @@ impl FromRequest for ServiceCaller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let claims = verifier(&req)?.authenticate(&req, true).await?;
+            let claims = verifier(&req)?
+                .authenticate(&req, Credential::Service)
+                .await?;
             Ok(Self(claims))
         })
     }

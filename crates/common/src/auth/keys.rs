@@ -120,6 +120,18 @@ pub struct AuthSettings {
     /// Audience of service-to-service tokens, which only admin-api mints and
     /// no login returns; a user's token is never accepted in their place.
     pub internal_audience: String,
+    /// Audience of the token in Lichtblick's session cookie: accepted only
+    /// by Lichtblick's remote API (`/api/lichtblick`), from that cookie.
+    pub lichtblick_audience: String,
+    /// Audience of the dashboard's session token: accepted only by
+    /// admin-api, which serves the dashboard and forwards its calls.
+    pub dashboard_audience: String,
+    /// admin-api's list of revoked sessions (`…/internal/revocations`),
+    /// fetched every `revocations_refresh_ms`: a token issued before its
+    /// user's sessions were ended is refused. Empty: none fetched (admin-api
+    /// reads its own database instead).
+    pub revocations_url: String,
+    pub revocations_refresh_ms: u64,
 }
 
 impl Default for AuthSettings {
@@ -134,6 +146,10 @@ impl Default for AuthSettings {
             jwks_url: String::new(),
             jwks_refresh_secs: 300,
             internal_audience: "sora-internal".to_owned(),
+            lichtblick_audience: "sora-lichtblick".to_owned(),
+            dashboard_audience: "sora-dashboard".to_owned(),
+            revocations_url: String::new(),
+            revocations_refresh_ms: 1000,
         }
     }
 }
@@ -141,11 +157,24 @@ impl Default for AuthSettings {
 impl AuthSettings {
     pub(crate) fn validate(&self, check: &mut Check<'_>) {
         check.http_url("jwks_url", &self.jwks_url, true);
-        if self.internal_audience == self.audience {
-            check.bad(
-                "internal_audience",
-                "must differ from auth.audience, or user tokens would pass as service tokens",
-            );
+        check.http_url("revocations_url", &self.revocations_url, true);
+        if !(100..=60_000).contains(&self.revocations_refresh_ms) {
+            check.bad("revocations_refresh_ms", "must be between 100 and 60000");
+        }
+        let audiences = [
+            ("internal_audience", &self.internal_audience),
+            ("lichtblick_audience", &self.lichtblick_audience),
+            ("dashboard_audience", &self.dashboard_audience),
+        ];
+        for (i, (key, audience)) in audiences.iter().enumerate() {
+            let taken = *audience == &self.audience
+                || audiences[..i].iter().any(|(_, other)| other == audience);
+            if taken {
+                check.bad(
+                    key,
+                    "must differ from every other audience, or one credential would pass as another",
+                );
+            }
         }
         if self.public_keys.is_empty() && self.jwks_url.is_empty() {
             check.bad(

@@ -13,7 +13,7 @@ pub use extract::{
     ServiceCaller, Viewer, cookie,
 };
 pub use keys::{AuthSettings, PublicKey, PublicKeys, dev};
-pub use verifier::JwtVerifier;
+pub use verifier::{Credential, JwtVerifier, Revocation, Revocations};
 
 /// The one algorithm accepted: Ed25519 signatures. Pinning it rules out
 /// `alg: none` and HMAC-with-the-public-key confusion.
@@ -84,6 +84,11 @@ pub struct Claims {
     /// Service tokens only: the user the calling service acts for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_behalf_of: Option<String>,
+    /// The user's session version when the token was issued: a token older
+    /// than the version revoked last (sign-out everywhere, disabling, …) is
+    /// refused ([`JwtVerifier::revoke`]).
+    #[serde(default)]
+    pub ver: i64,
 }
 
 impl Claims {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use actix_web::HttpRequest;
 use actix_web::http::header;
 use jsonwebtoken::{DecodingKey, Validation};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{ALGORITHM, AuthSettings, Claims, SERVICE_SUBJECT_PREFIX};
 use crate::error::ApiError;
@@ -25,7 +25,37 @@ pub struct JwtVerifier {
     configured: Arc<HashMap<String, DecodingKey>>,
     validation: Validation,
     internal: Validation,
+    lichtblick: Validation,
+    /// The audiences of user tokens this service accepts as bearer tokens.
+    audiences: Vec<String>,
+    dashboard_audience: String,
     jwks: Option<Arc<Jwks>>,
+    /// User id → the lowest session version still valid.
+    revoked: Arc<RwLock<HashMap<String, i64>>>,
+    revocations: Option<Arc<RevocationSource>>,
+}
+
+/// Where the list of revoked sessions is fetched from.
+struct RevocationSource {
+    url: String,
+    client: reqwest::Client,
+    refresh: Duration,
+}
+
+/// admin-api's `GET /internal/revocations`: every user whose sessions were
+/// ended within the lifetime of the longest-lived token, with the lowest
+/// session version (`ver` claim) still valid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Revocations {
+    pub revocations: Vec<Revocation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Revocation {
+    /// The user's id (a token's `sub`).
+    pub sub: String,
+    /// Tokens with a lower `ver` are refused.
+    pub min_version: i64,
 }
 
 struct Jwks {
@@ -85,13 +115,91 @@ impl JwtVerifier {
                 last_fetch: tokio::sync::Mutex::new(None),
             })
         });
+        let revocations = (!settings.revocations_url.is_empty()).then(|| {
+            Arc::new(RevocationSource {
+                url: settings.revocations_url.clone(),
+                client: reqwest::Client::builder()
+                    .timeout(Duration::from_secs(2))
+                    .build()
+                    .unwrap_or_default(),
+                refresh: Duration::from_millis(settings.revocations_refresh_ms.max(100)),
+            })
+        });
         Self {
             keys: Arc::new(RwLock::new(configured.clone())),
             configured: Arc::new(configured),
             validation: validation_for(&settings.audience),
             internal: validation_for(&settings.internal_audience),
+            lichtblick: validation_for(&settings.lichtblick_audience),
+            audiences: vec![settings.audience.clone()],
+            dashboard_audience: settings.dashboard_audience.clone(),
             jwks,
+            revoked: Arc::default(),
+            revocations,
         }
+    }
+
+    /// Accepts the dashboard's session tokens as bearer tokens too: for
+    /// admin-api alone, which serves the dashboard.
+    pub fn accept_dashboard_tokens(&mut self) {
+        self.audiences.push(self.dashboard_audience.clone());
+        self.validation.set_audience(&self.audiences);
+    }
+
+    /// Whether `claims` came from a dashboard session token.
+    pub fn is_dashboard_token(&self, claims: &Claims) -> bool {
+        claims.aud == self.dashboard_audience
+    }
+
+    /// How often the revocation list is refetched, when one is configured.
+    pub fn revocations_refresh(&self) -> Option<Duration> {
+        self.revocations.as_ref().map(|source| source.refresh)
+    }
+
+    /// Fetches the revocation list now (if configured) and applies it.
+    pub async fn refresh_revocations(&self) -> anyhow::Result<usize> {
+        let Some(source) = &self.revocations else {
+            return Ok(0);
+        };
+        let list: Revocations = source
+            .client
+            .get(&source.url)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let count = list.revocations.len();
+        self.apply_revocations(list.revocations);
+        Ok(count)
+    }
+
+    /// Replaces the revocation list with `list` (the full current one). A
+    /// version already known to be higher stays: the list may have been read
+    /// just before a revocation this verifier was told of directly.
+    pub fn apply_revocations(&self, list: Vec<Revocation>) {
+        let mut revoked = self.revoked.write().unwrap_or_else(|e| e.into_inner());
+        let mut next: HashMap<String, i64> =
+            list.into_iter().map(|r| (r.sub, r.min_version)).collect();
+        for (sub, version) in next.iter_mut() {
+            if let Some(known) = revoked.get(sub) {
+                *version = (*version).max(*known);
+            }
+        }
+        *revoked = next;
+    }
+
+    /// Refuses, from now on, `sub`'s tokens older than `min_version`.
+    pub fn revoke(&self, sub: &str, min_version: i64) {
+        let mut revoked = self.revoked.write().unwrap_or_else(|e| e.into_inner());
+        let entry = revoked.entry(sub.to_owned()).or_insert(min_version);
+        *entry = (*entry).max(min_version);
+    }
+
+    fn is_revoked(&self, claims: &Claims) -> bool {
+        let revoked = self.revoked.read().unwrap_or_else(|e| e.into_inner());
+        let user = claims.on_behalf_of.as_deref().unwrap_or(&claims.sub);
+        revoked.get(user).is_some_and(|min| claims.ver < *min)
     }
 
     /// How often the JWKS is refetched, when one is configured.
@@ -163,6 +271,11 @@ impl JwtVerifier {
         self.verify_with(token, &self.validation)
     }
 
+    /// Verifies the token of Lichtblick's session cookie (its own audience).
+    pub fn verify_lichtblick(&self, token: &str) -> Result<Claims, ApiError> {
+        self.verify_with(token, &self.lichtblick)
+    }
+
     /// Verifies a service-to-service token (the internal audience, a
     /// `service:` subject).
     pub fn verify_internal(&self, token: &str) -> Result<Claims, ApiError> {
@@ -188,38 +301,41 @@ impl JwtVerifier {
             .as_deref()
             .and_then(|kid| keys.get(kid))
             .ok_or_else(invalid)?;
-        jsonwebtoken::decode::<Claims>(token, key, validation)
+        let claims = jsonwebtoken::decode::<Claims>(token, key, validation)
             .map(|data| data.claims)
             .map_err(|error| {
                 tracing::debug!(error = %error, "token rejected");
                 invalid()
-            })
+            })?;
+        if self.is_revoked(&claims) {
+            tracing::debug!(sub = %claims.sub, "token of ended sessions rejected");
+            return Err(invalid());
+        }
+        Ok(claims)
     }
 
-    /// Verifies the request's bearer token (user or service, by `internal`),
-    /// refreshing the JWKS once if it names a key not seen yet.
+    /// Verifies the request's bearer token as a `credential`, refreshing the
+    /// JWKS once if it names a key not seen yet.
     pub async fn authenticate(
         &self,
         req: &HttpRequest,
-        internal: bool,
+        credential: Credential,
     ) -> Result<Claims, ApiError> {
         let token = bearer(req)?;
-        self.authenticate_token(&token, internal).await
+        self.authenticate_token(&token, credential).await
     }
 
-    /// Verifies `token` (user or service, by `internal`), refreshing the JWKS
-    /// once if it names a key not seen yet.
+    /// Verifies `token` as a `credential`, refreshing the JWKS once if it
+    /// names a key not seen yet.
     pub async fn authenticate_token(
         &self,
         token: &str,
-        internal: bool,
+        credential: Credential,
     ) -> Result<Claims, ApiError> {
-        let verify = |token: &str| {
-            if internal {
-                self.verify_internal(token)
-            } else {
-                self.verify(token)
-            }
+        let verify = |token: &str| match credential {
+            Credential::User => self.verify(token),
+            Credential::Service => self.verify_internal(token),
+            Credential::LichtblickCookie => self.verify_lichtblick(token),
         };
         // The common case costs one verification; only a refused token with
         // an unknown kid (and a JWKS to ask) is tried again after a refresh.
@@ -234,6 +350,17 @@ impl JwtVerifier {
             result => result,
         }
     }
+}
+
+/// Which kind of token a route accepts: each has an audience of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    /// A user's access token (and, at admin-api, a dashboard session's).
+    User,
+    /// A service-to-service token admin-api mints.
+    Service,
+    /// The token of Lichtblick's session cookie.
+    LichtblickCookie,
 }
 
 fn bearer(req: &HttpRequest) -> Result<String, ApiError> {

@@ -2,5 +2,6 @@
 //! at compile time.
 
 pub mod audit;
+pub mod revocations;
 pub mod tokens;
 pub mod users;

@@ -24,6 +24,8 @@ pub struct Credentials {
     pub role: Role,
     pub email: String,
     pub disabled: bool,
+    /// The session version its tokens carry.
+    pub token_version: i64,
 }
 
 pub async fn count(conn: &mut PgConnection) -> sqlx::Result<i64> {
@@ -50,7 +52,7 @@ pub async fn credentials_by_email(
 ) -> sqlx::Result<Option<Credentials>> {
     sqlx::query_as!(
         Credentials,
-        r#"SELECT id, password_hash, role AS "role: Role", email, disabled FROM users WHERE email = $1"#,
+        r#"SELECT id, password_hash, role AS "role: Role", email, disabled, token_version FROM users WHERE email = $1"#,
         email
     )
     .fetch_optional(conn)
@@ -63,7 +65,7 @@ pub async fn credentials_by_id(
 ) -> sqlx::Result<Option<Credentials>> {
     sqlx::query_as!(
         Credentials,
-        r#"SELECT id, password_hash, role AS "role: Role", email, disabled FROM users WHERE id = $1"#,
+        r#"SELECT id, password_hash, role AS "role: Role", email, disabled, token_version FROM users WHERE id = $1"#,
         id
     )
     .fetch_optional(conn)

@@ -2,10 +2,14 @@
 //! and the same for a browser, whose refresh token lives in a cookie no
 //! script can read.
 //!
-//! Browser sessions (`/api/admin/session`): the answer carries only the
-//! access token (the page keeps it in memory); the refresh token is set as
-//! an `HttpOnly; Secure; SameSite=Strict` cookie whose path is the session
-//! routes alone, so it is sent nowhere else. Every session call must carry
+//! Dashboard sessions (`/api/admin/session`): the answer carries only the
+//! access token (the page keeps it in memory), of the dashboard's own
+//! audience, which only admin-api accepts; the refresh token is set as an
+//! `HttpOnly; Secure; SameSite=Strict` cookie whose path is the session
+//! routes alone, so it is sent nowhere else. Lichtblick sessions
+//! (`/api/admin/lichtblick/session`, the one admin-api route the Lichtblick
+//! origin routes) set only a cookie for `/api/lichtblick`, whose token of
+//! its own audience nothing else accepts (docs/security.md). Every session call must carry
 //! `X-Sora-CSRF: 1` — a header a cross-site form cannot send, and a
 //! cross-site script only after a CORS preflight this service refuses — and
 //! is refused when the browser says (`Sec-Fetch-Site`) the request comes
@@ -15,7 +19,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use sora_common::ApiError;
-use sora_common::auth::{BROWSER_COOKIE, BROWSER_COOKIE_PATH, Role, cookie};
+use sora_common::auth::{BROWSER_COOKIE, BROWSER_COOKIE_PATH, Role, Viewer, cookie};
 use sora_common::error::Problem;
 use sora_common::extract::Json;
 use sora_common::privacy::ClientIp;
@@ -23,21 +27,27 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::db;
-use crate::identity::{Identity, new_refresh_token, token_digest};
+use crate::identity::{Identity, Subject, new_refresh_token, token_digest};
 use crate::state::AppState;
-use crate::throttle::Who;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/api/admin/auth/login").post(login))
         .service(web::resource("/api/admin/auth/refresh").post(refresh))
         .service(web::resource("/api/admin/auth/logout").post(logout))
+        .service(web::resource("/api/admin/auth/logout-all").post(logout_all))
         .service(
             web::resource("/api/admin/session")
                 .post(browser_login)
                 .delete(browser_logout),
         )
+        .service(
+            web::resource(LICHTBLICK_SESSION_PATH)
+                .post(lichtblick_login)
+                .delete(lichtblick_logout),
+        )
         .service(web::resource("/api/admin/session/refresh").post(browser_refresh))
-        .service(web::resource("/.well-known/jwks.json").get(jwks));
+        .service(web::resource("/.well-known/jwks.json").get(jwks))
+        .service(web::resource("/internal/revocations").get(crate::revocations::list));
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -87,33 +97,23 @@ pub async fn login(
     body: Json<LoginRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (user, refresh_token) = authenticate(&client, &body, &state).await?;
-    issue(
-        &state.identity,
-        user.id,
-        user.role,
-        &user.email,
-        refresh_token,
-    )
+    let user = authenticate(&client, &body, &state).await?;
+    let refresh_token = start_family(&state, &user).await?;
+    issue(&state.identity, &user, refresh_token)
 }
 
-/// Checks e-mail and password (throttled per account and per client) and
-/// starts a new token family; the user and its first refresh token.
+/// Checks e-mail and password, throttled per account and client
+/// ([`crate::throttle`]); the user.
 async fn authenticate(
     client: &ClientIp,
     body: &LoginRequest,
     state: &AppState,
-) -> Result<(db::users::Credentials, String), ApiError> {
+) -> Result<db::users::Credentials, ApiError> {
     let email = body.email.trim().to_lowercase();
     // The peer, or behind trusted proxies the hop they saw (never a hop the
     // client wrote itself).
-    let account_key = format!("account:{email}");
-    let client_key = state.throttle.client_key(&client.key());
-    let locked = [&account_key, &client_key]
-        .iter()
-        .filter_map(|key| state.throttle.retry_after(key))
-        .max();
-    if let Some(retry_after_secs) = locked {
+    let client = state.throttle.client_key(&client.key());
+    if let Some(retry_after_secs) = state.throttle.retry_after(&email, &client) {
         return Err(ApiError::RateLimited { retry_after_secs });
     }
     let mut conn = state.db.acquire().await?;
@@ -127,13 +127,17 @@ async fn authenticate(
         .await;
     // A disabled account fails exactly like a wrong password.
     let Some(user) = user.filter(|u| matched && !u.disabled) else {
-        state.throttle.record_failure(&account_key, Who::Account);
-        state.throttle.record_failure(&client_key, Who::Client);
+        state.throttle.record_failure(&email, &client);
         return Err(invalid_credentials());
     };
-    let refresh_token =
-        store_refresh_token(&mut conn, &state.identity, user.id, Uuid::now_v7()).await?;
-    Ok((user, refresh_token))
+    state.throttle.record_success(&email, &client);
+    Ok(user)
+}
+
+/// Starts a new token family for `user`: its first refresh token.
+async fn start_family(state: &AppState, user: &db::users::Credentials) -> Result<String, ApiError> {
+    let mut conn = state.db.acquire().await?;
+    store_refresh_token(&mut conn, &state.identity, user.id, Uuid::now_v7()).await
 }
 
 /// Spends a refresh token for a new pair. A spent token presented again
@@ -151,17 +155,12 @@ pub async fn refresh(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (user, refresh_token) = rotate(&body.refresh_token, &state).await?;
-    issue(
-        &state.identity,
-        user.id,
-        user.role,
-        &user.email,
-        refresh_token,
-    )
+    issue(&state.identity, &user, refresh_token)
 }
 
 /// Spends `presented` for a new refresh token of its family; the user and
-/// the new token. A spent token presented again revokes its whole family.
+/// the new token. A spent token presented again was stolen (or its
+/// legitimate holder's copy was): every session of the user ends.
 async fn rotate(
     presented: &str,
     state: &AppState,
@@ -171,11 +170,17 @@ async fn rotate(
         return Err(invalid_refresh());
     };
     if token.spent || token.user_disabled {
-        if token.spent {
-            tracing::warn!(family = %token.family_id, "a spent refresh token was presented: revoking its family");
-        }
         db::tokens::revoke_family(&mut tx, token.family_id).await?;
+        let ended = if token.spent {
+            tracing::warn!(family = %token.family_id, "a spent refresh token was presented: ending every session of its user");
+            end_sessions(&mut tx, token.user_id).await?
+        } else {
+            None
+        };
         tx.commit().await?;
+        if let Some(version) = ended {
+            state.verifier.revoke(&token.user_id.to_string(), version);
+        }
         return Err(invalid_refresh());
     }
     if token.expired {
@@ -208,6 +213,46 @@ pub async fn logout(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Ends every session of the caller at every service (within a second or
+/// two): their refresh tokens, access tokens and session cookies.
+#[utoipa::path(post, path = "/api/admin/auth/logout-all", tag = "auth", security(("bearer" = [])), responses(
+    (status = 204, description = "every session of the caller ended"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn logout_all(
+    Viewer(caller): Viewer,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let id = Uuid::parse_str(&caller.sub)
+        .map_err(|_| ApiError::Forbidden("only a user signs out".to_owned()))?;
+    let mut tx = state.db.begin().await?;
+    let ended = end_sessions(&mut tx, id).await?;
+    crate::routes::audit(
+        &mut tx,
+        &caller.sub,
+        "user.signed_out_everywhere",
+        ("user", caller.sub.clone()),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    if let Some(version) = ended {
+        state.verifier.revoke(&caller.sub, version);
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Ends every session of `user`: their refresh tokens revoked, their
+/// session version raised (what every service refuses older tokens by).
+/// The caller tells its own verifier once the transaction has committed.
+pub(crate) async fn end_sessions(
+    conn: &mut sqlx::PgConnection,
+    user: Uuid,
+) -> Result<Option<i64>, ApiError> {
+    db::tokens::revoke_user(conn, user).await?;
+    Ok(db::revocations::end_sessions(conn, user).await?)
+}
+
 /// Revokes the family of `presented`, if it is a token at all.
 async fn revoke(presented: &str, state: &AppState) -> Result<(), ApiError> {
     let mut tx = state.db.begin().await?;
@@ -232,13 +277,11 @@ async fn store_refresh_token(
 
 fn issue(
     identity: &Identity,
-    user_id: Uuid,
-    role: Role,
-    email: &str,
+    user: &db::users::Credentials,
     refresh_token: String,
 ) -> Result<HttpResponse, ApiError> {
     let access_token = identity
-        .access_token(user_id, role, email)
+        .access_token(&Subject::from(user))
         .map_err(ApiError::Internal)?;
     Ok(HttpResponse::Ok()
         .insert_header(("cache-control", "no-store"))
@@ -319,8 +362,8 @@ fn set_cookie(token: &str, max_age: i64) -> String {
     )
 }
 
-/// The access token browser apps without a token of their own are
-/// authenticated by (Lichtblick's remote API), sent only under its path.
+/// The cookie Lichtblick's remote API authenticates its browser app by,
+/// sent only under its path.
 fn set_browser_cookie(token: &str, max_age: i64) -> String {
     format!(
         "{BROWSER_COOKIE}={token}; Path={BROWSER_COOKIE_PATH}; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict"
@@ -333,20 +376,13 @@ fn browser_session(
     refresh_token: &str,
 ) -> Result<HttpResponse, ApiError> {
     let access_token = identity
-        .access_token(user.id, user.role, &user.email)
-        .map_err(ApiError::Internal)?;
-    let browser_token = identity
-        .browser_token(user.id, user.role, &user.email)
+        .dashboard_token(&Subject::from(user))
         .map_err(ApiError::Internal)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .append_header((
             header::SET_COOKIE,
             set_cookie(refresh_token, identity.refresh_ttl.whole_seconds()),
-        ))
-        .append_header((
-            header::SET_COOKIE,
-            set_browser_cookie(&browser_token, identity.browser_ttl.whole_seconds()),
         ))
         .json(BrowserSession {
             access_token,
@@ -378,7 +414,8 @@ pub async fn browser_login(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     check_same_site(&req)?;
-    let (user, refresh_token) = authenticate(&client, &body, &state).await?;
+    let user = authenticate(&client, &body, &state).await?;
+    let refresh_token = start_family(&state, &user).await?;
     browser_session(&state.identity, &user, &refresh_token)
 }
 
@@ -419,6 +456,72 @@ pub async fn browser_logout(
     }
     Ok(HttpResponse::NoContent()
         .append_header((header::SET_COOKIE, set_cookie("", 0)))
+        .finish())
+}
+
+/// Where Lichtblick's browser app signs in: the one admin-api route the
+/// Lichtblick origin routes.
+pub const LICHTBLICK_SESSION_PATH: &str = "/api/admin/lichtblick/session";
+
+/// Who signed in to Lichtblick; the token is only in the cookie.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LichtblickSession {
+    pub email: String,
+    #[schema(value_type = String)]
+    pub role: Role,
+    /// Seconds until the cookie expires: sign in again then.
+    pub expires_in: i64,
+}
+
+/// Signs Lichtblick's browser app in: an `HttpOnly` cookie for
+/// `/api/lichtblick` alone, holding a token nothing else accepts. No token
+/// is in the answer, so no script can read one.
+#[utoipa::path(post, path = "/api/admin/lichtblick/session", tag = "auth", request_body = LoginRequest,
+    params(("x-sora-csrf" = String, Header, description = "must be `1`")),
+    responses(
+        (status = 200, body = LichtblickSession, headers(("set-cookie" = String))),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn lichtblick_login(
+    req: HttpRequest,
+    client: ClientIp,
+    body: Json<LoginRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    check_same_site(&req)?;
+    let user = authenticate(&client, &body, &state).await?;
+    let identity = &state.identity;
+    let token = identity
+        .lichtblick_token(&Subject::from(&user))
+        .map_err(ApiError::Internal)?;
+    let max_age = identity.browser_ttl.whole_seconds();
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .append_header((header::SET_COOKIE, set_browser_cookie(&token, max_age)))
+        .json(LichtblickSession {
+            email: user.email,
+            role: user.role,
+            expires_in: max_age,
+        }))
+}
+
+/// Signs Lichtblick's browser app out: the cookie cleared. (Ending the
+/// token itself everywhere is `POST /api/admin/auth/logout-all`.)
+#[utoipa::path(delete, path = "/api/admin/lichtblick/session", tag = "auth",
+    params(("x-sora-csrf" = String, Header, description = "must be `1`")),
+    responses(
+        (status = 204, description = "signed out", headers(("set-cookie" = String))),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn lichtblick_logout(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    check_same_site(&req)?;
+    Ok(HttpResponse::NoContent()
         .append_header((header::SET_COOKIE, set_browser_cookie("", 0)))
         .finish())
 }

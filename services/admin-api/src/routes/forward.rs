@@ -7,10 +7,13 @@
 //! origin of its own; forwarding keeps the page on one origin without
 //! opening CORS on the other services (docs/decisions.md).
 //!
-//! Only the routes in [`FORWARDED`] are forwarded, with the caller's own
-//! token: the service that owns the resource decides what the caller may do
-//! (roles, ownership) and audits it. Callers without a valid token are
-//! refused here. A service that does not answer gives 503.
+//! Only the routes in [`FORWARDED`] are forwarded, to the path built from
+//! the route and its parameters, as the caller: with a one-minute token of
+//! the general audience for the same user, role and session version (the
+//! dashboard's own token is for admin-api alone). The service that owns the
+//! resource decides what the caller may do (roles, ownership) and audits
+//! it. Callers without a valid token are refused here. A service that does
+//! not answer gives 503.
 
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -179,25 +182,38 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     }
 }
 
-/// The peer's path for one of ours: `/api/admin/catalog/x` → `/api/x`,
-/// `/api/admin/x` → `/api/x`. `None` when a segment is `.` or `..`, which
-/// the URL parser would resolve into another route.
-fn upstream_path(path: &str) -> Option<String> {
-    let dot_segment = path.split('/').any(|segment| {
-        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
-        decoded == "." || decoded == ".."
-    });
-    if dot_segment {
-        return None;
-    }
-    let rest = path
+/// The peer's path for the route `pattern` matched, built from the
+/// pattern and the parameters it captured, never from the request's own
+/// path: `/api/admin/catalog/x` → `/api/x`, `/api/admin/x` → `/api/x`.
+/// `None` when a parameter is a dot segment or holds anything but letters,
+/// digits and `.-_~@+` (a `\`, `/` or `%` the peer's URL parser could
+/// read as another path).
+fn upstream_path(pattern: &str, param: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let rest = pattern
         .strip_prefix("/api/admin/catalog/")
-        .or_else(|| path.strip_prefix("/api/admin/"))?;
-    Some(format!("/api/{rest}"))
+        .or_else(|| pattern.strip_prefix("/api/admin/"))?;
+    let mut path = String::from("/api");
+    for segment in rest.split('/') {
+        path.push('/');
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) => {
+                let value = param(name)?;
+                let plain = value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-_~@+".contains(c));
+                if !plain || value.is_empty() || value == "." || value == ".." {
+                    return None;
+                }
+                path.push_str(&value);
+            }
+            None => path.push_str(segment),
+        }
+    }
+    Some(path)
 }
 
 async fn forward(
-    _caller: Viewer,
+    Viewer(caller): Viewer,
     req: HttpRequest,
     body: web::Bytes,
     state: web::Data<AppState>,
@@ -208,20 +224,26 @@ async fn forward(
         .find(|f| f.path == pattern)
         .and_then(|f| state.peers.peer(f.peer))
         .ok_or_else(|| ApiError::NotFound("no such route".to_owned()))?;
-    let mut target = upstream_path(req.uri().path())
-        .ok_or_else(|| ApiError::NotFound("no such route".to_owned()))?;
+    let mut target = upstream_path(&pattern, |name| {
+        req.match_info().get(name).map(str::to_owned)
+    })
+    .ok_or_else(|| ApiError::NotFound("no such route".to_owned()))?;
     if let Some(query) = req.uri().query() {
         target.push('?');
         target.push_str(query);
     }
     let method = reqwest::Method::from_bytes(req.method().as_str().as_bytes())
         .map_err(ApiError::internal)?;
+    let token = state
+        .identity
+        .forwarding_token(&caller)
+        .map_err(ApiError::Internal)?;
     let headers = req.headers();
     let response = state
         .peers
         .forward(peer, &target, |client, url| {
-            let mut request = client.request(method, url);
-            for name in [header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT] {
+            let mut request = client.request(method, url).bearer_auth(token);
+            for name in [header::CONTENT_TYPE, header::ACCEPT] {
                 if let Some(value) = headers.get(&name) {
                     request = request.header(name.as_str(), value.as_bytes());
                 }
@@ -284,7 +306,7 @@ pub fn document(doc: &mut OpenApi) {
                 .tag("forwarded")
                 .summary(Some(forwarded.summary))
                 .description(Some(format!(
-                    "Forwarded to {} with the caller's token; its answer is passed on.",
+                    "Forwarded to {} as the caller; its answer is passed on.",
                     forwarded.peer
                 )))
                 .security(SecurityRequirement::new("bearer", Vec::<String>::new()))
@@ -355,26 +377,49 @@ pub fn document(doc: &mut OpenApi) {
 mod tests {
     use super::upstream_path;
 
+    fn upstream(pattern: &str, params: &[(&str, &str)]) -> Option<String> {
+        upstream_path(pattern, |name| {
+            params
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        })
+    }
+
     #[test]
-    fn paths_map_onto_the_peers_routes_and_dot_segments_do_not() {
+    fn paths_are_built_from_the_pattern_and_plain_parameters_only() {
         assert_eq!(
-            upstream_path("/api/admin/catalog/extensions/acme.plot").as_deref(),
+            upstream("/api/admin/catalog/extensions/{id}", &[("id", "acme.plot")]).as_deref(),
             Some("/api/extensions/acme.plot")
         );
         assert_eq!(
-            upstream_path("/api/admin/stats/export.csv").as_deref(),
-            Some("/api/stats/export.csv")
+            upstream(
+                "/api/admin/catalog/extensions/{id}/versions/{version}",
+                &[("id", "acme.plot"), ("version", "1.0.0-rc.1+b2")]
+            )
+            .as_deref(),
+            Some("/api/extensions/acme.plot/versions/1.0.0-rc.1+b2")
         );
         assert_eq!(
-            upstream_path("/api/admin/feedback").as_deref(),
-            Some("/api/feedback")
+            upstream("/api/admin/stats/export.csv", &[]).as_deref(),
+            Some("/api/stats/export.csv")
         );
-        for path in [
-            "/api/admin/catalog/extensions/../versions/..",
-            "/api/admin/catalog/layouts/%2E%2e",
-            "/api/admin/catalog/layouts/.",
+        for value in [
+            "..",
+            ".",
+            "..\\..\\metrics",
+            "a/b",
+            "%2e%2e",
+            "",
+            "x?y",
+            "x#y",
         ] {
-            assert_eq!(upstream_path(path), None, "{path}");
+            assert_eq!(
+                upstream("/api/admin/catalog/layouts/{id}", &[("id", value)]),
+                None,
+                "{value}"
+            );
         }
+        assert_eq!(upstream("/api/admin/catalog/layouts/{id}", &[]), None);
     }
 }

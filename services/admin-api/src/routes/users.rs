@@ -131,8 +131,9 @@ pub async fn create_user(
     Ok(HttpResponse::Created().json(user))
 }
 
-/// Changes a user's role, password or disabled flag (admin role). Disabling
-/// revokes the user's refresh tokens at once.
+/// Changes a user's role, password or disabled flag (admin role). Changing
+/// the role or password, or disabling, ends every session of the user at
+/// every service within seconds.
 #[utoipa::path(patch, path = "/api/admin/users/{id}", tag = "users", request_body = UserChange,
     params(("id" = Uuid, Path, description = "the user's id")), security(("bearer" = [])),
     responses(
@@ -183,9 +184,14 @@ pub async fn update_user(
     let user = db::users::update(&mut tx, id, new_role, body.disabled, hash.as_deref())
         .await?
         .ok_or_else(|| ApiError::NotFound("no such user".to_owned()))?;
-    if user.disabled || body.password.is_some() {
-        db::tokens::revoke_user(&mut tx, id).await?;
-    }
+    // Whatever changes what the user's tokens stand for ends them all.
+    let ends_sessions =
+        body.disabled == Some(true) || body.password.is_some() || new_role.is_some();
+    let ended = if ends_sessions {
+        crate::routes::auth::end_sessions(&mut tx, id).await?
+    } else {
+        None
+    };
     let details = serde_json::json!({
         "role": new_role, "disabled": body.disabled, "password_changed": body.password.is_some(),
     });
@@ -198,10 +204,14 @@ pub async fn update_user(
     )
     .await?;
     tx.commit().await?;
+    if let Some(version) = ended {
+        state.verifier.revoke(&id.to_string(), version);
+    }
     Ok(HttpResponse::Ok().json(user))
 }
 
-/// Deletes a user (admin role); their refresh tokens go with them.
+/// Deletes a user (admin role); their sessions end at every service within
+/// seconds.
 #[utoipa::path(delete, path = "/api/admin/users/{id}", tag = "users",
     params(("id" = Uuid, Path, description = "the user's id")), security(("bearer" = [])),
     responses(
@@ -227,6 +237,7 @@ pub async fn delete_user(
     if !db::users::delete(&mut tx, id).await? {
         return Err(ApiError::NotFound("no such user".to_owned()));
     }
+    db::revocations::record(&mut tx, id, db::revocations::ALL).await?;
     audit(
         &mut tx,
         &admin.0.sub,
@@ -236,5 +247,6 @@ pub async fn delete_user(
     )
     .await?;
     tx.commit().await?;
+    state.verifier.revoke(&id.to_string(), db::revocations::ALL);
     Ok(HttpResponse::NoContent().finish())
 }

@@ -107,7 +107,7 @@ fn cookie_of(response: &reqwest::Response) -> String {
     value
 }
 
-/// The access token of the browser apps' cookie (8 hours, their path only).
+/// The token of Lichtblick's cookie (8 hours, its path only).
 fn browser_cookie_of(response: &reqwest::Response) -> String {
     set_cookie(
         response,
@@ -117,15 +117,68 @@ fn browser_cookie_of(response: &reqwest::Response) -> String {
 }
 
 #[tokio::test]
+async fn lichtblick_signs_in_to_a_cookie_that_nothing_but_its_api_accepts() {
+    let app = spawn_app().await;
+    let signed_in = call(
+        &app,
+        reqwest::Method::POST,
+        "/api/admin/lichtblick/session",
+        None,
+        &[CSRF],
+        Some(login_body()),
+    )
+    .await;
+    assert_eq!(signed_in.status(), 200);
+    assert_eq!(signed_in.headers()["cache-control"], "no-store");
+    let token = browser_cookie_of(&signed_in);
+    assert!(
+        signed_in
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .all(|c| !c.to_str().unwrap().starts_with("sora_admin_refresh")),
+        "no dashboard session from Lichtblick's sign-in"
+    );
+    let body: Value = signed_in.json().await.unwrap();
+    assert!(body.get("access_token").is_none(), "{body}");
+    assert_eq!(body["email"], EMAIL);
+    // The cookie's token is no bearer token for admin-api.
+    let refused = app.get_as("/api/admin/users", &token).await;
+    assert_eq!(refused.status(), 401);
+    // Without the CSRF header: refused, no cookie.
+    let forged = call(
+        &app,
+        reqwest::Method::POST,
+        "/api/admin/lichtblick/session",
+        None,
+        &[],
+        Some(login_body()),
+    )
+    .await;
+    assert_eq!(forged.status(), 403);
+    assert!(forged.headers().get("set-cookie").is_none());
+    let out = call(
+        &app,
+        reqwest::Method::DELETE,
+        "/api/admin/lichtblick/session",
+        None,
+        &[CSRF],
+        None,
+    )
+    .await;
+    assert_eq!(out.status(), 204);
+    assert_eq!(set_cookie(&out, "sora_access", &["Max-Age=0"]), "");
+}
+
+#[tokio::test]
 async fn a_browser_session_keeps_its_refresh_token_in_a_cookie() {
     let app = spawn_app().await;
     let signed_in = sign_in(&app).await;
     assert_eq!(signed_in.status(), 200);
     assert_eq!(signed_in.headers()["cache-control"], "no-store");
     let first = cookie_of(&signed_in);
-    // The browser apps' cookie holds a token the services accept.
-    let browser = browser_cookie_of(&signed_in);
-    assert_eq!(app.get_as("/api/admin/users", &browser).await.status(), 200);
+    // The dashboard's origin gets no cookie for Lichtblick's API.
+    assert!(signed_in.headers().get_all("set-cookie").iter().count() == 1);
     let body: Value = signed_in.json().await.unwrap();
     assert!(body.get("refresh_token").is_none(), "{body}");
     assert_eq!(
@@ -139,7 +192,6 @@ async fn a_browser_session_keeps_its_refresh_token_in_a_cookie() {
     let reloaded = refresh(&app, Some(&first), &[CSRF]).await;
     assert_eq!(reloaded.status(), 200);
     let second = cookie_of(&reloaded);
-    assert!(!browser_cookie_of(&reloaded).is_empty());
     assert_ne!(second, first);
     let body: Value = reloaded.json().await.unwrap();
     assert_eq!(
@@ -169,7 +221,6 @@ async fn a_browser_session_keeps_its_refresh_token_in_a_cookie() {
     .await;
     assert_eq!(out.status(), 204);
     assert_eq!(set_cookie(&out, "sora_admin_refresh", &["Max-Age=0"]), "");
-    assert_eq!(set_cookie(&out, "sora_access", &["Max-Age=0"]), "");
     let after = refresh(&app, Some(&cookie), &[CSRF]).await;
     assert_eq!(after.status(), 401);
     assert_eq!(after.headers()["content-type"], "application/problem+json");

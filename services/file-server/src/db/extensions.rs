@@ -95,13 +95,15 @@ pub struct Locked {
     pub owner: String,
     pub hidden: bool,
     pub featured: bool,
+    /// `moderator` or `owner` while hidden.
+    pub hidden_by: Option<String>,
 }
 
 /// `id`'s owner and state, locked for this transaction.
 pub async fn lock(conn: &mut PgConnection, id: &ExtensionId) -> sqlx::Result<Option<Locked>> {
     sqlx::query_as!(
         Locked,
-        "SELECT owner, hidden, featured FROM extensions WHERE id = $1 FOR UPDATE",
+        "SELECT owner, hidden, featured, hidden_by FROM extensions WHERE id = $1 FOR UPDATE",
         id.as_str()
     )
     .fetch_optional(conn)
@@ -250,20 +252,24 @@ pub async fn yank(
     .await
 }
 
-/// Sets the moderation flags given.
+/// Sets the moderation flags given; hiding records `by` (`moderator` or
+/// `owner`), showing clears it.
 pub async fn moderate(
     conn: &mut PgConnection,
     id: &ExtensionId,
     featured: Option<bool>,
     hidden: Option<bool>,
+    by: &str,
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "UPDATE extensions SET featured = coalesce($2, featured), hidden = coalesce($3, hidden),
+                hidden_by = CASE WHEN $3 IS NULL THEN hidden_by WHEN $3 THEN $4 ELSE NULL END,
                 updated_at = now()
          WHERE id = $1",
         id.as_str(),
         featured,
-        hidden
+        hidden,
+        by
     )
     .execute(conn)
     .await?;

@@ -392,9 +392,23 @@ async fn strangers_anonymous_callers_and_cookies_get_what_the_workspace_allows()
         .unwrap();
     assert_problem(anonymous_write, 401).await;
 
+    // A bearer token is no session cookie: the cookie's own audience only.
+    let wrong_audience = app
+        .client
+        .get(app.url(&path))
+        .header("cookie", format!("sora_access={}", team.token(WRITER)))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(wrong_audience, 401).await;
     // The session cookie authenticates, as a browser sends it by itself;
     // its writes need Api-Version (a cross-site form cannot add it).
-    let cookie = format!("sora_access={}", team.token(WRITER));
+    let cookie_token = app.tokens.token_with_audience(
+        WRITER,
+        Role::Viewer,
+        &app.settings.auth.lichtblick_audience,
+    );
+    let cookie = format!("sora_access={cookie_token}");
     let by_cookie = |api_version: bool| {
         let mut request = app
             .client

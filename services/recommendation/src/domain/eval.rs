@@ -27,7 +27,7 @@ use sora_common::events::types::ContentKind;
 use sora_common::features::{McapFeatures, TopicFeature};
 
 use super::rank::{Blend, Catalog, CatalogItem, Learned, Rules, Wanted, reward};
-use super::recording::RecordingReader;
+use super::recording::{MemoryBudget, RecordingReader};
 
 /// Random variants of each layout's recording.
 pub const SAMPLES: usize = 10;
@@ -424,7 +424,8 @@ pub fn layouts(dir: &Path) -> anyhow::Result<Vec<CatalogItem>> {
 fn recordings(dir: &Path) -> anyhow::Result<Vec<(String, McapFeatures)>> {
     let mut out = Vec::new();
     for path in sorted_files(dir, "mcap")? {
-        let mut reader = RecordingReader::new(64 * 1024 * 1024);
+        let budget = MemoryBudget::new(256 * 1024 * 1024, std::time::Duration::from_secs(60));
+        let mut reader = RecordingReader::new(64 * 1024 * 1024, budget);
         reader.feed(&std::fs::read(&path)?)?;
         out.push((stem(&path), reader.finish()?));
     }

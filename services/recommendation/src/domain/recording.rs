@@ -5,10 +5,20 @@
 //! channel as they pass, and a Statistics record (the summary's), when there
 //! is one, gives the counts and the time span instead. A file that ends
 //! early (truncated, or with no summary) keeps what was counted until its
-//! data ended. Memory is bounded by the largest record the reader accepts,
-//! never by the file.
+//! data ended.
+//!
+//! Chunks are not decompressed when they need not be: a chunk's message
+//! index records (which follow it) give its messages' channels and times.
+//! A chunk is decompressed only when it has no message indexes, or when
+//! they name a channel not defined yet (its Channel record is inside), and
+//! only after reserving its declared size from a [`MemoryBudget`] all
+//! requests share: a few KiB of zstd that declare 60 MB cost 60 MB of the
+//! budget, not 60 MB per request. No chunk larger than the record limit is
+//! decompressed at all.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
 
 use mcap::records::{Record, op};
 use mcap::sans_io::{LinearReadEvent, LinearReader, LinearReaderOptions};
@@ -26,6 +36,57 @@ pub enum NotRecording {
     Damaged(String),
     #[error("the recording has more than {MAX_TOPICS} channels")]
     TooManyChannels,
+    /// The shared memory budget stayed spent for the whole wait.
+    #[error("the service is reading too many recordings at once")]
+    Busy,
+}
+
+/// Memory for decompressing chunks, shared by every request (a permit is a
+/// KiB): a chunk is decompressed once its declared size is reserved, and
+/// the reservation ends with it.
+#[derive(Clone)]
+pub struct MemoryBudget {
+    permits: Arc<tokio::sync::Semaphore>,
+    wait: Duration,
+}
+
+impl MemoryBudget {
+    /// `bytes` in all; a reservation waits at most `wait` for its share.
+    pub fn new(bytes: u64, wait: Duration) -> Self {
+        let kib = usize::try_from(bytes / 1024)
+            .unwrap_or(usize::MAX)
+            .min(tokio::sync::Semaphore::MAX_PERMITS);
+        Self {
+            permits: Arc::new(tokio::sync::Semaphore::new(kib)),
+            wait,
+        }
+    }
+
+    /// What is left now, in bytes.
+    pub fn available(&self) -> u64 {
+        self.permits.available_permits() as u64 * 1024
+    }
+
+    /// Reserves `bytes`, waiting while others hold the budget. Called from
+    /// a blocking thread (the reader runs on one), never from async code.
+    fn reserve(&self, bytes: u64) -> Result<tokio::sync::OwnedSemaphorePermit, NotRecording> {
+        let kib = u32::try_from(bytes.div_ceil(1024)).map_err(|_| NotRecording::Busy)?;
+        if let Ok(permit) = self.permits.clone().try_acquire_many_owned(kib) {
+            return Ok(permit);
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return Err(NotRecording::Busy);
+        };
+        let permits = self.permits.clone();
+        runtime
+            .block_on(tokio::time::timeout(
+                self.wait,
+                permits.acquire_many_owned(kib),
+            ))
+            .ok()
+            .and_then(Result::ok)
+            .ok_or(NotRecording::Busy)
+    }
 }
 
 /// What the reader gathered of one channel.
@@ -48,6 +109,103 @@ struct Seen {
     last_log_time: Option<u64>,
     statistics: Option<(BTreeMap<u16, u64>, u64, u64)>,
     records: u64,
+    decompressed: u64,
+    /// While a chunk is read: the channels its indexes counted already.
+    counted_by_index: Vec<u16>,
+}
+
+/// The records inside `chunk` (a chunk record's body), read as if they
+/// stood in the data section, once the budget holds its declared size.
+fn decompress(
+    chunk: &[u8],
+    seen: &mut Seen,
+    budget: &MemoryBudget,
+    record_limit: usize,
+    counted_by_index: Vec<u16>,
+) -> Result<(), NotRecording> {
+    let Record::Chunk { header, .. } = mcap::parse_record(op::CHUNK, chunk)
+        .map_err(|error| NotRecording::Damaged(error.to_string()))?
+    else {
+        return Err(NotRecording::Damaged("a chunk that is not one".to_owned()));
+    };
+    if header.uncompressed_size > record_limit as u64 {
+        return Err(NotRecording::Damaged(format!(
+            "a chunk of {} bytes decompressed is larger than {record_limit}",
+            header.uncompressed_size
+        )));
+    }
+    let _reserved = budget.reserve(header.uncompressed_size)?;
+    seen.decompressed += 1;
+    let options = LinearReaderOptions::default()
+        .with_skip_start_magic(true)
+        .with_skip_end_magic(true)
+        .with_record_length_limit(record_limit);
+    let mut reader = LinearReader::new_with_options(options);
+    let mut input = Vec::with_capacity(chunk.len() + 9);
+    input.push(op::CHUNK);
+    input.extend_from_slice(&(chunk.len() as u64).to_le_bytes());
+    input.extend_from_slice(chunk);
+    let mut input = input.as_slice();
+    let mut told_end = false;
+    seen.counted_by_index = counted_by_index;
+    let read = read_chunk(&mut reader, &mut input, &mut told_end, seen);
+    seen.counted_by_index.clear();
+    read
+}
+
+fn read_chunk(
+    reader: &mut LinearReader,
+    input: &mut &[u8],
+    told_end: &mut bool,
+    seen: &mut Seen,
+) -> Result<(), NotRecording> {
+    while let Some(event) = reader.next_event() {
+        match event {
+            Ok(LinearReadEvent::ReadRequest(_)) if !input.is_empty() => {
+                reader.insert(input.len()).copy_from_slice(input);
+                reader.notify_read(input.len());
+                *input = &[];
+            }
+            Ok(LinearReadEvent::ReadRequest(_)) if !*told_end => {
+                reader.notify_read(0);
+                *told_end = true;
+            }
+            Ok(LinearReadEvent::ReadRequest(_)) => break,
+            Ok(LinearReadEvent::Record { opcode, data }) => seen.record(opcode, data)?,
+            Err(mcap::McapError::UnexpectedEof) if *told_end => break,
+            Err(error) => return Err(NotRecording::Damaged(error.to_string())),
+        }
+    }
+    Ok(())
+}
+
+/// A chunk read but not opened, and the channels its indexes named.
+struct Pending {
+    chunk: Vec<u8>,
+    indexed: Vec<u16>,
+}
+
+impl Pending {
+    /// Opens the chunk if its indexes do not say all that is needed: no
+    /// indexes (a file cut short may lose them), or a channel whose
+    /// definition is inside. Messages of indexed channels are not counted
+    /// twice.
+    fn settle(
+        self,
+        seen: &mut Seen,
+        budget: &MemoryBudget,
+        limit: usize,
+    ) -> Result<(), NotRecording> {
+        if self.indexed.is_empty()
+            || self
+                .indexed
+                .iter()
+                .any(|id| !seen.channels.contains_key(id))
+        {
+            return decompress(&self.chunk, seen, budget, limit, self.indexed);
+        }
+        Ok(())
+    }
 }
 
 /// Reads a recording fed to it piece by piece.
@@ -58,18 +216,29 @@ pub struct RecordingReader {
     head: Vec<u8>,
     record_limit: usize,
     seen: Seen,
+    /// The last chunk, until its message indexes (or their absence) are seen.
+    pending: Option<Pending>,
+    budget: MemoryBudget,
 }
 
 impl RecordingReader {
     /// A reader refusing any record larger than `record_limit` bytes (a
-    /// chunk, decompressed, is one record).
-    pub fn new(record_limit: usize) -> Self {
+    /// chunk, compressed or decompressed, is one record), decompressing
+    /// within `budget`.
+    pub fn new(record_limit: usize, budget: MemoryBudget) -> Self {
         Self {
             reader: None,
             head: Vec::new(),
             record_limit,
             seen: Seen::default(),
+            pending: None,
+            budget,
         }
+    }
+
+    /// How many chunks had to be decompressed.
+    pub fn decompressed(&self) -> u64 {
+        self.seen.decompressed
     }
 
     /// Reads `bytes`, the next part of the body.
@@ -97,13 +266,18 @@ impl RecordingReader {
             self.pump(&head, false)?;
         }
         self.pump(&[], true)?;
+        if let Some(pending) = self.pending.take() {
+            pending.settle(&mut self.seen, &self.budget, self.record_limit)?;
+        }
         Ok(self.seen.features())
     }
 
     /// A reader for a whole file (it starts with the magic) or for the end
     /// of one (it starts with a summary record).
     fn start(&self, head: &[u8]) -> Result<LinearReader, NotRecording> {
-        let options = LinearReaderOptions::default().with_record_length_limit(self.record_limit);
+        let options = LinearReaderOptions::default()
+            .with_record_length_limit(self.record_limit)
+            .with_emit_chunks(true);
         if head.starts_with(MAGIC) {
             return Ok(LinearReader::new_with_options(options));
         }
@@ -149,7 +323,25 @@ impl RecordingReader {
                     }
                 }
                 Some(Ok(LinearReadEvent::Record { opcode, data })) => {
-                    self.seen.record(opcode, data)?;
+                    if opcode == op::MESSAGE_INDEX {
+                        let channel = self.seen.message_index(data)?;
+                        if let Some(pending) = self.pending.as_mut() {
+                            pending.indexed.push(channel);
+                        }
+                        continue;
+                    }
+                    if let Some(pending) = self.pending.take() {
+                        pending.settle(&mut self.seen, &self.budget, self.record_limit)?;
+                    }
+                    if opcode == op::CHUNK {
+                        self.seen.chunk(data)?;
+                        self.pending = Some(Pending {
+                            chunk: data.to_vec(),
+                            indexed: Vec::new(),
+                        });
+                    } else {
+                        self.seen.record(opcode, data)?;
+                    }
                 }
                 Some(Err(mcap::McapError::UnexpectedEof)) if self.seen.records > 0 => {
                     // Truncated: what was read until the data ended stands.
@@ -168,6 +360,52 @@ impl RecordingReader {
 }
 
 impl Seen {
+    /// A chunk, not opened: its time span.
+    fn chunk(&mut self, data: &[u8]) -> Result<(), NotRecording> {
+        self.records += 1;
+        // Message start and end time lead the record, little-endian.
+        let (Some(start), Some(end)) = (data.get(..8), data.get(8..16)) else {
+            return Err(NotRecording::Damaged(
+                "a chunk record is too short".to_owned(),
+            ));
+        };
+        let time = |bytes: &[u8]| {
+            let mut buffer = [0u8; 8];
+            buffer.copy_from_slice(bytes);
+            u64::from_le_bytes(buffer)
+        };
+        let (start, end) = (time(start), time(end));
+        // A chunk without messages says 0 and 0.
+        if (start, end) != (0, 0) {
+            self.log_time(start);
+            self.log_time(end);
+        }
+        Ok(())
+    }
+
+    /// A chunk's message index for one channel: its messages counted; the
+    /// channel.
+    fn message_index(&mut self, data: &[u8]) -> Result<u16, NotRecording> {
+        self.records += 1;
+        let Record::MessageIndex(index) = mcap::parse_record(op::MESSAGE_INDEX, data)
+            .map_err(|error| NotRecording::Damaged(error.to_string()))?
+        else {
+            return Err(NotRecording::Damaged(
+                "a message index that is not one".to_owned(),
+            ));
+        };
+        *self.counted.entry(index.channel_id).or_default() += index.records.len() as u64;
+        for entry in &index.records {
+            self.log_time(entry.log_time);
+        }
+        Ok(index.channel_id)
+    }
+
+    fn log_time(&mut self, log_time: u64) {
+        self.first_log_time = Some(self.first_log_time.map_or(log_time, |t| t.min(log_time)));
+        self.last_log_time = Some(self.last_log_time.map_or(log_time, |t| t.max(log_time)));
+    }
+
     fn record(&mut self, opcode: u8, data: &[u8]) -> Result<(), NotRecording> {
         self.records += 1;
         if opcode == op::MESSAGE {
@@ -179,12 +417,14 @@ impl Seen {
                 ));
             };
             let channel = u16::from_le_bytes([channel[0], channel[1]]);
+            if self.counted_by_index.contains(&channel) {
+                return Ok(());
+            }
             let mut time = [0u8; 8];
             time.copy_from_slice(log_time);
             let log_time = u64::from_le_bytes(time);
             *self.counted.entry(channel).or_default() += 1;
-            self.first_log_time = Some(self.first_log_time.map_or(log_time, |t| t.min(log_time)));
-            self.last_log_time = Some(self.last_log_time.map_or(log_time, |t| t.max(log_time)));
+            self.log_time(log_time);
             return Ok(());
         }
         let record = mcap::parse_record(opcode, data)
@@ -362,8 +602,12 @@ mod tests {
             .collect()
     }
 
+    fn budget() -> MemoryBudget {
+        MemoryBudget::new(256 * 1024 * 1024, Duration::from_secs(1))
+    }
+
     fn read(bytes: &[u8], piece: usize) -> Result<McapFeatures, NotRecording> {
-        let mut reader = RecordingReader::new(64 * 1024 * 1024);
+        let mut reader = RecordingReader::new(64 * 1024 * 1024, budget());
         for part in bytes.chunks(piece) {
             reader.feed(part)?;
         }

@@ -86,6 +86,9 @@ pub async fn unlisted_extensions(
     HttpResponse::Ok().json(unlisted.iter().map(|e| e.details(base)).collect::<Vec<_>>())
 }
 
+/// `hidden_by` of a takedown by an admin.
+const MODERATOR: &str = "moderator";
+
 /// Moderation flags of `PATCH /api/extensions/{id}`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -93,7 +96,8 @@ pub struct Moderation {
     /// Admins only.
     pub featured: Option<bool>,
     /// The owner or an admin: hidden extensions leave the catalog and cannot
-    /// be downloaded.
+    /// be downloaded. An extension an admin hid stays hidden until an admin
+    /// shows it again (403 for its owner).
     pub hidden: Option<bool>,
 }
 
@@ -134,8 +138,22 @@ pub async fn moderate_extension(
             ApiError::Forbidden(format!("`{id}` belongs to another user"))
         });
     }
+    // A moderator's takedown sticks until a moderator reverses it.
+    let moderator = claims.role == Role::Admin;
+    let taken_down = was_hidden && locked.hidden_by.as_deref() == Some(MODERATOR);
+    if taken_down && !moderator && body.hidden.is_some() {
+        return Err(ApiError::Forbidden(format!(
+            "`{id}` was hidden by a moderator; only a moderator can change that"
+        )));
+    }
     let was_featured = locked.featured;
-    db::extensions::moderate(&mut tx, &id, body.featured, body.hidden).await?;
+    let by = if moderator { MODERATOR } else { "owner" };
+    // Hiding what is already hidden keeps who hid it, unless a moderator
+    // takes it over.
+    let hidden = body
+        .hidden
+        .filter(|hide| *hide != was_hidden || (*hide && moderator));
+    db::extensions::moderate(&mut tx, &id, body.featured, hidden, by).await?;
     // Hiding is announced to every consumer (below); the other changes only
     // to the audit log.
     let changes = [
