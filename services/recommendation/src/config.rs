@@ -99,6 +99,10 @@ pub struct LearningSettings {
     /// How far one install may move one item per day, in units of one
     /// acceptance (1 = an install's acceptances count once a day per item).
     pub max_daily_influence: f64,
+    /// How far all installs behind one client address together may move one
+    /// item per day, in the same units: 5 lets a lab of five behind one
+    /// address count in full, and caps a script making up install ids.
+    pub max_daily_influence_per_client: f64,
     /// Days a served recommendation is kept for attribution.
     pub served_retention_days: u32,
 }
@@ -107,6 +111,7 @@ impl Default for LearningSettings {
     fn default() -> Self {
         Self {
             max_daily_influence: 1.0,
+            max_daily_influence_per_client: 5.0,
             served_retention_days: 90,
         }
     }
@@ -172,6 +177,13 @@ impl ServiceSettings for RecommendationSettings {
         let learning = &mut check.section("learning");
         if self.learning.max_daily_influence.is_nan() || self.learning.max_daily_influence <= 0.0 {
             learning.bad("max_daily_influence", "must be positive");
+        }
+        let per_client = self.learning.max_daily_influence_per_client;
+        if per_client.is_nan() || per_client < self.learning.max_daily_influence {
+            learning.bad(
+                "max_daily_influence_per_client",
+                "must be at least learning.max_daily_influence",
+            );
         }
         if self.learning.served_retention_days == 0 {
             learning.bad("served_retention_days", "must be positive");

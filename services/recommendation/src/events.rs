@@ -5,9 +5,13 @@
 //!   Events may arrive out of order, so each change is dated by its event,
 //!   and an older one never replaces a newer one.
 //! - Learning, from `sora.feedback.submitted.v1`: each event's reward (by
-//!   type) moves the weights of its item for the feature tokens of its
-//!   recording (its own features, or those of the recommendation it
-//!   answers). One install may move one item only so far a day.
+//!   type) moves the weights of its item for the feature tokens of the
+//!   recommendation it answers. Only feedback quoting a `recommendation_id`
+//!   this service served, about an item it served there, is learned from,
+//!   with that recommendation's own features (never features a client
+//!   sends). One install may move one item only so far a day, and one
+//!   client address only so far (a few installs' worth: a lab behind one
+//!   address still counts, a script making up install ids does not).
 
 use std::collections::BTreeMap;
 
@@ -23,13 +27,15 @@ use time::OffsetDateTime;
 use crate::config::LearningSettings;
 use crate::db::items::{self, IndexedItem};
 use crate::db::model;
-use crate::domain::rank::{feature_tokens, reward};
+use crate::domain::rank::reward;
 
 /// The queue recommendation consumes.
 pub const QUEUE: &str = "recommendation";
 
 /// Installs whose events carry no hash share one allowance.
 const UNKNOWN_INSTALL: &str = "unknown";
+/// Likewise clients, under a key no install hash can take.
+const UNKNOWN_CLIENT: &str = "client:unknown";
 
 pub struct Events {
     pub learning: LearningSettings,
@@ -104,19 +110,22 @@ impl Events {
             let Some(item) = event.item.as_ref().filter(|_| reward != 0.0) else {
                 continue;
             };
-            let tokens = match (&event.mcap_features, &event.recommendation_id) {
-                (Some(features), _) => feature_tokens(features),
-                (None, Some(id)) => match id.parse() {
-                    Ok(id) => model::served_tokens(conn, id).await?.unwrap_or_default(),
-                    Err(_) => Vec::new(),
-                },
-                (None, None) => Vec::new(),
+            // Only what this service served, about an item it served there.
+            let Some(id) = event
+                .recommendation_id
+                .as_deref()
+                .and_then(|id| id.parse().ok())
+            else {
+                continue;
             };
-            if tokens.is_empty() {
+            let Some((tokens, served_items)) = model::served(conn, id).await? else {
+                continue;
+            };
+            let kind = item.kind.as_str();
+            if tokens.is_empty() || !served_items.contains(&format!("{kind}:{}", item.id)) {
                 continue;
             }
             let install = event.install.as_deref().unwrap_or(UNKNOWN_INSTALL);
-            let kind = item.kind.as_str();
             let granted = model::grant(
                 conn,
                 install,
@@ -124,6 +133,22 @@ impl Events {
                 today,
                 reward.abs(),
                 self.learning.max_daily_influence,
+            )
+            .await?;
+            if granted <= 0.0 {
+                continue;
+            }
+            let client = event.client.as_deref().map_or_else(
+                || UNKNOWN_CLIENT.to_owned(),
+                |hash| format!("client:{hash}"),
+            );
+            let granted = model::grant(
+                conn,
+                &client,
+                (kind, &item.id),
+                today,
+                granted,
+                self.learning.max_daily_influence_per_client,
             )
             .await?;
             if granted <= 0.0 {

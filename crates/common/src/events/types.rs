@@ -189,6 +189,11 @@ pub struct SubmittedFeedback {
     /// from events published before it was added.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub install: Option<String>,
+    /// The first 8 bytes of the client address's keyed hash (keyed by the
+    /// day), in hex: what bounds one address's influence on learning.
+    /// Absent from events published before it was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
 }
 
 impl EventPayload for FeedbackSubmitted {

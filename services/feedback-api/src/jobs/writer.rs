@@ -235,7 +235,7 @@ async fn roll_up(conn: &mut sqlx::PgConnection, events: &[&NewEvent]) -> anyhow:
 }
 
 /// The outbox events for one commit's accepted events: no comment, no
-/// address, only the start of the install's hash; split so that each stays well under a queue's message limit.
+/// address, only the start of the install's and the address's hashes; split so that each stays well under a queue's message limit.
 fn submitted(events: &[&NewEvent]) -> Vec<FeedbackSubmitted> {
     let mut payloads = Vec::new();
     let mut current = Vec::new();
@@ -250,6 +250,7 @@ fn submitted(events: &[&NewEvent]) -> Vec<FeedbackSubmitted> {
             mcap_features: event.mcap_features.clone(),
             occurred_at: event.occurred_at,
             install: Some(hex(&event.install_hash[..8])),
+            client: Some(hex(&event.client_hash[..8])),
         };
         let bytes = 256
             + event

@@ -162,18 +162,24 @@ pub async fn insert_served(conn: &mut PgConnection, served: &[Served]) -> sqlx::
     Ok(())
 }
 
-/// The feature tokens a served recommendation was made for.
-pub async fn served_tokens(
+/// The feature tokens a served recommendation was made for, and its items
+/// (`kind:id`).
+pub async fn served(
     conn: &mut PgConnection,
     recommendation_id: Uuid,
-) -> sqlx::Result<Option<Vec<String>>> {
-    let tokens = sqlx::query_scalar!(
-        "SELECT tokens FROM served WHERE recommendation_id = $1",
+) -> sqlx::Result<Option<(Vec<String>, Vec<String>)>> {
+    let row = sqlx::query!(
+        "SELECT tokens, items FROM served WHERE recommendation_id = $1",
         recommendation_id
     )
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(tokens.map(|t| serde_json::from_value(t).unwrap_or_default()))
+    Ok(row.map(|row| {
+        (
+            serde_json::from_value(row.tokens).unwrap_or_default(),
+            serde_json::from_value(row.items).unwrap_or_default(),
+        )
+    }))
 }
 
 /// Forgets served recommendations older than `before`, and the influence

@@ -1,7 +1,8 @@
-//! Learning from `sora.feedback.submitted.v1`: acceptances move an item up
-//! for recordings like the one they were made for, visible within seconds
-//! through the API; one install moves an item only so far a day; feedback
-//! that quotes a served recommendation learns from its recording.
+//! Learning from `sora.feedback.submitted.v1`: acceptances of a served
+//! recommendation move an item up for recordings like the one it was
+//! served for, visible within seconds through the API; one install, and one
+//! client address, move an item only so far a day; feedback that quotes
+//! nothing served, or an item not served there, teaches nothing.
 
 use std::time::Duration;
 
@@ -28,6 +29,7 @@ fn accepted(
     features: Option<&Value>,
     recommendation_id: Option<&str>,
     install: &str,
+    client: &str,
 ) -> SubmittedFeedback {
     SubmittedFeedback {
         event_id: uuid::Uuid::new_v4(),
@@ -42,7 +44,29 @@ fn accepted(
         mcap_features: features.map(|f| serde_json::from_value::<McapFeatures>(f.clone()).unwrap()),
         occurred_at: time::OffsetDateTime::now_utc(),
         install: Some(install.to_owned()),
+        client: Some(client.to_owned()),
     }
+}
+
+/// Serves recommendations for recordings like X with every layout ranked
+/// (the target among them), and waits until they are stored; their id.
+async fn serve(app: &TestApp) -> String {
+    let (status, served) = app
+        .recommend(&serde_json::json!({"mcap": like_x(), "limit": 50}))
+        .await;
+    assert_eq!(status, 200, "{served}");
+    assert!(rank_of(&served, TARGET).is_some(), "{served}");
+    let id = served["recommendation_id"].as_str().unwrap().to_owned();
+    let pool = sora_common::db::pool(&app.settings.database, "test");
+    eventually(Duration::from_secs(10), 1, || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM served WHERE recommendation_id = $1")
+            .bind(uuid::Uuid::parse_str(&id).unwrap())
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    })
+    .await;
+    id
 }
 
 async fn send(app: &TestApp, events: Vec<SubmittedFeedback>) {
@@ -72,11 +96,12 @@ async fn acceptances_move_an_item_up_for_recordings_like_theirs() {
     let start = rank_of(&before, TARGET);
     assert!(start.is_none_or(|r| r > 2), "{before}");
     let version = app.model().await["model_version"].clone();
+    let id = serve(&app).await;
 
     // One install, twenty acceptances today: counted once (the bound is
     // one acceptance's worth per item and day).
     let one_install = (0..20)
-        .map(|_| accepted(Some(&like_x()), None, "00000000000000aa"))
+        .map(|_| accepted(None, Some(&id), "00000000000000aa", "00000000000000c0"))
         .collect();
     send(&app, one_install).await;
     eventually(Duration::from_secs(20), (20, 1), || async {
@@ -98,9 +123,10 @@ async fn acceptances_move_an_item_up_for_recordings_like_theirs() {
         "{after_one}"
     );
 
-    // Twelve installs: it reaches the top 3, and says why.
+    // Twelve installs at twelve addresses: it reaches the top 3, and says
+    // why.
     let many = (0..12)
-        .map(|n| accepted(Some(&like_x()), None, &format!("{n:016x}")))
+        .map(|n| accepted(None, Some(&id), &format!("{n:016x}"), &format!("{n:016x}")))
         .collect();
     send(&app, many).await;
     eventually(Duration::from_secs(20), 13, || async {
@@ -133,27 +159,30 @@ async fn acceptances_move_an_item_up_for_recordings_like_theirs() {
 async fn feedback_quoting_a_recommendation_learns_from_its_recording() {
     let app = spawn_app().await;
     app.with_fixture_layouts().await;
-    let served = app.recommend_ok(&like_x()).await;
-    let id = served["recommendation_id"].as_str().unwrap().to_owned();
-    // Stored in the background, well before any feedback could quote it.
+    let id = serve(&app).await;
     let pool = sora_common::db::pool(&app.settings.database, "test");
-    eventually(Duration::from_secs(10), 1, || async {
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM served")
-            .fetch_one(&pool)
-            .await
-            .unwrap()
-    })
-    .await;
     let events = (0..3)
-        .map(|n| accepted(None, Some(&id), &format!("{n:016x}")))
+        .map(|n| accepted(None, Some(&id), &format!("{n:016x}"), "00000000000000c1"))
         .chain([
-            // Quoting nothing known, and without features: nothing to learn.
-            accepted(None, Some("not-a-served-id"), "00000000000000ff"),
-            accepted(None, None, "00000000000000fe"),
+            // Quoting nothing known, or nothing at all with features of its
+            // own (a client's claim): nothing to learn.
+            accepted(
+                Some(&like_x()),
+                Some("not-a-served-id"),
+                "00000000000000ff",
+                "ff",
+            ),
+            accepted(Some(&like_x()), None, "00000000000000fe", "fe"),
+            accepted(
+                Some(&like_x()),
+                Some(&uuid::Uuid::now_v7().to_string()),
+                "00000000000000fd",
+                "fd",
+            ),
         ])
         .collect();
     send(&app, events).await;
-    eventually(Duration::from_secs(20), (5, 3), || async {
+    eventually(Duration::from_secs(20), (6, 3), || async {
         let model = app.model().await;
         (
             model["events_seen"].as_i64().unwrap(),
@@ -166,6 +195,41 @@ async fn feedback_quoting_a_recommendation_learns_from_its_recording() {
     // The replica's snapshot reads the weights on its next refresh (1 s).
     eventually(Duration::from_secs(10), true, || async {
         app.model().await["tokens_learned"].as_u64().unwrap() > 0
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn one_address_moves_an_item_only_so_far_a_day_whatever_installs_it_claims() {
+    let app = spawn_app().await;
+    app.with_fixture_layouts().await;
+    let id = serve(&app).await;
+    // One address, a hundred made-up installs, each accepting: five count
+    // (learning.max_daily_influence_per_client), the rest are refused.
+    let flood = (0..100)
+        .map(|n| accepted(None, Some(&id), &format!("{n:016x}"), "00000000000000aa"))
+        .collect();
+    send(&app, flood).await;
+    eventually(Duration::from_secs(20), (100, 5), || async {
+        let model = app.model().await;
+        (
+            model["events_seen"].as_i64().unwrap(),
+            model["events_learned"].as_i64().unwrap(),
+        )
+    })
+    .await;
+    let pool = sora_common::db::pool(&app.settings.database, "test");
+    assert!((weight(&pool, "t:zed/zed_node/pose").await - 5.0).abs() < 0.01);
+    // An item that was not served there is not learned, however quoted.
+    let mut other = accepted(None, Some(&id), "00000000000000bb", "00000000000000bb");
+    other.item.as_mut().unwrap().id = "not-served-there".to_owned();
+    send(&app, vec![other]).await;
+    eventually(Duration::from_secs(20), (101, 5), || async {
+        let model = app.model().await;
+        (
+            model["events_seen"].as_i64().unwrap(),
+            model["events_learned"].as_i64().unwrap(),
+        )
     })
     .await;
 }
