@@ -29,6 +29,10 @@ pub struct LichtblickSettings {
     /// How long to wait for it before falling back to the workspace's
     /// most-used layout.
     pub recommendation_timeout_ms: u64,
+    /// Most extensions one workspace holds.
+    pub max_workspace_extensions: i64,
+    /// Most bytes one workspace's extensions take together.
+    pub max_workspace_extension_bytes: i64,
 }
 
 impl Default for LichtblickSettings {
@@ -36,6 +40,8 @@ impl Default for LichtblickSettings {
         Self {
             recommendation_url: "http://127.0.0.1:3003".to_owned(),
             recommendation_timeout_ms: 1000,
+            max_workspace_extensions: 50,
+            max_workspace_extension_bytes: 512 * 1024 * 1024,
         }
     }
 }
@@ -143,6 +149,12 @@ impl ServiceSettings for FileServerSettings {
             &self.lichtblick.recommendation_url,
             true,
         );
+        if self.lichtblick.max_workspace_extensions < 1 {
+            lichtblick.bad("max_workspace_extensions", "must be positive");
+        }
+        if self.lichtblick.max_workspace_extension_bytes < 1 {
+            lichtblick.bad("max_workspace_extension_bytes", "must be positive");
+        }
         if self.lichtblick.recommendation_timeout_ms == 0 {
             lichtblick.bad("recommendation_timeout_ms", "must be positive");
         }

@@ -171,6 +171,10 @@ pub async fn build(mut platform: Platform<FileServerSettings>) -> anyhow::Result
         max_layout_bytes: own.marketplace.max_layout_bytes,
         downloads: own.downloads.clone(),
         recommender: routes::lichtblick::Recommender::from_settings(&own.lichtblick)?,
+        workspace_quota: state::WorkspaceQuota {
+            max_extensions: own.lichtblick.max_workspace_extensions,
+            max_bytes: own.lichtblick.max_workspace_extension_bytes,
+        },
         service: platform.spec.name,
     });
     let max_layout_bytes = own.marketplace.max_layout_bytes;

@@ -43,7 +43,15 @@ pub struct AppState {
     pub downloads: DownloadSettings,
     /// Asked for a recording's best layout (Lichtblick's `default_data`).
     pub recommender: Option<crate::routes::lichtblick::Recommender>,
+    /// What one workspace's extensions may take.
+    pub workspace_quota: WorkspaceQuota,
     pub service: &'static str,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct WorkspaceQuota {
+    pub max_extensions: i64,
+    pub max_bytes: i64,
 }
 
 /// An object written to storage under its content address.
@@ -103,14 +111,23 @@ impl AppState {
     /// points at them; a publish that fails later leaves an unreferenced
     /// object, which is harmless.
     pub async fn store(&self, bytes: Bytes) -> Result<StoredObject, ApiError> {
+        let key = object_key(&sha256_hex(&bytes));
+        self.store_at(&key, bytes).await
+    }
+
+    /// Writes `bytes` under `key`, a key of their own.
+    pub async fn store_at(&self, key: &str, bytes: Bytes) -> Result<StoredObject, ApiError> {
         let sha256 = sha256_hex(&bytes);
-        let key = object_key(&sha256);
         let size = i64::try_from(bytes.len()).map_err(ApiError::internal)?;
         self.store
-            .put(&key, bytes)
+            .put(key, bytes)
             .await
             .map_err(ApiError::internal)?;
-        Ok(StoredObject { sha256, size, key })
+        Ok(StoredObject {
+            sha256,
+            size,
+            key: key.to_owned(),
+        })
     }
 
     /// Commits `tx` (the change and its outbox event together), then reads

@@ -127,6 +127,16 @@ impl ObjectStore for FsStore {
         Box::pin(async move { self.read(&key, range).await })
     }
 
+    fn delete(&self, key: &str) -> BoxFuture<'_, anyhow::Result<()>> {
+        let path = self.path(key);
+        Box::pin(async move {
+            match tokio::fs::remove_file(path?).await {
+                Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(error.into()),
+                _ => Ok(()),
+            }
+        })
+    }
+
     fn presigned_url(
         &self,
         _key: &str,

@@ -121,6 +121,10 @@ pub trait ObjectStore: Send + Sync {
         range: Range<u64>,
     ) -> BoxFuture<'_, anyhow::Result<Option<ByteStream>>>;
 
+    /// Deletes the object under `key`; deleting one that is not there is
+    /// not an error.
+    fn delete(&self, key: &str) -> BoxFuture<'_, anyhow::Result<()>>;
+
     /// A URL that serves the object for `ttl` without credentials (S3's
     /// presigned URLs); `None` when the store has no such thing.
     fn presigned_url(

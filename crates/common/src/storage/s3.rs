@@ -126,6 +126,25 @@ impl ObjectStore for S3Store {
         })
     }
 
+    fn delete(&self, key: &str) -> BoxFuture<'_, anyhow::Result<()>> {
+        let key = self.key(key);
+        Box::pin(async move {
+            self.client
+                .delete_object()
+                .bucket(&self.bucket)
+                .key(key?)
+                .send()
+                .await
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "S3 DeleteObject failed: {}",
+                        aws_sdk_s3::error::DisplayErrorContext(e)
+                    )
+                })?;
+            Ok(())
+        })
+    }
+
     fn get(
         &self,
         key: &str,

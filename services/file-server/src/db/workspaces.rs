@@ -10,6 +10,8 @@ pub struct WorkspaceRow {
     pub name: String,
     pub anonymous_read: bool,
     pub default_layout: Option<Uuid>,
+    /// `owner` or `writer`: the least role that uploads extensions.
+    pub extension_uploaders: String,
     pub created_by: String,
     pub created_at: OffsetDateTime,
 }
@@ -18,6 +20,7 @@ pub struct WorkspaceRow {
 pub struct WorkspaceAccess {
     pub anonymous_read: bool,
     pub default_layout: Option<Uuid>,
+    pub extension_uploaders: String,
     pub role: Option<String>,
 }
 
@@ -28,7 +31,7 @@ pub async fn access(
 ) -> sqlx::Result<Option<WorkspaceAccess>> {
     sqlx::query_as!(
         WorkspaceAccess,
-        "SELECT w.anonymous_read, w.default_layout, m.role AS \"role?\"
+        "SELECT w.anonymous_read, w.default_layout, w.extension_uploaders, m.role AS \"role?\"
          FROM workspaces w
          LEFT JOIN workspace_members m ON m.workspace = w.name AND m.user_id = $2
          WHERE w.name = $1",
@@ -42,7 +45,7 @@ pub async fn access(
 pub async fn get(conn: &mut PgConnection, name: &str) -> sqlx::Result<Option<WorkspaceRow>> {
     sqlx::query_as!(
         WorkspaceRow,
-        "SELECT name, anonymous_read, default_layout, created_by, created_at
+        "SELECT name, anonymous_read, default_layout, extension_uploaders, created_by, created_at
          FROM workspaces WHERE name = $1",
         name
     )
@@ -104,15 +107,18 @@ pub async fn update(
     name: &str,
     anonymous_read: Option<bool>,
     default_layout: Option<Option<Uuid>>,
+    extension_uploaders: Option<&str>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "UPDATE workspaces SET anonymous_read = coalesce($2, anonymous_read),
-                default_layout = CASE WHEN $3 THEN $4 ELSE default_layout END
+                default_layout = CASE WHEN $3 THEN $4 ELSE default_layout END,
+                extension_uploaders = coalesce($5, extension_uploaders)
          WHERE name = $1",
         name,
         anonymous_read,
         default_layout.is_some(),
-        default_layout.flatten()
+        default_layout.flatten(),
+        extension_uploaders
     )
     .execute(conn)
     .await?;
@@ -505,6 +511,59 @@ pub async fn upsert_extension(
         e.created_at
     )
     .fetch_one(conn)
+    .await
+}
+
+/// Locks the workspace for this transaction (uploads to it wait for each
+/// other, so its quota holds); then what its extensions other than
+/// `except` take: (count, bytes).
+pub async fn extension_usage(
+    conn: &mut PgConnection,
+    workspace: &str,
+    except: &str,
+) -> sqlx::Result<(i64, i64)> {
+    sqlx::query!(
+        "SELECT name FROM workspaces WHERE name = $1 FOR UPDATE",
+        workspace
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let usage = sqlx::query!(
+        r#"SELECT count(*) AS "count!", coalesce(sum(size), 0)::bigint AS "bytes!"
+           FROM team_extensions WHERE workspace = $1 AND extension_id <> $2"#,
+        workspace,
+        except
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok((usage.count, usage.bytes))
+}
+
+/// Where the workspace's extension `extension_id` is stored now, if it has one.
+pub async fn extension_object(
+    conn: &mut PgConnection,
+    workspace: &str,
+    extension_id: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!(
+        "SELECT storage_key FROM team_extensions WHERE workspace = $1 AND extension_id = $2",
+        workspace,
+        extension_id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Where every extension of the workspace is stored.
+pub async fn extension_objects(
+    conn: &mut PgConnection,
+    workspace: &str,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        "SELECT storage_key FROM team_extensions WHERE workspace = $1",
+        workspace
+    )
+    .fetch_all(conn)
     .await
 }
 

@@ -134,9 +134,15 @@ impl Access {
         }
     }
 
-    /// Uploading and removing extensions, creating sessions.
+    /// Creating sessions.
     pub fn may_write(&self) -> bool {
         self.at_least(MemberRole::Writer)
+    }
+
+    /// Uploading and removing extensions, whose code runs in every member's
+    /// Lichtblick: at least `uploaders` (the workspace's setting).
+    pub fn may_upload_extensions(&self, uploaders: MemberRole) -> bool {
+        self.at_least(uploaders.max(MemberRole::Writer))
     }
 
     /// Members, anonymous reading, the default layout.

@@ -62,6 +62,10 @@ pub struct MemberView {
 pub struct WorkspaceDetails {
     #[serde(flatten)]
     pub summary: WorkspaceSummary,
+    /// `owner` or `writer`: the least role that uploads and removes the
+    /// workspace's extensions (whose code runs in every member's
+    /// Lichtblick). `owner` unless an owner chose otherwise.
+    pub extension_uploaders: String,
     pub created_by: String,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
@@ -94,6 +98,8 @@ pub struct WorkspaceChange {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Uuid>)]
     pub default_layout: Option<Option<Uuid>>,
+    /// `owner` or `writer`: who uploads the workspace's extensions.
+    pub extension_uploaders: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -255,6 +261,7 @@ async fn details(
             default_layout: row.default_layout,
             role,
         },
+        extension_uploaders: row.extension_uploaders,
         created_by: row.created_by,
         created_at: row.created_at,
         members,
@@ -317,7 +324,21 @@ pub async fn update_workspace(
             )]));
         }
     }
-    db::workspaces::update(&mut tx, &name, body.anonymous_read, body.default_layout).await?;
+    let uploaders = body.extension_uploaders.as_deref();
+    if uploaders.is_some_and(|u| !matches!(u, "owner" | "writer")) {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "extension_uploaders",
+            "must be owner or writer",
+        )]));
+    }
+    db::workspaces::update(
+        &mut tx,
+        &name,
+        body.anonymous_read,
+        body.default_layout,
+        uploaders,
+    )
+    .await?;
     audit(
         &mut tx,
         &state,
@@ -327,6 +348,7 @@ pub async fn update_workspace(
         serde_json::json!({
             "anonymous_read": body.anonymous_read,
             "default_layout": body.default_layout,
+            "extension_uploaders": uploaders,
         }),
     )
     .await?;
@@ -351,6 +373,7 @@ pub async fn delete_workspace(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let mut tx = state.db.begin().await?;
+    let objects = db::workspaces::extension_objects(&mut tx, &path).await?;
     if !db::workspaces::delete(&mut tx, &path).await? {
         return Err(not_found(&path));
     }
@@ -364,6 +387,9 @@ pub async fn delete_workspace(
     )
     .await?;
     tx.commit().await?;
+    for key in objects {
+        crate::routes::lichtblick::extensions::delete_object(&state, &key).await;
+    }
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -22,9 +22,16 @@ struct Team {
 impl Team {
     /// A workspace with an owner, a writer and a reader.
     async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    async fn spawn_with(
+        adjust: impl FnOnce(&mut sora_common::Settings<file_server::config::FileServerSettings>),
+    ) -> Self {
         let app = spawn_app_with(|s| {
             // Nothing listens there: the recommender is "down".
             s.service.lichtblick.recommendation_url = "http://127.0.0.1:9".to_owned();
+            adjust(s);
         })
         .await;
         let team = Self { app };
@@ -537,6 +544,29 @@ async fn upload(
         .unwrap()
 }
 
+/// The objects of the workspace's extensions in the storage folder.
+fn stored_objects(team: &Team) -> usize {
+    let dir = std::path::Path::new(&team.app.settings.service.storage.path)
+        .join("workspaces")
+        .join(W);
+    std::fs::read_dir(dir).map_or(0, |entries| entries.count())
+}
+
+/// Lets the workspace's writers upload extensions (owners only by default).
+async fn let_writers_upload(team: &Team) {
+    let changed = team
+        .call(
+            Method::PATCH,
+            &format!("/api/workspaces/{W}"),
+            &team.token(OWNER),
+            Some(json!({"extension_uploaders": "writer"})),
+        )
+        .await;
+    assert_eq!(changed.status(), 200);
+    let changed: Value = changed.json().await.unwrap();
+    assert_eq!(changed["extension_uploaders"], "writer");
+}
+
 #[tokio::test]
 async fn extensions_upload_list_download_replace_and_remove() {
     let team = Team::spawn().await;
@@ -547,8 +577,23 @@ async fn extensions_upload_list_download_replace_and_remove() {
         ("replace", "true"),
         ("displayName", "ignored"),
     ];
+    // Owners upload by default: a writer is refused, and nothing is stored.
+    assert_problem(upload(&team, WRITER, &package, &fields).await, 403).await;
+    assert_eq!(stored_objects(&team), 0);
+    // A writer may not open that door; an owner may.
+    let refused = team
+        .call(
+            Method::PATCH,
+            &format!("/api/workspaces/{W}"),
+            &team.token(WRITER),
+            Some(json!({"extension_uploaders": "writer"})),
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+    let_writers_upload(&team).await;
     let response = upload(&team, WRITER, &package, &fields).await;
     assert_eq!(response.status(), 201);
+    assert_eq!(stored_objects(&team), 1);
     let uploaded: Value = response.json().await.unwrap();
     let extension = &uploaded["data"]["extension"];
     let id = extension["id"].as_str().unwrap().to_owned();
@@ -594,6 +639,8 @@ async fn extensions_upload_list_download_replace_and_remove() {
         ),
         (Some(id.as_str()), Some("1.1.0"))
     );
+    // The replaced file is gone from storage.
+    assert_eq!(stored_objects(&team), 1);
 
     // Refused, and nothing changes: a reader; a client id other than the
     // package's; a package the clients would install under another id; no file.
@@ -660,6 +707,29 @@ async fn extensions_upload_list_download_replace_and_remove() {
         404,
     )
     .await;
+    assert_eq!(stored_objects(&team), 0);
+}
+
+#[tokio::test]
+async fn a_workspace_holds_extensions_up_to_its_quota() {
+    let team = Team::spawn_with(|s| {
+        s.service.lichtblick.max_workspace_extensions = 2;
+        s.service.lichtblick.max_workspace_extension_bytes = 1024 * 1024;
+    })
+    .await;
+    for name in ["one", "two"] {
+        let package = foxe(&manifest("acme", name, "1.0.0"));
+        assert_eq!(upload(&team, OWNER, &package, &[]).await.status(), 201);
+    }
+    // A third is refused, and nothing is stored for it…
+    let third = foxe(&manifest("acme", "three", "1.0.0"));
+    let problem = assert_problem(upload(&team, OWNER, &third, &[]).await, 409).await;
+    assert!(problem["detail"].as_str().unwrap().contains("quota"));
+    assert_eq!(stored_objects(&team), 2);
+    // …while a new version of one it holds replaces it.
+    let newer = foxe(&manifest("acme", "two", "1.1.0"));
+    assert_eq!(upload(&team, OWNER, &newer, &[]).await.status(), 200);
+    assert_eq!(stored_objects(&team), 2);
 }
 
 #[tokio::test]

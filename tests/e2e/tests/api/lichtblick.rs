@@ -152,6 +152,16 @@ async fn lichtblicks_own_client_syncs_layouts_and_extensions_with_a_session_cook
             json!({"role": "writer"}),
         )
         .await;
+    // Extensions run in every member's Lichtblick: only owners upload them
+    // unless the workspace lets its writers.
+    let changed = stack
+        .admin_call(
+            reqwest::Method::PATCH,
+            &format!("/api/admin/workspaces/{WORKSPACE}"),
+            json!({"extension_uploaders": "writer"}),
+        )
+        .await;
+    assert_eq!(changed["extension_uploaders"], "writer");
     // A session for `?session=`, made with a token of the user's own.
     let token = login(&stack.admin, EMAIL, PASSWORD).await;
     let session: Value = stack

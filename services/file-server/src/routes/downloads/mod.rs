@@ -200,8 +200,10 @@ struct Presentation {
     caching: Caching,
 }
 
-/// Answers a download of `file`; a GET of the whole file, or of a range from
-/// its first byte, counts as a download (HEAD, 304 and resumed ranges do not).
+/// Answers a download of `file`; a GET of the whole file (without a range,
+/// or with one from its first byte to its last, as `bytes=0-`) counts as a
+/// download. HEAD, 304, resumed ranges and partial ones (`bytes=0-0`, a
+/// probe) do not.
 async fn serve(
     req: &HttpRequest,
     state: &AppState,
@@ -237,7 +239,7 @@ async fn serve(
     };
     let (start, end) = range.unwrap_or((0, file.size));
     let count = || {
-        if is_get && start == 0 {
+        if is_get && start == 0 && end == file.size {
             state
                 .counter
                 .record(counted.kind, counted.id, counted.version);

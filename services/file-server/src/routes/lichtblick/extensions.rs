@@ -18,7 +18,7 @@ use sora_common::error::{FieldError, Problem};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Envelope, access, check_write, envelope, refused, uuid_of};
+use super::{Envelope, access, check_write, envelope, extension_access, refused, uuid_of};
 use crate::db;
 use crate::db::workspaces::TeamExtension;
 use crate::domain::package;
@@ -318,8 +318,8 @@ pub async fn upload_extension(
     {
         // Before reading a body that may be 50 MiB: may the caller upload here?
         let mut conn = state.db.acquire().await?;
-        let access = access(&mut conn, &workspace, &caller).await?;
-        if !access.may_write() {
+        let (access, may_upload) = extension_access(&mut conn, &workspace, &caller).await?;
+        if !may_upload {
             return Err(refused(&access, "upload extensions here"));
         }
     }
@@ -342,12 +342,30 @@ pub async fn upload_extension(
             ),
         )]));
     }
-    let object = state.store(file).await?;
     let mut tx = state.db.begin().await?;
-    let access = access(&mut tx, &workspace, &caller).await?;
-    if !access.may_write() {
+    let (access, may_upload) = extension_access(&mut tx, &workspace, &caller).await?;
+    if !may_upload {
         return Err(refused(&access, "upload extensions here"));
     }
+    // The quota, with the workspace locked: uploads to it wait for each other.
+    let (count, bytes) =
+        db::workspaces::extension_usage(&mut tx, &workspace, package.id.as_str()).await?;
+    let quota = &state.workspace_quota;
+    let size = i64::try_from(file.len()).map_err(ApiError::internal)?;
+    if count >= quota.max_extensions || bytes.saturating_add(size) > quota.max_bytes {
+        return Err(ApiError::Conflict(format!(
+            "this workspace holds {count} extensions of {bytes} bytes; with this one it would \
+             pass its quota of {} extensions or {} bytes: remove one first",
+            quota.max_extensions, quota.max_bytes
+        )));
+    }
+    let replaced =
+        db::workspaces::extension_object(&mut tx, &workspace, package.id.as_str()).await?;
+    // An object of its own (not shared by content with anything else), so
+    // that replacing or removing it can delete it.
+    let object = state
+        .store_at(&workspace_object_key(&workspace), file)
+        .await?;
     let user = access.user.clone().unwrap_or_default();
     let now = now_ms();
     let new_id = Uuid::now_v7();
@@ -389,6 +407,9 @@ pub async fn upload_extension(
     )
     .await?;
     tx.commit().await?;
+    if let Some(old) = replaced.filter(|old| *old != stored.storage_key) {
+        delete_object(&state, &old).await;
+    }
     let status = if stored.id == new_id {
         StatusCode::CREATED
     } else {
@@ -424,12 +445,12 @@ pub async fn remove_extension(
     let (workspace, id) = path.into_inner();
     let uuid = uuid_of(&id, "extension")?;
     let mut tx = state.db.begin().await?;
-    let access = access(&mut tx, &workspace, &caller).await?;
+    let (access, may_upload) = extension_access(&mut tx, &workspace, &caller).await?;
     let extension = db::workspaces::extension(&mut tx, uuid)
         .await?
         .filter(|e| e.workspace == workspace)
         .ok_or_else(|| extension_not_found(&id))?;
-    if !access.may_write() {
+    if !may_upload {
         return Err(refused(&access, "remove extensions here"));
     }
     db::workspaces::delete_extension(&mut tx, uuid).await?;
@@ -446,9 +467,28 @@ pub async fn remove_extension(
     )
     .await?;
     tx.commit().await?;
+    delete_object(&state, &extension.storage_key).await;
     Ok(envelope(
         &req,
         StatusCode::OK,
         ExtensionApiData::from(&extension),
     ))
+}
+
+/// A new key for one upload of a workspace's extension.
+fn workspace_object_key(workspace: &str) -> String {
+    format!("workspaces/{workspace}/{}.foxe", Uuid::now_v7())
+}
+
+/// Deletes a workspace extension's object no row refers to any more. Only
+/// objects of their own (`workspaces/…`) are deleted: content-addressed
+/// ones (uploads from before) may be shared. A failure leaves an orphan,
+/// logged.
+pub async fn delete_object(state: &AppState, key: &str) {
+    if !key.starts_with("workspaces/") {
+        return;
+    }
+    if let Err(error) = state.store.delete(key).await {
+        tracing::warn!(%error, key, "a replaced extension's object could not be deleted");
+    }
 }

@@ -563,9 +563,12 @@ pub async fn default_data(
         }
         response
     };
+    // The chosen default, while it is still shared: made its creator's own
+    // (`CREATOR_WRITE`) since, it is no one else's to start from.
     if let Some(id) = chosen
         && let Some(layout) = db::workspaces::layout(&mut conn, id, false).await?
         && layout.workspace == workspace
+        && layout.permission != Permission::CreatorWrite.as_str()
     {
         return Ok(answer("workspace", layout.data));
     }

@@ -94,6 +94,28 @@ pub async fn workspace_access(
     workspace: &str,
     caller: &BrowserCaller,
 ) -> Result<(Access, Option<Uuid>), ApiError> {
+    let (access, found) = found_access(conn, workspace, caller).await?;
+    Ok((access, found.default_layout))
+}
+
+/// Whether the caller may upload and remove the workspace's extensions
+/// (its `extension_uploaders` setting), with [`access`].
+pub async fn extension_access(
+    conn: &mut PgConnection,
+    workspace: &str,
+    caller: &BrowserCaller,
+) -> Result<(Access, bool), ApiError> {
+    let (access, found) = found_access(conn, workspace, caller).await?;
+    let uploaders = MemberRole::parse(&found.extension_uploaders).unwrap_or(MemberRole::Owner);
+    let may = access.may_upload_extensions(uploaders);
+    Ok((access, may))
+}
+
+async fn found_access(
+    conn: &mut PgConnection,
+    workspace: &str,
+    caller: &BrowserCaller,
+) -> Result<(Access, db::workspaces::WorkspaceAccess), ApiError> {
     let claims = caller.claims();
     let found = db::workspaces::access(conn, workspace, claims.map(|c| c.sub.as_str()))
         .await?
@@ -103,7 +125,7 @@ pub async fn workspace_access(
         found.role.as_deref().and_then(MemberRole::parse),
         found.anonymous_read,
     );
-    Ok((access, found.default_layout))
+    Ok((access, found))
 }
 
 /// Why `access` may not do something: sign in first (401) or not allowed (403).
