@@ -80,6 +80,8 @@ fi
 SIGNING_KID="$(sed -n 's/^SORA_IDENTITY__SIGNING_KID=//p' "$DATA_DIR/keys/signing.env")"
 SORA_AUTH__PUBLIC_KEYS="$(sed -n 's/^SORA_AUTH__PUBLIC_KEYS=//p' "$DATA_DIR/keys/signing.env")"
 export SORA_AUTH__PUBLIC_KEYS SORA_DATABASE__PORT="$PG_PORT"
+# Sessions admin-api ended, fetched by every service every second.
+export SORA_AUTH__REVOCATIONS_URL="http://127.0.0.1:3002/internal/revocations"
 # Lichtblick's web app served by its own dev server (`yarn web:serve`, port
 # 8080) may call the services from there (reading open workspaces; the
 # session cookie needs one origin, see README "Use with Lichtblick").

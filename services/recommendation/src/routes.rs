@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::db::model::Served;
+use sora_common::auth::MaybeAuthenticated;
 use sora_common::privacy::ClientIp;
 
 use crate::domain::recording::{NotRecording, RecordingReader};
@@ -154,16 +155,22 @@ impl Ask {
     }
 }
 
+/// Recommendations for a recording's features. Anonymous; a bearer token,
+/// when sent, must be valid (an expired or revoked one is refused, never
+/// taken as anonymous).
 #[utoipa::path(post, path = "/api/recommendations", tag = "recommendations",
     request_body(content = RecommendRequest, content_type = "application/json"),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, body = Recommendations),
         (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn recommend(
+    _caller: MaybeAuthenticated,
     body: Json<RecommendRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
@@ -188,9 +195,11 @@ pub async fn recommend(
     params(FromMcapQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream",
         description = "an MCAP file, or its end: the summary section and the footer"),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, body = Recommendations, description = "with the features read"),
         (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json",
@@ -201,6 +210,7 @@ pub async fn recommend(
             description = "too many recordings being decompressed at once: retry"),
     ))]
 pub async fn from_mcap(
+    _caller: MaybeAuthenticated,
     req: HttpRequest,
     client: ClientIp,
     query: Query<FromMcapQuery>,
