@@ -11,4 +11,5 @@ mod helpers;
 mod lichtblick;
 mod overview;
 mod recommendations;
+mod security;
 mod statistics;
