@@ -872,6 +872,28 @@ async fn sessions_and_the_default_layout_of_a_workspace() {
         (source.as_str(), &data["globalVariables"]),
         ("workspace", &json!({}))
     );
+    // Its creator makes it their own: no one else starts from it any more.
+    team.lichtblick(
+        Method::PUT,
+        &format!("layouts/{first_id}"),
+        WRITER,
+        Some(json!({"permission": "CREATOR_WRITE"})),
+        200,
+    )
+    .await;
+    let (source, data) = default_of("?".to_owned()).await;
+    assert_eq!(
+        (source.as_str(), &data["globalVariables"]),
+        ("most-used", &json!({"robot": "b"}))
+    );
+    team.lichtblick(
+        Method::PUT,
+        &format!("layouts/{first_id}"),
+        WRITER,
+        Some(json!({"permission": "ORG_WRITE"})),
+        200,
+    )
+    .await;
     // Not a shared layout of this workspace: refused.
     let refused = team
         .call(
