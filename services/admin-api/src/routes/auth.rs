@@ -40,11 +40,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .post(browser_login)
                 .delete(browser_logout),
         )
-        .service(
-            web::resource(LICHTBLICK_SESSION_PATH)
-                .post(lichtblick_login)
-                .delete(lichtblick_logout),
-        )
         .service(web::resource("/api/admin/session/refresh").post(browser_refresh))
         .service(web::resource("/.well-known/jwks.json").get(jwks))
         .service(web::resource("/internal/revocations").get(crate::revocations::list));
@@ -104,7 +99,7 @@ pub async fn login(
 
 /// Checks e-mail and password, throttled per account and client
 /// ([`crate::throttle`]); the user.
-async fn authenticate(
+pub(crate) async fn authenticate(
     client: &ClientIp,
     body: &LoginRequest,
     state: &AppState,
@@ -332,7 +327,7 @@ pub struct BrowserSession {
 }
 
 /// Refuses what a cross-site page could have sent.
-fn check_same_site(req: &HttpRequest) -> Result<(), ApiError> {
+pub(crate) fn check_same_site(req: &HttpRequest) -> Result<(), ApiError> {
     let csrf = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok());
     if csrf != Some("1") {
         return Err(ApiError::Forbidden(format!(
@@ -364,7 +359,7 @@ fn set_cookie(token: &str, max_age: i64) -> String {
 
 /// The cookie Lichtblick's remote API authenticates its browser app by,
 /// sent only under its path.
-fn set_browser_cookie(token: &str, max_age: i64) -> String {
+pub(crate) fn set_browser_cookie(token: &str, max_age: i64) -> String {
     format!(
         "{BROWSER_COOKIE}={token}; Path={BROWSER_COOKIE_PATH}; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict"
     )
@@ -456,72 +451,5 @@ pub async fn browser_logout(
     }
     Ok(HttpResponse::NoContent()
         .append_header((header::SET_COOKIE, set_cookie("", 0)))
-        .finish())
-}
-
-/// Where Lichtblick's browser app signs in: the one admin-api route the
-/// Lichtblick origin routes.
-pub const LICHTBLICK_SESSION_PATH: &str = "/api/admin/lichtblick/session";
-
-/// Who signed in to Lichtblick; the token is only in the cookie.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LichtblickSession {
-    pub email: String,
-    #[schema(value_type = String)]
-    pub role: Role,
-    /// Seconds until the cookie expires: sign in again then.
-    pub expires_in: i64,
-}
-
-/// Signs Lichtblick's browser app in: an `HttpOnly` cookie for
-/// `/api/lichtblick` alone, holding a token nothing else accepts. No token
-/// is in the answer, so no script can read one.
-#[utoipa::path(post, path = "/api/admin/lichtblick/session", tag = "auth", request_body = LoginRequest,
-    params(("x-sora-csrf" = String, Header, description = "must be `1`")),
-    responses(
-        (status = 200, body = LichtblickSession, headers(("set-cookie" = String))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn lichtblick_login(
-    req: HttpRequest,
-    client: ClientIp,
-    body: Json<LoginRequest>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    check_same_site(&req)?;
-    let user = authenticate(&client, &body, &state).await?;
-    let identity = &state.identity;
-    let token = identity
-        .lichtblick_token(&Subject::from(&user))
-        .map_err(ApiError::Internal)?;
-    let max_age = identity.browser_ttl.whole_seconds();
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .append_header((header::SET_COOKIE, set_browser_cookie(&token, max_age)))
-        .json(LichtblickSession {
-            email: user.email,
-            role: user.role,
-            expires_in: max_age,
-        }))
-}
-
-/// Signs Lichtblick's browser app out: the cookie cleared. (Ending the
-/// token itself everywhere is `POST /api/admin/auth/logout-all`.)
-#[utoipa::path(delete, path = "/api/admin/lichtblick/session", tag = "auth",
-    params(("x-sora-csrf" = String, Header, description = "must be `1`")),
-    responses(
-        (status = 204, description = "signed out", headers(("set-cookie" = String))),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn lichtblick_logout(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    check_same_site(&req)?;
-    Ok(HttpResponse::NoContent()
-        .append_header((header::SET_COOKIE, set_browser_cookie("", 0)))
         .finish())
 }

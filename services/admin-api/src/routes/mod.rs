@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod dashboard;
 pub mod forward;
+pub mod lichtblick;
 pub mod overview;
 pub mod users;
 
@@ -15,6 +16,7 @@ use sqlx::PgConnection;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     auth::configure(cfg);
+    lichtblick::configure(cfg);
     dashboard::configure(cfg);
     users::configure(cfg);
     audit::configure(cfg);

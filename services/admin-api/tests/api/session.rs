@@ -171,6 +171,56 @@ async fn lichtblick_signs_in_to_a_cookie_that_nothing_but_its_api_accepts() {
 }
 
 #[tokio::test]
+async fn people_sign_in_to_lichtblick_with_a_form_of_its_origin_only() {
+    let app = spawn_app().await;
+    let path = "/api/admin/lichtblick/session";
+    let page = app.get(path).await;
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'none'")
+    );
+    assert!(page.text().await.unwrap().contains("<form method=\"post\""));
+    let post = |site: Option<&'static str>, password: &'static str| {
+        // As a browser encodes a form.
+        let encode = |text: &str| text.replace('@', "%40").replace(' ', "+");
+        let mut request = app
+            .client
+            .post(app.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!(
+                "email={}&password={}",
+                encode(EMAIL),
+                encode(password)
+            ));
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site);
+        }
+        request.send()
+    };
+    let password = dev_secrets::BOOTSTRAP_ADMIN_PASSWORD;
+    // Posted from another site (or by a client that does not say): refused,
+    // no cookie, so no one is signed in to someone else's account.
+    for site in [Some("cross-site"), Some("same-site"), None] {
+        let refused = post(site, password).await.unwrap();
+        assert_eq!(refused.status(), 403, "{site:?}");
+        assert!(refused.headers().get("set-cookie").is_none());
+    }
+    let wrong = post(Some("same-origin"), "not the password").await.unwrap();
+    assert_eq!(wrong.status(), 200);
+    assert!(wrong.headers().get("set-cookie").is_none());
+    let said = wrong.text().await.unwrap();
+    assert!(said.contains("Wrong e-mail or password"), "{said}");
+    let signed_in = post(Some("same-origin"), password).await.unwrap();
+    assert_eq!(signed_in.status(), 303);
+    assert_eq!(signed_in.headers()["location"], "/");
+    let token = browser_cookie_of(&signed_in);
+    assert_eq!(app.get_as("/api/admin/users", &token).await.status(), 401);
+}
+
+#[tokio::test]
 async fn a_browser_session_keeps_its_refresh_token_in_a_cookie() {
     let app = spawn_app().await;
     let signed_in = sign_in(&app).await;
