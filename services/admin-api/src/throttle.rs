@@ -133,6 +133,8 @@ fn pair_key(account: &str, client: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     #[test]
