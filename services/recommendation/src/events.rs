@@ -138,7 +138,7 @@ impl Events {
             if granted <= 0.0 {
                 continue;
             }
-            let client = event.client.as_deref().map_or_else(
+            let client = event.address_hash.as_deref().map_or_else(
                 || UNKNOWN_CLIENT.to_owned(),
                 |hash| format!("client:{hash}"),
             );

@@ -193,7 +193,7 @@ pub struct SubmittedFeedback {
     /// day), in hex: what bounds one address's influence on learning.
     /// Absent from events published before it was added.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client: Option<String>,
+    pub address_hash: Option<String>,
 }
 
 impl EventPayload for FeedbackSubmitted {

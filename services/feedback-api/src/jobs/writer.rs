@@ -250,7 +250,7 @@ fn submitted(events: &[&NewEvent]) -> Vec<FeedbackSubmitted> {
             mcap_features: event.mcap_features.clone(),
             occurred_at: event.occurred_at,
             install: Some(hex(&event.install_hash[..8])),
-            client: Some(hex(&event.client_hash[..8])),
+            address_hash: Some(hex(&event.client_hash[..8])),
         };
         let bytes = 256
             + event

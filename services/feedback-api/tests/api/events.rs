@@ -71,6 +71,12 @@ async fn accepted_feedback_is_published_for_the_recommender_without_anything_pri
     assert_eq!(first["item"]["id"], "acme.camera");
     assert_eq!(first["mcap_features"], features);
     assert!(first["occurred_at"].is_string());
+    // The client's address as a short keyed hash (what bounds one address's
+    // influence on learning), never the address.
+    let address = first["address_hash"].as_str().unwrap();
+    assert_eq!(address.len(), 16);
+    assert!(address.bytes().all(|b| b.is_ascii_hexdigit()));
+    assert!(!delivery.body.contains("127.0.0.1"));
     // One install, one short keyed hash: never the id the client sent.
     let install = first["install"].as_str().unwrap();
     assert_eq!(install.len(), 16);

@@ -44,7 +44,7 @@ fn accepted(
         mcap_features: features.map(|f| serde_json::from_value::<McapFeatures>(f.clone()).unwrap()),
         occurred_at: time::OffsetDateTime::now_utc(),
         install: Some(install.to_owned()),
-        client: Some(client.to_owned()),
+        address_hash: Some(client.to_owned()),
     }
 }
 
