@@ -9,7 +9,7 @@ use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
 
-use crate::config::{Check, is_identifier};
+use crate::checks::{Check, is_identifier};
 
 /// The development password of every role `make run` provisions; production
 /// refuses it.
@@ -100,29 +100,7 @@ pub async fn migrate(pool: &PgPool, migrator: &Migrator) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Whether `error` means the database cannot be reached or refuses work for
-/// now (connection lost or refused, shutting down, out of connections, a
-/// serialization conflict), rather than a fault of the request or the code:
-/// what a client may retry, answered 503.
-pub fn is_unavailable(error: &sqlx::Error) -> bool {
-    match error {
-        sqlx::Error::PoolTimedOut
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::Io(_)
-        | sqlx::Error::Tls(_)
-        | sqlx::Error::WorkerCrashed => true,
-        sqlx::Error::Database(error) => error.code().is_some_and(|code| {
-            // 08: connection exception; 57P: operator intervention (shutdown);
-            // 53: insufficient resources; 40001/40P01: retry the transaction.
-            code.starts_with("08")
-                || code.starts_with("57P")
-                || code.starts_with("53")
-                || code == "40001"
-                || code == "40P01"
-        }),
-        _ => false,
-    }
-}
+pub use crate::error::is_unavailable;
 
 /// Answers when the database does, within `timeout`.
 pub async fn ping(pool: &PgPool, timeout: Duration) -> Result<(), String> {

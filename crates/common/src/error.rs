@@ -115,7 +115,7 @@ impl ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
-        if crate::db::is_unavailable(&error) {
+        if is_unavailable(&error) {
             tracing::error!(error = %error, "database unavailable");
             Self::Unavailable("the database is unavailable".to_owned())
         } else {
@@ -197,4 +197,28 @@ pub fn problem_for_status(status: StatusCode, detail: &str) -> Problem {
 /// A path whose parameters do not parse names nothing that exists.
 pub fn path_error(_: error::PathError, _req: &HttpRequest) -> actix_web::Error {
     ApiError::NotFound("no resource at this path".to_owned()).into()
+}
+
+/// Whether `error` means the database cannot be reached or refuses work for
+/// now (connection lost or refused, shutting down, out of connections, a
+/// serialization conflict), rather than a fault of the request or the code:
+/// what a client may retry, answered 503.
+pub fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(error) => error.code().is_some_and(|code| {
+            // 08: connection exception; 57P: operator intervention (shutdown);
+            // 53: insufficient resources; 40001/40P01: retry the transaction.
+            code.starts_with("08")
+                || code.starts_with("57P")
+                || code.starts_with("53")
+                || code == "40001"
+                || code == "40P01"
+        }),
+        _ => false,
+    }
 }

@@ -2,6 +2,7 @@
 //! the caller's trace, route-template metrics, problem+json for every error and
 //! no panic reaching a client.
 
+use std::net::{IpAddr, Ipv4Addr};
 use std::panic::AssertUnwindSafe;
 use std::time::Instant;
 
@@ -11,11 +12,13 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::{ErrorHandlerResponse, Next};
 use actix_web::{Error, HttpRequest, HttpResponse, web};
 use futures_util::FutureExt;
+use serde::Deserialize;
 use tracing::{Instrument, field};
 
-use crate::config::{Check, is_absolute_http_url};
+use crate::checks::{Check, is_absolute_http_url};
 use crate::error::{ApiError, PROBLEM_JSON, problem_for_status, problem_response};
 use crate::metrics::{Metrics, UNMATCHED_ROUTE};
+use crate::privacy::TrustedProxies;
 use crate::telemetry::{self, AccessLog};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -189,5 +192,71 @@ pub(crate) fn validate_origins(origins: &[String], check: &mut Check<'_>) {
                 "each origin must look like https://host[:port]",
             );
         }
+    }
+}
+
+/// The `server` section: how a service listens and whom it believes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerSettings {
+    pub host: IpAddr,
+    /// 0 picks a free port (tests). Defaults to the service's own port.
+    pub port: u16,
+    /// Absolute URL clients reach this service at; used in generated links.
+    pub public_base_url: String,
+    /// Seconds in-flight requests get to finish after SIGTERM.
+    pub shutdown_timeout_secs: u64,
+    /// Worker threads; 0 means one per core.
+    pub workers: usize,
+    /// Largest JSON body accepted, in bytes.
+    pub json_limit_bytes: usize,
+    /// Seconds an idle connection is kept open for its next request; longer
+    /// than the proxies and load balancers in front of us, so that they, not
+    /// we, close idle connections (nginx's default is 75).
+    pub keep_alive_secs: u64,
+    /// Connections waiting to be accepted (the listen backlog).
+    pub backlog: u32,
+    /// Open connections per worker; past it, new ones wait in the backlog.
+    /// Each open connection holds about 16 KiB (the HTTP layer's read and
+    /// write buffers), so this bounds the service's memory.
+    pub max_connections: usize,
+    /// Proxies whose `X-Forwarded-For` is believed, as addresses or CIDR
+    /// ranges (`SORA_SERVER__TRUSTED_PROXIES=10.0.0.0/8,192.0.2.7`). Empty:
+    /// the TCP peer is the client.
+    pub trusted_proxies: Vec<String>,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+            public_base_url: "http://127.0.0.1".to_owned(),
+            shutdown_timeout_secs: 30,
+            workers: 0,
+            json_limit_bytes: 1024 * 1024,
+            keep_alive_secs: 75,
+            backlog: 4096,
+            max_connections: 25_000,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+impl ServerSettings {
+    pub(crate) fn validate(&self, check: &mut Check<'_>) {
+        if self.json_limit_bytes == 0 {
+            check.bad("json_limit_bytes", "must be positive");
+        }
+        if self.max_connections == 0 {
+            check.bad("max_connections", "must be positive");
+        }
+        if let Err(entry) = TrustedProxies::parse(&self.trusted_proxies) {
+            check.bad(
+                "trusted_proxies",
+                format!("`{entry}` is neither an IP address nor a CIDR range"),
+            );
+        }
+        check.http_url("public_base_url", &self.public_base_url, false);
     }
 }

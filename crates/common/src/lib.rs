@@ -5,10 +5,12 @@
 
 pub mod auth;
 pub mod aws;
+pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod event_runtime;
 pub mod events;
 pub mod extract;
 pub mod features;

@@ -1,7 +1,7 @@
 //! What a service is built on: validated settings, its database pool, metrics,
 //! the token verifier, readiness checks and background tasks. A service's
 //! `build` takes a started [`Platform`], adds its own state and routes, and
-//! binds it into an [`crate::server::Application`].
+//! binds it into an `Application` (`server`).
 
 use std::future::Future;
 use std::sync::Arc;

@@ -28,7 +28,7 @@ use tracing_subscriber::{EnvFilter, Layer};
 
 use serde::Deserialize;
 
-use crate::config::{Check, is_absolute_http_url};
+use crate::checks::{Check, is_absolute_http_url};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]

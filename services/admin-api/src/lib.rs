@@ -76,7 +76,7 @@ fn openapi() -> utoipa::openapi::OpenApi {
 /// Builds the service on a started platform: its routes, the relay of its
 /// outbox, and the consumer that writes the audit log.
 pub async fn build(mut platform: Platform<AdminSettings>) -> anyhow::Result<Application> {
-    sora_common::events::runtime::start(
+    sora_common::event_runtime::start(
         &mut platform,
         Some((events::AUDIT_QUEUE, events::AuditRecorder)),
     )

@@ -95,7 +95,7 @@ impl SummarySource for FeedbackSummary {
 /// consumer of download and catalog events, the writers, retention, and its
 /// routes.
 pub async fn build(mut platform: Platform<FeedbackSettings>) -> anyhow::Result<Application> {
-    sora_common::events::runtime::start(
+    sora_common::event_runtime::start(
         &mut platform,
         Some((events::STATS_QUEUE, events::StatsRecorder)),
     )

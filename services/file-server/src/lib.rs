@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod jobs;
+pub mod recommender;
 pub mod routes;
 pub mod state;
 
@@ -127,7 +128,7 @@ impl SummarySource for CatalogSummary {
 /// (loaded before the first request when the database answers) and its
 /// follower, the download counter, the relay of its outbox, and its routes.
 pub async fn build(mut platform: Platform<FileServerSettings>) -> anyhow::Result<Application> {
-    sora_common::events::runtime::start_producer(&mut platform).await?;
+    sora_common::event_runtime::start_producer(&mut platform).await?;
     let own = platform.settings.service.clone();
     let store = storage::from_settings(&own.storage).await?;
     platform.add_readiness_check(Arc::new(StorageCheck(store.clone())));
@@ -170,7 +171,7 @@ pub async fn build(mut platform: Platform<FileServerSettings>) -> anyhow::Result
         max_upload_bytes: own.marketplace.max_upload_bytes,
         max_layout_bytes: own.marketplace.max_layout_bytes,
         downloads: own.downloads.clone(),
-        recommender: routes::lichtblick::Recommender::from_settings(&own.lichtblick)?,
+        recommender: recommender::Recommender::from_settings(&own.lichtblick)?,
         workspace_quota: state::WorkspaceQuota {
             max_extensions: own.lichtblick.max_workspace_extensions,
             max_bytes: own.lichtblick.max_workspace_extension_bytes,

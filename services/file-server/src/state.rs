@@ -42,7 +42,7 @@ pub struct AppState {
     pub max_layout_bytes: usize,
     pub downloads: DownloadSettings,
     /// Asked for a recording's best layout (Lichtblick's `default_data`).
-    pub recommender: Option<crate::routes::lichtblick::Recommender>,
+    pub recommender: Option<crate::recommender::Recommender>,
     /// What one workspace's extensions may take.
     pub workspace_quota: WorkspaceQuota,
     pub service: &'static str,

@@ -58,7 +58,7 @@ fn openapi() -> utoipa::openapi::OpenApi {
 /// writer of what is served, the backfill, and its routes.
 pub async fn build(mut platform: Platform<RecommendationSettings>) -> anyhow::Result<Application> {
     let own = platform.settings.service.clone();
-    sora_common::events::runtime::start(
+    sora_common::event_runtime::start(
         &mut platform,
         Some((
             events::QUEUE,

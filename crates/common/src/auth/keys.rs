@@ -7,7 +7,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 
-use crate::config::Check;
+use crate::checks::Check;
 
 /// The built-in development key pair. Public by design: anything signed with
 /// it is trusted only outside production, which refuses it.

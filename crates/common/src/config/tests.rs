@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::service::ServiceSpec;
+use secrecy::SecretString;
 
 static SPEC: ServiceSpec = ServiceSpec::for_tests();
 

@@ -8,7 +8,6 @@ pub mod metrics;
 pub mod outbox;
 pub mod pg_bus;
 pub mod relay;
-pub mod runtime;
 pub mod schema;
 pub mod settings;
 pub mod sqs_bus;

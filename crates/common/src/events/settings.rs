@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::config::{Check, is_identifier};
+use crate::checks::{Check, is_identifier};
 use crate::db::{DEV_PASSWORD, DatabaseSettings};
 
 /// The PostgreSQL bus's schema; its role is `sora_bus`.

@@ -20,7 +20,7 @@ pub use s3::S3Store;
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::config::Check;
+use crate::checks::Check;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -1,6 +1,8 @@
-//! Starts a service's part of the event backbone: the bus chosen by
-//! configuration, the outbox relay, optionally a consumer, the metrics sampler
-//! and the bus readiness check. All stop with the service.
+//! Starts a service's part of the event backbone on its platform: the bus
+//! chosen by configuration, the outbox relay, optionally a consumer, the
+//! metrics sampler and the bus readiness check. All stop with the service.
+//! Apart from `events`, which knows nothing of the platform, so that the
+//! platform may use the outbox without a circle.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,14 +11,14 @@ use futures_util::future::BoxFuture;
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::watch;
 
-use super::Envelope;
-use super::bus::EventBus;
-use super::consumer::{Consumer, EventHandler};
-use super::metrics::EventMetrics;
-use super::pg_bus::PgBus;
-use super::relay::Relay;
-use super::settings::{EventBackend, EventsSettings};
-use super::sqs_bus::SqsBus;
+use crate::events::Envelope;
+use crate::events::bus::EventBus;
+use crate::events::consumer::{Consumer, EventHandler};
+use crate::events::metrics::EventMetrics;
+use crate::events::pg_bus::PgBus;
+use crate::events::relay::Relay;
+use crate::events::settings::{EventBackend, EventsSettings};
+use crate::events::sqs_bus::SqsBus;
 use crate::platform::{Platform, ReadinessCheck};
 
 /// The handler of a service that only produces events.
@@ -113,7 +115,7 @@ async fn sample<B: EventBus>(
 ) {
     let interval = Duration::from_millis(settings.metrics_interval_ms.max(100));
     while !*shutdown.borrow() {
-        if let Ok(backlog) = super::outbox::backlog(&pool).await {
+        if let Ok(backlog) = crate::events::outbox::backlog(&pool).await {
             metrics.outbox_backlog.set(backlog);
         }
         for queue in &queues {
