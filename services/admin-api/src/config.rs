@@ -65,10 +65,12 @@ pub struct IdentitySettings {
     pub signing_kid: String,
     pub access_token_ttl_secs: u64,
     pub refresh_token_ttl_secs: u64,
-    /// Lifetime of the access token a browser session also keeps in the
-    /// `sora_access` cookie, for the browser apps that send no token
-    /// (Lichtblick's remote API): renewed whenever the dashboard refreshes.
+    /// Lifetime of the token in Lichtblick's `sora_access` cookie (its own
+    /// audience, `auth.lichtblick_audience`); sign in again after it.
     pub browser_token_ttl_secs: u64,
+    /// The only path the browser sends that cookie to: Lichtblick's remote
+    /// API, as file-server serves it.
+    pub browser_cookie_path: String,
     /// Argon2id cost: memory in KiB, iterations, lanes.
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
@@ -83,6 +85,7 @@ impl Default for IdentitySettings {
             access_token_ttl_secs: 900,
             refresh_token_ttl_secs: 30 * 24 * 3600,
             browser_token_ttl_secs: 8 * 3600,
+            browser_cookie_path: "/api/lichtblick".to_owned(),
             argon2_memory_kib: 19 * 1024,
             argon2_iterations: 2,
             argon2_parallelism: 1,
@@ -133,6 +136,16 @@ impl ServiceSettings for AdminSettings {
                 || identity.browser_token_ttl_secs == 0
             {
                 check.bad("access_token_ttl_secs", "token lifetimes must be positive");
+            }
+            let path = &identity.browser_cookie_path;
+            let plain = path
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/-_.".contains(&b));
+            if !path.starts_with('/') || !plain {
+                check.bad(
+                    "browser_cookie_path",
+                    "must be an absolute path of letters, digits and /-_.",
+                );
             }
             if identity.argon2_memory_kib < 8 * identity.argon2_parallelism.max(1)
                 || identity.argon2_iterations == 0

@@ -29,6 +29,8 @@ pub struct Identity {
     pub refresh_ttl: time::Duration,
     /// Lifetime of the token in Lichtblick's session cookie (`sora_access`).
     pub browser_ttl: time::Duration,
+    /// The path of Lichtblick's cookie (`identity.browser_cookie_path`).
+    pub browser_cookie_path: String,
     /// Verified against when the e-mail is unknown, so both failures cost the same.
     dummy_hash: Arc<String>,
     /// Hashes at once: one per core. More only thrash memory and caches
@@ -72,6 +74,7 @@ impl Identity {
             access_ttl: time::Duration::seconds(i64::try_from(identity.access_token_ttl_secs)?),
             refresh_ttl: time::Duration::seconds(i64::try_from(identity.refresh_token_ttl_secs)?),
             browser_ttl: time::Duration::seconds(i64::try_from(identity.browser_token_ttl_secs)?),
+            browser_cookie_path: identity.browser_cookie_path.clone(),
             dummy_hash: Arc::new(dummy_hash),
             hashing: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism()

@@ -85,10 +85,10 @@ impl FromRequest for MaybeAuthenticated {
 /// without a token of its own (Lichtblick's remote API): a token of its own
 /// audience (`auth.lichtblick_audience`) that admin-api sets at Lichtblick's
 /// sign-in (`POST /api/lichtblick/session`), `HttpOnly; Secure;
-/// SameSite=Strict`, sent only under [`BROWSER_COOKIE_PATH`] and accepted
+/// SameSite=Strict`, sent only under that API's path (admin-api's
+/// `identity.browser_cookie_path`) and accepted
 /// nowhere else, not even there as a bearer token.
 pub const BROWSER_COOKIE: &str = "sora_access";
-pub const BROWSER_COOKIE_PATH: &str = "/api/lichtblick";
 
 /// The value of the request's cookie `name`, if set and not empty.
 pub fn cookie(req: &HttpRequest, name: &str) -> Option<String> {

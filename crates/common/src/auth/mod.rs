@@ -9,8 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use extract::{
-    Admin, BROWSER_COOKIE, BROWSER_COOKIE_PATH, BrowserCaller, Editor, MaybeAuthenticated,
-    ServiceCaller, Viewer, cookie,
+    Admin, BROWSER_COOKIE, BrowserCaller, Editor, MaybeAuthenticated, ServiceCaller, Viewer, cookie,
 };
 pub use keys::{AuthSettings, PublicKey, PublicKeys, dev};
 pub use verifier::{Credential, JwtVerifier, Revocation, Revocations};

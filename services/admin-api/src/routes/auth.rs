@@ -19,7 +19,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use sora_common::ApiError;
-use sora_common::auth::{BROWSER_COOKIE, BROWSER_COOKIE_PATH, Role, Viewer, cookie};
+use sora_common::auth::{Role, Viewer, cookie};
 use sora_common::error::Problem;
 use sora_common::extract::Json;
 use sora_common::privacy::ClientIp;
@@ -354,14 +354,6 @@ fn session_cookie(req: &HttpRequest) -> Option<String> {
 fn set_cookie(token: &str, max_age: i64) -> String {
     format!(
         "{SESSION_COOKIE}={token}; Path={SESSION_PATH}; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict"
-    )
-}
-
-/// The cookie Lichtblick's remote API authenticates its browser app by,
-/// sent only under its path.
-pub(crate) fn set_browser_cookie(token: &str, max_age: i64) -> String {
-    format!(
-        "{BROWSER_COOKIE}={token}; Path={BROWSER_COOKIE_PATH}; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict"
     )
 }
 

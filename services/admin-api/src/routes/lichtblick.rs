@@ -14,13 +14,13 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, guard, web};
 use serde::Serialize;
 use sora_common::ApiError;
-use sora_common::auth::Role;
+use sora_common::auth::{BROWSER_COOKIE, Role};
 use sora_common::error::Problem;
 use sora_common::extract::Json;
 use sora_common::privacy::ClientIp;
 use utoipa::ToSchema;
 
-use super::auth::{LoginRequest, authenticate, check_same_site, set_browser_cookie};
+use super::auth::{LoginRequest, authenticate, check_same_site};
 use crate::identity::Subject;
 use crate::state::AppState;
 
@@ -62,6 +62,14 @@ pub struct LichtblickSession {
     pub expires_in: i64,
 }
 
+/// The `Set-Cookie` of Lichtblick's cookie, for its API's path alone.
+fn set_browser_cookie(state: &AppState, token: &str, max_age: i64) -> String {
+    let path = &state.identity.browser_cookie_path;
+    format!(
+        "{BROWSER_COOKIE}={token}; Path={path}; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict"
+    )
+}
+
 /// The cookie for `user`, and how long it lives.
 fn cookie_for(
     state: &AppState,
@@ -72,7 +80,7 @@ fn cookie_for(
         .lichtblick_token(&Subject::from(user))
         .map_err(ApiError::Internal)?;
     let max_age = identity.browser_ttl.whole_seconds();
-    Ok((set_browser_cookie(&token, max_age), max_age))
+    Ok((set_browser_cookie(state, &token, max_age), max_age))
 }
 
 /// Signs Lichtblick's browser app in: an `HttpOnly` cookie for
@@ -117,10 +125,13 @@ pub async fn lichtblick_login(
         (status = 204, description = "signed out", headers(("set-cookie" = String))),
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn lichtblick_logout(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn lichtblick_logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     check_same_site(&req)?;
     Ok(HttpResponse::NoContent()
-        .append_header((header::SET_COOKIE, set_browser_cookie("", 0)))
+        .append_header((header::SET_COOKIE, set_browser_cookie(&state, "", 0)))
         .finish())
 }
 
