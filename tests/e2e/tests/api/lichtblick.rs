@@ -9,7 +9,7 @@ use std::time::Duration;
 use recommendation::config::RecommendationSettings;
 use serde_json::{Value, json};
 use sora_common::auth::Role;
-use sora_testing::TestApp;
+use sora_testing::{TestApp, free_port};
 
 use crate::helpers::{
     AdminApp, FilesApp, admin_settings, eventually, login, publish_layout, spawn_files,
@@ -19,16 +19,6 @@ use crate::helpers::{
 const EMAIL: &str = "lena@example.com";
 const PASSWORD: &str = "lena-password-2026";
 const WORKSPACE: &str = "field-team";
-
-/// A port nothing listens on yet, for a service the others must know
-/// before it starts.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 struct Stack {
     files: FilesApp,

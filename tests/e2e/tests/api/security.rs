@@ -10,7 +10,7 @@ use feedback_api::config::FeedbackSettings;
 use recommendation::config::RecommendationSettings;
 use serde_json::{Value, json};
 use sora_common::auth::Role;
-use sora_testing::TestApp;
+use sora_testing::{TestApp, free_port};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::helpers::{
@@ -24,16 +24,6 @@ const OPEN: &str = "open-team";
 
 fn root_password() -> &'static str {
     admin_api::config::dev_secrets::BOOTSTRAP_ADMIN_PASSWORD
-}
-
-/// A port nothing listens on yet, for a service the others must know
-/// before it starts.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// The four services, each verifying tokens with admin-api's list of ended
