@@ -84,7 +84,7 @@ export SORA_AUTH__PUBLIC_KEYS SORA_DATABASE__PORT="$PG_PORT"
 export SORA_AUTH__REVOCATIONS_URL="http://127.0.0.1:3002/internal/revocations"
 # Lichtblick's web app served by its own dev server (`yarn web:serve`, port
 # 8080) may call the services from there (reading open workspaces; the
-# session cookie needs one origin, see README "Use with Lichtblick").
+# session cookie needs one origin, see docs/api.md "Use with Lichtblick").
 export SORA_ALLOWED_ORIGINS="${SORA_ALLOWED_ORIGINS:-http://localhost:8080,http://127.0.0.1:8080}"
 STORAGE_PATH="${SORA_STORAGE__PATH:-$DATA_DIR/objects}"
 
