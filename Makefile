@@ -18,9 +18,10 @@ eval:
 contracts:
 	scripts/contracts.sh
 
+# Formatting, clippy, files too long without a reason, repeated code
+# between services (scripts/lint.sh).
 lint:
-	cargo fmt --all -- --check
-	cargo clippy --workspace --all-targets --locked -- -D warnings
+	scripts/lint.sh
 
 fmt:
 	cargo fmt --all

@@ -2,6 +2,10 @@
 //! made from the fixtures, the ranking measured on it against a popularity
 //! baseline, before and after simulated feedback.
 //!
+//! Long because: the data set, the two rankers' runs and the report are one
+//! pipeline with one set of types; it moves out of the service (a tool of
+//! its own) with the rest of issue 21.
+//!
 //! - Catalog: every fixture layout, read as file-server reads it (panels,
 //!   topics).
 //! - Leave-one-out queries: each layout's topics as a recording, with 30%

@@ -1,5 +1,9 @@
 //! Ranking: which catalog items suit a recording, and why.
 //!
+//! Long because: the two scorers and their inverted indexes share one
+//! `Catalog` and its private state; split it along the scorers (layouts,
+//! extensions, learning) when one of them next changes.
+//!
 //! Content first. A layout is scored by how its topics match the
 //! recording's (a cosine over topic keys weighted like TF-IDF: a key many
 //! layouts name, or one nearly every recording has, counts less; a match

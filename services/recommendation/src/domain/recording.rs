@@ -15,6 +15,10 @@
 //! requests share: a few KiB of zstd that declare 60 MB cost 60 MB of the
 //! budget, not 60 MB per request. No chunk larger than the record limit is
 //! decompressed at all.
+//!
+//! Long because: the reader is one state machine over the sans-io reader
+//! (whole file or tail, chunks by their indexes or opened); half the file
+//! is its tests against every fixture recording.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

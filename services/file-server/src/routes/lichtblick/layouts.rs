@@ -2,6 +2,10 @@
 //! save a new one, update, delete; every saved state is kept (history and
 //! restore, Sora's own routes), and `default_data`, the template a new
 //! layout starts from.
+//!
+//! Long because: it is one route per call of Lichtblick's `LayoutsAPI` and
+//! Sora's history routes, each short, sharing the envelope, the access rules
+//! and the layout document's checks.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
