@@ -52,6 +52,31 @@ pub async fn enqueue<P: EventPayload>(
         .ok_or_else(|| anyhow::anyhow!("no envelope was written"))
 }
 
+/// Records in `service`'s outbox, in the caller's transaction, that `actor`
+/// did `action` to `target` (type, id): a `sora.admin.action.v1` event,
+/// which admin-api writes to the audit log. The one way every service
+/// audits what its own events do not already say.
+pub async fn audit(
+    conn: &mut PgConnection,
+    service: &str,
+    actor: &str,
+    action: &str,
+    target: (&str, String),
+    details: serde_json::Value,
+) -> Result<(), crate::ApiError> {
+    let action = crate::events::types::AdminAction {
+        actor: actor.to_owned(),
+        action: action.to_owned(),
+        target_type: target.0.to_owned(),
+        target_id: target.1,
+        details,
+    };
+    enqueue(conn, service, &action)
+        .await
+        .map_err(crate::ApiError::internal)?;
+    Ok(())
+}
+
 /// Like [`enqueue`] for many events of one type, in one statement.
 pub async fn enqueue_all<P: EventPayload>(
     conn: &mut PgConnection,

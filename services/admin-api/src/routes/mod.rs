@@ -11,7 +11,6 @@ pub mod users;
 use actix_web::web;
 use sora_common::ApiError;
 use sora_common::events::outbox;
-use sora_common::events::types::AdminAction;
 use sqlx::PgConnection;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -32,18 +31,5 @@ pub async fn audit(
     target: (&str, String),
     details: serde_json::Value,
 ) -> Result<(), ApiError> {
-    outbox::enqueue(
-        conn,
-        crate::SPEC.name,
-        &AdminAction {
-            actor: actor.to_owned(),
-            action: action.to_owned(),
-            target_type: target.0.to_owned(),
-            target_id: target.1,
-            details,
-        },
-    )
-    .await
-    .map_err(ApiError::Internal)?;
-    Ok(())
+    outbox::audit(conn, crate::SPEC.name, actor, action, target, details).await
 }

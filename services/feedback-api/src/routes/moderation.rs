@@ -8,7 +8,7 @@ use sora_common::ApiError;
 use sora_common::auth::{Admin, Claims};
 use sora_common::error::{FieldError, Problem};
 use sora_common::events::outbox;
-use sora_common::events::types::{AdminAction, ItemRef};
+use sora_common::events::types::ItemRef;
 use sora_common::extract::Query;
 use sora_common::page::{Page, Paging};
 use time::OffsetDateTime;
@@ -160,20 +160,9 @@ async fn audit(
     action: &str,
     id: Uuid,
 ) -> Result<(), ApiError> {
-    outbox::enqueue(
-        conn,
-        state.service,
-        &AdminAction {
-            actor: admin.sub.clone(),
-            action: action.to_owned(),
-            target_type: "feedback".to_owned(),
-            target_id: id.to_string(),
-            details: serde_json::json!({}),
-        },
-    )
-    .await
-    .map_err(ApiError::internal)?;
-    Ok(())
+    let target = ("feedback", id.to_string());
+    let details = serde_json::json!({});
+    outbox::audit(conn, state.service, &admin.sub, action, target, details).await
 }
 
 /// One feedback event with its comment decrypted (admin; audited as

@@ -106,18 +106,5 @@ pub async fn audit(
     target: (&str, String),
     details: serde_json::Value,
 ) -> Result<(), ApiError> {
-    sora_common::events::outbox::enqueue(
-        conn,
-        state.service,
-        &sora_common::events::types::AdminAction {
-            actor: actor.to_owned(),
-            action: action.to_owned(),
-            target_type: target.0.to_owned(),
-            target_id: target.1,
-            details,
-        },
-    )
-    .await
-    .map_err(ApiError::internal)?;
-    Ok(())
+    sora_common::events::outbox::audit(conn, state.service, actor, action, target, details).await
 }
