@@ -13,7 +13,7 @@ bench:
 
 # The recommender's offline evaluation on the fixtures: docs/evaluation.md.
 eval:
-	cargo run --quiet -p recommendation -- eval --fixtures fixtures --out docs/evaluation.md
+	cargo run --quiet -p recommendation-eval -- --fixtures fixtures --out docs/evaluation.md
 
 contracts:
 	scripts/contracts.sh

@@ -10,7 +10,6 @@
 pub mod config;
 pub mod db;
 pub mod domain;
-pub mod eval;
 pub mod events;
 pub mod jobs;
 pub mod model;

@@ -1,23 +1,26 @@
-//! `recommendation eval`: runs the offline evaluation
-//! ([`crate::domain::eval`]) and writes docs/evaluation.md.
+//! `recommendation-eval`: runs the recommender's offline evaluation
+//! ([`evaluation`]) on the service's own ranking code and default settings,
+//! and writes docs/evaluation.md. A tool beside the service, not in it.
+
+mod evaluation;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::config::RankingSettings;
-use crate::domain::eval;
+use recommendation::config::RankingSettings;
 
 const HEADER: &str = "# Recommendation: offline evaluation
 
-Written by `make eval` (`recommendation eval`); do not edit by hand. How the
+Written by `make eval` (`recommendation-eval`); do not edit by hand. How the
 data set is made and what each figure means: the module documentation of
-`services/recommendation/src/domain/eval.rs`, and docs/decisions.md
+`tools/recommendation-eval/src/evaluation.rs`, and docs/decisions.md
 (\"Recommendation\"). The ranking is the service's own code, with its
 default settings; nothing here runs against a database.
 
 ";
 
-pub fn command(args: &[String]) -> ExitCode {
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
     let mut fixtures = PathBuf::from("fixtures");
     let mut out = None;
     let mut args = args.iter();
@@ -26,15 +29,15 @@ pub fn command(args: &[String]) -> ExitCode {
             ("--fixtures", Some(dir)) => fixtures = PathBuf::from(dir),
             ("--out", Some(file)) => out = Some(PathBuf::from(file)),
             _ => {
-                eprintln!("usage: recommendation eval [--fixtures DIR] [--out FILE]");
+                eprintln!("usage: recommendation-eval [--fixtures DIR] [--out FILE]");
                 return ExitCode::from(2);
             }
         }
     }
-    let report = match eval::run(&fixtures, RankingSettings::default().blend()) {
+    let report = match evaluation::run(&fixtures, RankingSettings::default().blend()) {
         Ok(report) => report,
         Err(error) => {
-            eprintln!("recommendation eval: {error:#}");
+            eprintln!("recommendation-eval: {error:#}");
             return ExitCode::FAILURE;
         }
     };

@@ -3,8 +3,7 @@
 //! baseline, before and after simulated feedback.
 //!
 //! Long because: the data set, the two rankers' runs and the report are one
-//! pipeline with one set of types; it moves out of the service (a tool of
-//! its own) with the rest of issue 21.
+//! pipeline with one set of types.
 //!
 //! - Catalog: every fixture layout, read as file-server reads it (panels,
 //!   topics).
@@ -13,7 +12,7 @@
 //!   added, schema names unknown; [`SAMPLES`] random variants per layout.
 //!   The layout itself is the one right answer.
 //! - Real recordings: each fixture MCAP file's features, read by
-//!   [`super::recording`], with the layouts they get (no ground truth).
+//!   `recommendation::domain::recording`, with the layouts they get (no ground truth).
 //! - Simulated feedback: for a layout X, users with X-like recordings
 //!   accept a layout B that content ranks 4th to 8th for X, one install per
 //!   event. How many events until B is in the top 3 for fresh X-like
@@ -30,8 +29,8 @@ use std::path::Path;
 use sora_common::events::types::ContentKind;
 use sora_common::features::{McapFeatures, TopicFeature};
 
-use super::rank::{Blend, Catalog, CatalogItem, Learned, Rules, Wanted, reward};
-use super::recording::{MemoryBudget, RecordingReader};
+use recommendation::domain::rank::{Blend, Catalog, CatalogItem, Learned, Rules, Wanted, reward};
+use recommendation::domain::recording::{MemoryBudget, RecordingReader};
 
 /// Random variants of each layout's recording.
 pub const SAMPLES: usize = 10;
