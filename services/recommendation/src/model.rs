@@ -89,9 +89,7 @@ impl Refresher {
     /// Reads what changed and, if anything did, replaces the model.
     pub async fn refresh(&mut self) -> anyhow::Result<()> {
         let mut conn = self.db.acquire().await?;
-        let now: OffsetDateTime = sqlx::query_scalar!(r#"SELECT now() AS "now!""#)
-            .fetch_one(&mut *conn)
-            .await?;
+        let now = model::database_now(&mut conn).await?;
         let since = self.seen_until.map(|at| at - OVERLAP);
         let changed_items = items::changed_since(&mut conn, since).await?;
         let changed_weights = model::weights_changed_since(&mut conn, since).await?;

@@ -2,8 +2,6 @@
 //! sent as JSON or read from an MCAP file (or its tail) streamed in the
 //! body, and what the model has learned.
 
-use std::collections::HashSet;
-
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -11,20 +9,19 @@ use sora_common::ApiError;
 use sora_common::error::{FieldError, Problem};
 use sora_common::events::types::{ContentKind, ItemRef};
 use sora_common::extract::{Json, Query, content_length, media_type};
-use sora_common::features::{MAX_TEXT_CHARS, McapFeatures};
+use sora_common::features::McapFeatures;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::db::model::Served;
 use sora_common::auth::MaybeAuthenticated;
 use sora_common::privacy::ClientIp;
 
+use crate::db::model::Served;
+use crate::domain::ask::{self, Ask};
 use crate::domain::recording::{NotRecording, RecordingReader};
 use crate::state::AppState;
 
-/// Most installed extensions a request may list.
-pub const MAX_INSTALLED: usize = 1000;
 /// Bytes handed to the MCAP reader at once (off the request's thread).
 const FEED_BYTES: usize = 1024 * 1024;
 
@@ -106,55 +103,6 @@ pub struct ModelInfo {
     pub extensions_indexed: usize,
 }
 
-/// What a request asks for, checked.
-struct Ask {
-    kinds: Vec<ContentKind>,
-    limit: usize,
-    installed: HashSet<String>,
-}
-
-impl Ask {
-    fn check(
-        state: &AppState,
-        kinds: Option<Vec<ContentKind>>,
-        limit: Option<usize>,
-        installed: Vec<String>,
-        errors: &mut Vec<FieldError>,
-    ) -> Self {
-        let ranking = &state.settings.ranking;
-        let limit = limit.unwrap_or(ranking.default_limit);
-        if !(1..=ranking.max_limit).contains(&limit) {
-            errors.push(FieldError::new(
-                "limit",
-                format!("must be 1 to {}", ranking.max_limit),
-            ));
-        }
-        let kinds = kinds.unwrap_or_else(|| vec![ContentKind::Layout, ContentKind::Extension]);
-        if kinds.is_empty() {
-            errors.push(FieldError::new("kinds", "must name at least one kind"));
-        }
-        if installed.len() > MAX_INSTALLED {
-            errors.push(FieldError::new(
-                "installed_extensions",
-                format!("at most {MAX_INSTALLED} ids"),
-            ));
-        } else if let Some(n) = installed
-            .iter()
-            .position(|id| id.is_empty() || id.chars().count() > MAX_TEXT_CHARS)
-        {
-            errors.push(FieldError::new(
-                format!("installed_extensions[{n}]"),
-                format!("must be 1 to {MAX_TEXT_CHARS} characters"),
-            ));
-        }
-        Self {
-            kinds,
-            limit,
-            installed: installed.iter().map(|id| id.to_lowercase()).collect(),
-        }
-    }
-}
-
 /// Recommendations for a recording's features. Anonymous; a bearer token,
 /// when sent, must be valid (an expired or revoked one is refused, never
 /// taken as anonymous).
@@ -178,7 +126,7 @@ pub async fn recommend(
     let mut errors = Vec::new();
     body.mcap.check("mcap", &mut errors);
     let ask = Ask::check(
-        &state,
+        &state.settings.ranking,
         body.kinds,
         body.limit,
         body.installed_extensions,
@@ -234,31 +182,22 @@ pub async fn from_mcap(
         ));
     }
     let mut errors = Vec::new();
-    let kinds = match query.kinds.as_deref() {
-        None => None,
-        Some(text) => {
-            let mut kinds = Vec::new();
-            for word in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
-                match ContentKind::parse(word) {
-                    Some(kind) => kinds.push(kind),
-                    None => errors.push(FieldError::new("kinds", "must be layout or extension")),
-                }
-            }
-            Some(kinds)
-        }
-    };
+    let kinds = query
+        .kinds
+        .as_deref()
+        .map(|text| ask::kinds_of(text, &mut errors));
     let installed = query
         .installed_extensions
         .as_deref()
-        .map(|text| {
-            text.split(',')
-                .map(str::trim)
-                .filter(|w| !w.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
+        .map(ask::list_of)
         .unwrap_or_default();
-    let ask = Ask::check(&state, kinds, query.limit, installed, &mut errors);
+    let ask = Ask::check(
+        &state.settings.ranking,
+        kinds,
+        query.limit,
+        installed,
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Err(ApiError::InvalidParameters(errors));
     }

@@ -17,6 +17,14 @@ pub struct WeightRow {
     pub updated_at: OffsetDateTime,
 }
 
+/// The database's clock: what every replica dates its reads by, so that
+/// their clocks need not agree.
+pub async fn database_now(conn: &mut PgConnection) -> sqlx::Result<OffsetDateTime> {
+    sqlx::query_scalar!(r#"SELECT now() AS "now!""#)
+        .fetch_one(conn)
+        .await
+}
+
 /// Weights updated at or after `since` (all of them without).
 pub async fn weights_changed_since(
     conn: &mut PgConnection,
