@@ -43,7 +43,11 @@ pub static SPEC: ServiceSpec = ServiceSpec {
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(routes::recommend, routes::from_mcap, routes::model),
+    paths(
+        routes::recommend,
+        routes::from_mcap::from_mcap,
+        routes::model::model
+    ),
     tags((name = "recommendations", description = "what to open a recording with"))
 )]
 struct ApiDoc;
