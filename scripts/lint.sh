@@ -3,6 +3,8 @@
 # it lands:
 #   - a Rust source file with more than 500 lines of code (tests apart) says
 #     why at the top (`//! Long because: …`), or is split along its seams;
+#   - no two modules of a crate import each other, directly or around a
+#     circle (scripts/lint/import_circles.py);
 #   - `duplicates` (when installed) may not find more pairs of repeated code
 #     between two services than scripts/lint-duplicates-baseline allows: the
 #     count only goes down (lower the baseline when you remove some).
@@ -21,6 +23,8 @@ while IFS= read -r file; do
     status=1
   fi
 done < <(git ls-files --cached --others --exclude-standard 'crates/*/src/*.rs' 'crates/*/src/**/*.rs' 'services/*/src/*.rs' 'services/*/src/**/*.rs')
+
+python3 scripts/lint/import_circles.py || status=1
 
 if command -v duplicates >/dev/null 2>&1; then
   # Pairs whose two sides are in different services (tests apart).

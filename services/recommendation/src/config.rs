@@ -84,6 +84,11 @@ impl Default for RankingSettings {
 }
 
 impl RankingSettings {
+    /// (default, most) items per answer.
+    pub fn limits(&self) -> (usize, usize) {
+        (self.default_limit, self.max_limit)
+    }
+
     pub fn blend(&self) -> Blend {
         Blend {
             max_bonus: self.max_bonus,

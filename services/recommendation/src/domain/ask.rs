@@ -7,8 +7,6 @@ use sora_common::error::FieldError;
 use sora_common::events::types::ContentKind;
 use sora_common::features::MAX_TEXT_CHARS;
 
-use crate::config::RankingSettings;
-
 /// Most installed extensions a request may list.
 pub const MAX_INSTALLED: usize = 1000;
 
@@ -21,18 +19,20 @@ pub struct Ask {
 }
 
 impl Ask {
+    /// The request's fields checked against the service's limits
+    /// (`ranking.default_limit`, `ranking.max_limit`).
     pub fn check(
-        ranking: &RankingSettings,
+        (default_limit, max_limit): (usize, usize),
         kinds: Option<Vec<ContentKind>>,
         limit: Option<usize>,
         installed: Vec<String>,
         errors: &mut Vec<FieldError>,
     ) -> Self {
-        let limit = limit.unwrap_or(ranking.default_limit);
-        if !(1..=ranking.max_limit).contains(&limit) {
+        let limit = limit.unwrap_or(default_limit);
+        if !(1..=max_limit).contains(&limit) {
             errors.push(FieldError::new(
                 "limit",
-                format!("must be 1 to {}", ranking.max_limit),
+                format!("must be 1 to {max_limit}"),
             ));
         }
         let kinds = kinds.unwrap_or_else(|| vec![ContentKind::Layout, ContentKind::Extension]);

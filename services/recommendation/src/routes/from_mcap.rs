@@ -82,7 +82,7 @@ pub async fn from_mcap(
         .map(ask::list_of)
         .unwrap_or_default();
     let ask = Ask::check(
-        &state.settings.ranking,
+        state.settings.ranking.limits(),
         kinds,
         query.limit,
         installed,

@@ -93,7 +93,7 @@ pub async fn recommend(
     let mut errors = Vec::new();
     body.mcap.check("mcap", &mut errors);
     let ask = Ask::check(
-        &state.settings.ranking,
+        state.settings.ranking.limits(),
         body.kinds,
         body.limit,
         body.installed_extensions,
