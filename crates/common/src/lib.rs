@@ -21,6 +21,7 @@ pub mod ops;
 pub mod page;
 pub mod platform;
 pub mod privacy;
+pub mod problems;
 pub mod ratelimit;
 pub mod server;
 pub mod service;

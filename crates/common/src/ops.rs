@@ -15,6 +15,7 @@ use crate::auth::ServiceCaller;
 use crate::error::{self, ApiError, Problem, problem_for_status};
 use crate::metrics::{EventSummary, Metrics};
 use crate::platform::{ReadinessCheck, SummarySource};
+use crate::problems;
 use crate::service::ServiceSpec;
 
 /// What the platform's routes read, shared by every worker.
@@ -72,7 +73,7 @@ pub struct ServiceSummary {
 /// gateway does not route `/internal`.
 #[utoipa::path(get, path = "/internal/summary", tag = "platform", security(("service-token" = [])), responses(
     (status = 200, body = ServiceSummary),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
+    problems::Unauthorized,
 ))]
 async fn internal_summary(
     _caller: ServiceCaller,

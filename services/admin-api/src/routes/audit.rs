@@ -4,9 +4,9 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use sora_common::ApiError;
 use sora_common::auth::Admin;
-use sora_common::error::Problem;
 use sora_common::extract::Query;
 use sora_common::page::{Page, Paging};
+use sora_common::problems;
 
 use crate::db;
 use crate::db::audit::{AuditFilter, AuditItem};
@@ -43,9 +43,7 @@ pub struct AuditQuery {
 /// The audit log, newest first (admin role).
 #[utoipa::path(get, path = "/api/admin/audit", tag = "audit", params(AuditQuery), security(("bearer" = [])), responses(
     (status = 200, body = Page<AuditItem>),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
+    problems::BadRequest, problems::SignedIn,
 ))]
 pub async fn list_audit(
     _admin: Admin,

@@ -20,9 +20,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use sora_common::ApiError;
 use sora_common::auth::{Role, Viewer, cookie};
-use sora_common::error::Problem;
 use sora_common::extract::Json;
 use sora_common::privacy::ClientIp;
+use sora_common::problems;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -80,12 +80,7 @@ fn invalid_refresh() -> ApiError {
 /// Exchanges e-mail and password for an access and a refresh token.
 #[utoipa::path(post, path = "/api/admin/auth/login", tag = "auth", request_body = LoginRequest, responses(
     (status = 200, body = TokenPair),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 413, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
-    (status = 429, body = Problem, content_type = "application/problem+json"),
+    problems::JsonBody, problems::Unauthorized, problems::RateLimited,
 ))]
 pub async fn login(
     client: ClientIp,
@@ -139,11 +134,7 @@ async fn start_family(state: &AppState, user: &db::users::Credentials) -> Result
 /// revokes its whole family.
 #[utoipa::path(post, path = "/api/admin/auth/refresh", tag = "auth", request_body = RefreshRequest, responses(
     (status = 200, body = TokenPair),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 413, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    problems::JsonBody, problems::Unauthorized,
 ))]
 pub async fn refresh(
     body: Json<RefreshRequest>,
@@ -194,10 +185,7 @@ async fn rotate(
 /// Revokes the refresh token's family. Access tokens expire on their own.
 #[utoipa::path(post, path = "/api/admin/auth/logout", tag = "auth", request_body = RefreshRequest, responses(
     (status = 204, description = "logged out (also for an unknown token)"),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 413, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    problems::JsonBody,
 ))]
 pub async fn logout(
     body: Json<RefreshRequest>,
@@ -212,7 +200,7 @@ pub async fn logout(
 /// two): their refresh tokens, access tokens and session cookies.
 #[utoipa::path(post, path = "/api/admin/auth/logout-all", tag = "auth", security(("bearer" = [])), responses(
     (status = 204, description = "every session of the caller ended"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
+    problems::Unauthorized,
 ))]
 pub async fn logout_all(
     Viewer(caller): Viewer,
@@ -386,13 +374,7 @@ fn browser_session(
     params(("x-sora-csrf" = String, Header, description = "must be `1`")),
     responses(
         (status = 200, body = BrowserSession, headers(("set-cookie" = String))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json"),
+        problems::JsonBody, problems::SignedIn, problems::RateLimited,
     ))]
 pub async fn browser_login(
     req: HttpRequest,
@@ -412,8 +394,7 @@ pub async fn browser_login(
     params(("x-sora-csrf" = String, Header, description = "must be `1`")),
     responses(
         (status = 200, body = BrowserSession, headers(("set-cookie" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        problems::SignedIn,
     ))]
 pub async fn browser_refresh(
     req: HttpRequest,
@@ -431,7 +412,7 @@ pub async fn browser_refresh(
     params(("x-sora-csrf" = String, Header, description = "must be `1`")),
     responses(
         (status = 204, description = "signed out (also without a session)", headers(("set-cookie" = String))),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        problems::Forbidden,
     ))]
 pub async fn browser_logout(
     req: HttpRequest,

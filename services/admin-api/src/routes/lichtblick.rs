@@ -15,9 +15,9 @@ use actix_web::{HttpRequest, HttpResponse, guard, web};
 use serde::Serialize;
 use sora_common::ApiError;
 use sora_common::auth::{BROWSER_COOKIE, Role};
-use sora_common::error::Problem;
 use sora_common::extract::Json;
 use sora_common::privacy::ClientIp;
+use sora_common::problems;
 use utoipa::ToSchema;
 
 use super::auth::{LoginRequest, authenticate, check_same_site};
@@ -90,13 +90,7 @@ fn cookie_for(
     params(("x-sora-csrf" = String, Header, description = "must be `1`")),
     responses(
         (status = 200, body = LichtblickSession, headers(("set-cookie" = String))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json"),
+        problems::JsonBody, problems::SignedIn, problems::RateLimited,
     ))]
 pub async fn lichtblick_login(
     req: HttpRequest,
@@ -123,7 +117,7 @@ pub async fn lichtblick_login(
     params(("x-sora-csrf" = String, Header, description = "must be `1`")),
     responses(
         (status = 204, description = "signed out", headers(("set-cookie" = String))),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        problems::Forbidden,
     ))]
 pub async fn lichtblick_logout(
     req: HttpRequest,

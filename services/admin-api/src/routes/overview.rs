@@ -9,9 +9,9 @@ use actix_web::{HttpResponse, web};
 use serde::Serialize;
 use sora_common::ApiError;
 use sora_common::auth::Admin;
-use sora_common::error::Problem;
 use sora_common::metrics::{EventSummary, Metrics};
 use sora_common::ops::ServiceSummary;
+use sora_common::problems;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
@@ -52,8 +52,7 @@ pub struct Overview {
 /// every service's outbox backlog and queue/DLQ depths, users and audit size.
 #[utoipa::path(get, path = "/api/admin/overview", tag = "overview", security(("bearer" = [])), responses(
     (status = 200, body = Overview),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
+    problems::SignedIn,
 ))]
 pub async fn overview(
     Admin(caller): Admin,

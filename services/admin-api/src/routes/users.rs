@@ -5,9 +5,10 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use sora_common::ApiError;
 use sora_common::auth::{Admin, Role};
-use sora_common::error::{FieldError, Problem};
+use sora_common::error::FieldError;
 use sora_common::extract::{Json, Query};
 use sora_common::page::{Page, Paging};
+use sora_common::problems;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -70,9 +71,7 @@ fn role(text: &str, errors: &mut Vec<FieldError>) -> Option<Role> {
 #[utoipa::path(get, path = "/api/admin/users", tag = "users", params(PageQuery), security(("bearer" = [])),
     responses(
     (status = 200, body = Page<User>),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
+    problems::BadRequest, problems::SignedIn,
 ))]
 pub async fn list_users(
     _admin: Admin,
@@ -90,13 +89,7 @@ pub async fn list_users(
 #[utoipa::path(post, path = "/api/admin/users", tag = "users", request_body = NewUser, security(("bearer" = [])),
     responses(
     (status = 201, body = User),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
-    (status = 413, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    problems::JsonBody, problems::SignedIn, problems::Conflict,
 ))]
 pub async fn create_user(
     admin: Admin,
@@ -138,13 +131,7 @@ pub async fn create_user(
     params(("id" = Uuid, Path, description = "the user's id")), security(("bearer" = [])),
     responses(
     (status = 200, body = User),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 413, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    problems::JsonBody, problems::SignedIn, problems::NotFound,
 ))]
 pub async fn update_user(
     admin: Admin,
@@ -216,10 +203,7 @@ pub async fn update_user(
     params(("id" = Uuid, Path, description = "the user's id")), security(("bearer" = [])),
     responses(
     (status = 204, description = "deleted"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    problems::SignedIn, problems::NotFound, problems::Validation,
 ))]
 pub async fn delete_user(
     admin: Admin,

@@ -14,6 +14,7 @@ use sora_common::events::types::ItemRef;
 use sora_common::extract::parse_json;
 use sora_common::features::McapFeatures;
 use sora_common::privacy::ClientIp;
+use sora_common::problems;
 use sora_common::ratelimit::{Allowed, Refused};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -111,10 +112,7 @@ pub enum FeedbackBody {
     responses(
         (status = 202, body = Accepted, description = "stored (or already stored)",
             headers(("x-ratelimit-limit" = u32), ("x-ratelimit-remaining" = u32))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        problems::JsonBody,
         (status = 429, body = Problem, content_type = "application/problem+json",
             headers(("retry-after" = u64))),
         (status = 503, body = Problem, content_type = "application/problem+json",

@@ -6,11 +6,12 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use sora_common::ApiError;
 use sora_common::auth::{Admin, Claims};
-use sora_common::error::{FieldError, Problem};
+use sora_common::error::FieldError;
 use sora_common::events::outbox;
 use sora_common::events::types::ItemRef;
 use sora_common::extract::Query;
 use sora_common::page::{Page, Paging};
+use sora_common::problems;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -98,9 +99,7 @@ pub struct FeedbackQuery {
 #[utoipa::path(get, path = "/api/feedback", tag = "moderation", params(FeedbackQuery),
     security(("bearer" = [])), responses(
     (status = 200, body = Page<FeedbackRecord>),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
+    problems::BadRequest, problems::SignedIn,
 ))]
 pub async fn list_feedback(
     _admin: Admin,
@@ -171,9 +170,7 @@ async fn audit(
     params(("id" = Uuid, Path, description = "the event's id")),
     security(("bearer" = [])), responses(
     (status = 200, body = FeedbackRecord),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
+    problems::SignedIn, problems::NotFound,
 ))]
 pub async fn read_feedback(
     Admin(admin): Admin,
@@ -207,9 +204,7 @@ pub async fn read_feedback(
     params(("id" = Uuid, Path, description = "the event's id")),
     security(("bearer" = [])), responses(
     (status = 204, description = "deleted"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
+    problems::SignedIn, problems::NotFound,
 ))]
 pub async fn delete_feedback(
     Admin(admin): Admin,

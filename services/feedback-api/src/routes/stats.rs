@@ -10,8 +10,9 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use sora_common::ApiError;
 use sora_common::auth::Viewer;
-use sora_common::error::{FieldError, Problem};
+use sora_common::error::FieldError;
 use sora_common::extract::Query;
+use sora_common::problems;
 use time::format_description::well_known::{Iso8601, Rfc3339};
 use time::{Date, Duration, OffsetDateTime, Time, UtcOffset};
 use utoipa::ToSchema;
@@ -206,8 +207,7 @@ pub async fn summarize(
 #[utoipa::path(get, path = "/api/stats/summary", tag = "stats", params(RangeQuery),
     security(("bearer" = [])), responses(
     (status = 200, body = Summary),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
+    problems::BadRequest, problems::Unauthorized,
 ))]
 pub async fn summary(
     _viewer: Viewer,
@@ -269,8 +269,7 @@ pub struct Series {
 #[utoipa::path(get, path = "/api/stats/timeseries", tag = "stats", params(SeriesQuery),
     security(("bearer" = [])), responses(
     (status = 200, body = Series),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
+    problems::BadRequest, problems::Unauthorized,
 ))]
 pub async fn timeseries(
     _viewer: Viewer,
@@ -380,8 +379,7 @@ fn csv_line(cells: &[&str]) -> Result<Bytes, ApiError> {
 #[utoipa::path(get, path = "/api/stats/export.csv", tag = "stats", params(RangeQuery),
     security(("bearer" = [])), responses(
     (status = 200, content_type = "text/csv", body = String),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
+    problems::BadRequest, problems::Unauthorized,
 ))]
 pub async fn export_csv(
     _viewer: Viewer,

@@ -7,11 +7,12 @@ use serde::Deserialize;
 use serde_json::Value;
 use sora_common::ApiError;
 use sora_common::auth::Editor;
-use sora_common::error::{FieldError, Problem};
+use sora_common::error::FieldError;
 use sora_common::events::outbox;
 use sora_common::events::types::{ContentKind, ContentRemoved, LayoutPublished, RemovalReason};
 use sora_common::extract::{Json, Query};
 use sora_common::page::Page;
+use sora_common::problems;
 use uuid::Uuid;
 
 use super::{json_bytes, page_json};
@@ -72,8 +73,7 @@ pub fn not_found(id: Uuid) -> ApiError {
 /// Search and list layouts.
 #[utoipa::path(get, path = "/api/layouts", tag = "layouts", params(LayoutQuery), responses(
     (status = 200, body = Page<LayoutSummary>),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    problems::BadRequest, problems::Validation,
 ))]
 pub async fn list_layouts(
     query: Query<LayoutQuery>,
@@ -109,7 +109,7 @@ pub async fn list_layouts(
 #[utoipa::path(get, path = "/api/layouts/{id}", tag = "layouts",
     params(("id" = Uuid, Path, description = "the layout's id")), responses(
     (status = 200, body = LayoutSummary),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
+    problems::NotFound,
 ))]
 pub async fn get_layout(
     path: web::Path<Uuid>,
@@ -139,13 +139,7 @@ pub struct NewLayout {
 #[utoipa::path(post, path = "/api/layouts", tag = "layouts", request_body = NewLayout,
     security(("bearer" = [])), responses(
     (status = 201, body = LayoutSummary),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 413, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
-    (status = 429, body = Problem, content_type = "application/problem+json"),
+    problems::JsonBody, problems::SignedIn, problems::RateLimited,
 ))]
 pub async fn publish_layout(
     Editor(claims): Editor,
@@ -267,9 +261,7 @@ fn check_tags(given: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
     params(("id" = Uuid, Path, description = "the layout's id")),
     security(("bearer" = [])), responses(
     (status = 204, description = "deleted"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
+    problems::SignedIn, problems::NotFound,
 ))]
 pub async fn delete_layout(
     Editor(claims): Editor,

@@ -8,8 +8,9 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Deserializer, Serialize};
 use sora_common::ApiError;
 use sora_common::auth::{Admin, Claims, Role, Viewer};
-use sora_common::error::{FieldError, Problem};
+use sora_common::error::FieldError;
 use sora_common::extract::Json;
+use sora_common::problems;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -159,8 +160,7 @@ fn must_manage(access: &Access, name: &str) -> Result<(), ApiError> {
 #[utoipa::path(get, path = "/api/workspaces", tag = "workspaces",
     security(("bearer" = [])), responses(
         (status = 200, body = Vec<WorkspaceSummary>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest, problems::Unauthorized,
     ))]
 pub async fn list_workspaces(
     Viewer(caller): Viewer,
@@ -185,12 +185,8 @@ pub async fn list_workspaces(
 #[utoipa::path(post, path = "/api/workspaces", tag = "workspaces", request_body = NewWorkspace,
     security(("bearer" = [])), responses(
         (status = 201, body = WorkspaceDetails),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest, problems::SignedIn, problems::Conflict,
+        problems::UnsupportedMediaType, problems::Validation,
     ))]
 pub async fn create_workspace(
     Admin(caller): Admin,
@@ -272,10 +268,7 @@ async fn details(
 #[utoipa::path(get, path = "/api/workspaces/{name}", tag = "workspaces",
     params(("name" = String, Path)), security(("bearer" = [])), responses(
         (status = 200, body = WorkspaceDetails),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest, problems::SignedIn, problems::NotFound,
     ))]
 pub async fn get_workspace(
     Viewer(caller): Viewer,
@@ -295,12 +288,8 @@ pub async fn get_workspace(
     params(("name" = String, Path)), request_body = WorkspaceChange,
     security(("bearer" = [])), responses(
         (status = 200, body = WorkspaceDetails),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest, problems::SignedIn, problems::NotFound,
+        problems::UnsupportedMediaType, problems::Validation,
     ))]
 pub async fn update_workspace(
     Viewer(caller): Viewer,
@@ -362,10 +351,7 @@ pub async fn update_workspace(
 #[utoipa::path(delete, path = "/api/workspaces/{name}", tag = "workspaces",
     params(("name" = String, Path)), security(("bearer" = [])), responses(
         (status = 204, description = "deleted"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest, problems::SignedIn, problems::NotFound,
     ))]
 pub async fn delete_workspace(
     Admin(caller): Admin,
@@ -399,13 +385,8 @@ pub async fn delete_workspace(
     params(("name" = String, Path), ("user" = String, Path, description = "the user's id")),
     request_body = MemberRoleBody, security(("bearer" = [])), responses(
         (status = 200, body = WorkspaceDetails),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest, problems::SignedIn, problems::NotFound, problems::Conflict,
+        problems::UnsupportedMediaType, problems::Validation,
     ))]
 pub async fn set_member(
     Viewer(caller): Viewer,
@@ -453,11 +434,7 @@ pub async fn set_member(
     params(("name" = String, Path), ("user" = String, Path, description = "the user's id")),
     security(("bearer" = [])), responses(
         (status = 204, description = "removed"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest, problems::SignedIn, problems::NotFound, problems::Conflict,
     ))]
 pub async fn remove_member(
     Viewer(caller): Viewer,

@@ -9,6 +9,7 @@ use sora_common::auth::MaybeAuthenticated;
 use sora_common::error::{FieldError, Problem};
 use sora_common::extract::{Query, content_length, media_type};
 use sora_common::privacy::ClientIp;
+use sora_common::problems;
 
 use super::{Recommendations, answer};
 use crate::domain::ask::{self, Ask};
@@ -36,10 +37,8 @@ pub struct FromMcapQuery {
     security((), ("bearer" = [])),
     responses(
         (status = 200, body = Recommendations, description = "with the features read"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest, problems::Unauthorized, problems::PayloadTooLarge,
+        problems::UnsupportedMediaType,
         (status = 422, body = Problem, content_type = "application/problem+json",
             description = "not an MCAP file, or a damaged one"),
         (status = 429, body = Problem, content_type = "application/problem+json",

@@ -9,10 +9,10 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use sora_common::ApiError;
 use sora_common::auth::MaybeAuthenticated;
-use sora_common::error::Problem;
 use sora_common::events::types::{ContentKind, ItemRef};
 use sora_common::extract::Json;
 use sora_common::features::McapFeatures;
+use sora_common::problems;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -78,11 +78,7 @@ pub struct RecommendedItem {
     security((), ("bearer" = [])),
     responses(
         (status = 200, body = Recommendations),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        problems::JsonBody, problems::Unauthorized,
     ))]
 pub async fn recommend(
     _caller: MaybeAuthenticated,

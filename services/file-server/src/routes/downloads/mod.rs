@@ -14,8 +14,8 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use sora_common::ApiError;
-use sora_common::error::Problem;
 use sora_common::events::types::ContentKind;
+use sora_common::problems;
 use uuid::Uuid;
 
 use self::conditional::{matches_any, requested_range, safe_file_name};
@@ -75,7 +75,7 @@ struct Counted<'a> {
     (status = 206, description = "the requested byte range"),
     (status = 302, description = "the file is served from another address (S3 redirects)"),
     (status = 304, description = "the client's copy is current"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
+    problems::NotFound,
     (status = 416, description = "the range is outside the file"),
 ))]
 pub async fn download_latest(
@@ -119,7 +119,7 @@ pub async fn download_latest(
     (status = 206, description = "the requested byte range"),
     (status = 302, description = "the file is served from another address (S3 redirects)"),
     (status = 304, description = "the client's copy is current"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
+    problems::NotFound,
     (status = 416, description = "the range is outside the file"),
 ))]
 pub async fn download_version(
@@ -161,7 +161,7 @@ pub async fn download_version(
     (status = 206, description = "the requested byte range"),
     (status = 302, description = "the file is served from another address (S3 redirects)"),
     (status = 304, description = "the client's copy is current"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
+    problems::NotFound,
     (status = 416, description = "the range is outside the file"),
 ))]
 pub async fn download_layout(

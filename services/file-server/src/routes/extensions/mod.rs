@@ -8,10 +8,10 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use sora_common::ApiError;
 use sora_common::auth::{Claims, MaybeAuthenticated};
-use sora_common::error::Problem;
 use sora_common::events::outbox;
 use sora_common::extract::Query;
 use sora_common::page::Page;
+use sora_common::problems;
 use sqlx::PgConnection;
 
 use super::{json_bytes, page_json};
@@ -79,8 +79,7 @@ pub fn not_found(id: &ExtensionId) -> ApiError {
 /// version is yanked are left out).
 #[utoipa::path(get, path = "/api/extensions", tag = "extensions", params(ExtensionQuery), responses(
     (status = 200, body = Page<ExtensionSummary>),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    problems::BadRequest, problems::Validation,
 ))]
 pub async fn list_extensions(
     query: Query<ExtensionQuery>,
@@ -125,8 +124,7 @@ fn visible<'a>(
     params(("id" = String, Path, description = "`publisher.name`")),
     security((), ("bearer" = [])), responses(
     (status = 200, body = ExtensionDetails),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
+    problems::Unauthorized, problems::NotFound,
 ))]
 pub async fn get_extension(
     MaybeAuthenticated(caller): MaybeAuthenticated,
@@ -154,8 +152,7 @@ pub struct DocQuery {
 #[utoipa::path(get, path = "/api/extensions/{id}/readme", tag = "extensions",
     params(("id" = String, Path, description = "`publisher.name`"), DocQuery), responses(
     (status = 200, content_type = "text/markdown", body = String),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
+    problems::BadRequest, problems::NotFound,
 ))]
 pub async fn readme(
     path: web::Path<ExtensionId>,
@@ -169,8 +166,7 @@ pub async fn readme(
 #[utoipa::path(get, path = "/api/extensions/{id}/changelog", tag = "extensions",
     params(("id" = String, Path, description = "`publisher.name`"), DocQuery), responses(
     (status = 200, content_type = "text/markdown", body = String),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
+    problems::BadRequest, problems::NotFound,
 ))]
 pub async fn changelog(
     path: web::Path<ExtensionId>,

@@ -4,9 +4,9 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use sora_common::ApiError;
 use sora_common::auth::{Editor, Role};
-use sora_common::error::Problem;
 use sora_common::events::types::{ContentKind, ContentRemoved, RemovalReason};
 use sora_common::extract::Json;
+use sora_common::problems;
 
 use super::{enqueue, not_found, refresh_latest};
 use crate::catalog::Changes;
@@ -21,9 +21,7 @@ use crate::state::AppState;
     params(("id" = String, Path, description = "`publisher.name`"), ("version" = String, Path, description = "a semantic version")),
     security(("bearer" = [])), responses(
     (status = 204, description = "yanked"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
+    problems::SignedIn, problems::NotFound,
 ))]
 pub async fn yank_version(
     Editor(claims): Editor,
@@ -69,8 +67,7 @@ pub async fn yank_version(
 #[utoipa::path(get, path = "/api/extensions/unlisted", tag = "extensions",
     security(("bearer" = [])), responses(
     (status = 200, body = Vec<ExtensionDetails>),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
+    problems::SignedIn,
 ))]
 pub async fn unlisted_extensions(
     Editor(claims): Editor,
@@ -106,12 +103,8 @@ pub struct Moderation {
     params(("id" = String, Path, description = "`publisher.name`")),
     security(("bearer" = [])), responses(
     (status = 200, body = ExtensionDetails),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    problems::BadRequest, problems::SignedIn, problems::NotFound,
+    problems::UnsupportedMediaType, problems::Validation,
 ))]
 pub async fn moderate_extension(
     Editor(claims): Editor,

@@ -5,9 +5,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use sora_common::ApiError;
 use sora_common::auth::{Claims, Editor, Role};
-use sora_common::error::{FieldError, Problem};
+use sora_common::error::FieldError;
 use sora_common::events::types::ExtensionPublished;
 use sora_common::extract::Query;
+use sora_common::problems;
 use sqlx::PgConnection;
 
 use super::{enqueue, not_found, refresh_latest};
@@ -39,14 +40,7 @@ pub struct PublishQuery {
     )),
     security(("bearer" = [])), responses(
     (status = 201, body = ExtensionDetails),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
-    (status = 413, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
-    (status = 429, body = Problem, content_type = "application/problem+json"),
+    problems::JsonBody, problems::SignedIn, problems::Conflict, problems::RateLimited,
 ))]
 pub async fn publish_extension(
     Editor(claims): Editor,

@@ -14,7 +14,8 @@ use futures_util::{StreamExt, TryStreamExt};
 use serde::Serialize;
 use sora_common::ApiError;
 use sora_common::auth::BrowserCaller;
-use sora_common::error::{FieldError, Problem};
+use sora_common::error::FieldError;
+use sora_common::problems;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -123,10 +124,7 @@ fn extension_not_found(id: &str) -> ApiError {
     params(("workspace" = String, Path)), security((), ("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, body = Envelope<Vec<ExtensionApiData>>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest, problems::SignedIn, problems::NotFound,
     ))]
 pub async fn list_extensions(
     caller: BrowserCaller,
@@ -170,10 +168,7 @@ async fn readable(
     params(("id" = String, Path, description = "the extension's server id (the client's externalId)")),
     security((), ("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<ExtensionApiData>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest, problems::SignedIn, problems::NotFound,
     ))]
 pub async fn get_extension(
     caller: BrowserCaller,
@@ -194,10 +189,7 @@ pub async fn get_extension(
     params(("id" = String, Path, description = "the extension's server id")),
     security((), ("bearer" = []), ("cookie" = [])), responses(
         (status = 200, content_type = "application/zip", body = Vec<u8>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest, problems::SignedIn, problems::NotFound,
     ))]
 pub async fn download_extension(
     caller: BrowserCaller,
@@ -298,13 +290,7 @@ async fn read_form(
     security(("bearer" = []), ("cookie" = [])), responses(
         (status = 201, body = Envelope<UploadedExtension>),
         (status = 200, body = Envelope<UploadedExtension>, description = "replaced the extension of the same id"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        problems::JsonBody, problems::SignedIn, problems::NotFound,
     ))]
 pub async fn upload_extension(
     caller: BrowserCaller,
@@ -430,10 +416,7 @@ pub async fn upload_extension(
     params(("workspace" = String, Path), ("id" = String, Path, description = "the extension's server id")),
     security(("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<ExtensionApiData>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest, problems::SignedIn, problems::NotFound,
     ))]
 pub async fn remove_extension(
     caller: BrowserCaller,

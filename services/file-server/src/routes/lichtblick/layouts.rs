@@ -14,8 +14,9 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 use sora_common::ApiError;
 use sora_common::auth::BrowserCaller;
-use sora_common::error::{FieldError, Problem};
+use sora_common::error::FieldError;
 use sora_common::extract::{Json, Query};
+use sora_common::problems;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -165,10 +166,7 @@ fn layout_not_found(id: Uuid) -> ApiError {
     params(("workspace" = String, Path)), security((), ("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, body = Envelope<Vec<LayoutApiData>>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest, problems::SignedIn, problems::NotFound,
     ))]
 pub async fn list_layouts(
     caller: BrowserCaller,
@@ -198,14 +196,7 @@ pub async fn list_layouts(
     security(("bearer" = []), ("cookie" = [])), responses(
         (status = 201, body = Envelope<CreatedLayout>),
         (status = 200, body = Envelope<CreatedLayout>, description = "saved again as a new version"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        problems::JsonBody, problems::SignedIn, problems::NotFound, problems::Conflict,
     ))]
 pub async fn create_layout(
     caller: BrowserCaller,
@@ -309,13 +300,7 @@ async fn locked_layout(
     params(("id" = String, Path, description = "the layout's server id (the client's externalId)")),
     request_body = LayoutChange, security(("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<LayoutApiData>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        problems::JsonBody, problems::SignedIn, problems::NotFound,
     ))]
 pub async fn update_layout(
     caller: BrowserCaller,
@@ -383,10 +368,7 @@ pub async fn update_layout(
     params(("workspace" = String, Path), ("id" = String, Path, description = "the layout's server id")),
     security(("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<LayoutApiData>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest, problems::SignedIn, problems::NotFound,
     ))]
 pub async fn delete_layout(
     caller: BrowserCaller,
@@ -437,9 +419,7 @@ pub struct LayoutVersionData {
     params(("id" = String, Path, description = "the layout's server id")),
     security((), ("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<Vec<LayoutVersionData>>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest, problems::Unauthorized, problems::NotFound,
     ))]
 pub async fn layout_versions(
     caller: BrowserCaller,
@@ -471,10 +451,7 @@ pub async fn layout_versions(
     params(("id" = String, Path, description = "the layout's server id"), ("version" = i32, Path)),
     security(("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<LayoutApiData>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest, problems::SignedIn, problems::NotFound,
     ))]
 pub async fn restore_layout(
     caller: BrowserCaller,
@@ -539,10 +516,7 @@ const SOURCE_HEADER: &str = "x-sora-default-source";
     params(("workspace" = String, Path), DefaultQuery),
     security((), ("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<Value>, headers(("x-sora-default-source" = String, description = "`workspace`, `recommendation` or `most-used`"))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest, problems::SignedIn, problems::NotFound,
     ))]
 pub async fn default_data(
     caller: BrowserCaller,

@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sora_common::ApiError;
 use sora_common::auth::BrowserCaller;
-use sora_common::error::{FieldError, Problem};
+use sora_common::error::FieldError;
 use sora_common::extract::Json;
+use sora_common::problems;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -108,10 +109,7 @@ fn check(mcaps: &[SessionMcap]) -> Vec<FieldError> {
 #[utoipa::path(get, path = "/api/lichtblick/session/{id}", tag = "lichtblick",
     params(("id" = String, Path)), security((), ("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<SessionData>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        problems::BadRequest, problems::SignedIn, problems::NotFound,
     ))]
 pub async fn get_session(
     caller: BrowserCaller,
@@ -137,13 +135,7 @@ pub async fn get_session(
     params(("workspace" = String, Path)), request_body = NewSession,
     security(("bearer" = []), ("cookie" = [])), responses(
         (status = 201, body = Envelope<CreatedSession>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        problems::JsonBody, problems::SignedIn, problems::NotFound,
     ))]
 pub async fn create_session(
     caller: BrowserCaller,
