@@ -2,13 +2,11 @@
 //! refuses the request and stores nothing), made anonymous, then written by
 //! the group-commit writers; `202` only once committed.
 
-use std::io::Write;
-
-use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use sora_common::ApiError;
+use sora_common::body::BodyRules;
 use sora_common::error::Problem;
 use sora_common::events::types::ItemRef;
 use sora_common::extract::parse_json;
@@ -165,7 +163,13 @@ async fn accept(
             }
         }
     }
-    let body = read_body(req, payload, state.settings.ingest.max_body_bytes).await?;
+    let rules = BodyRules {
+        media_types: &["application/json"],
+        limit: state.settings.ingest.max_body_bytes as u64,
+        gzip: true,
+        required: None,
+    };
+    let body = sora_common::body::read(req, payload, &rules).await?;
     let parsed: EventIn = parse_json(&body)?;
     let now = OffsetDateTime::now_utc();
     let events = event::validate(parsed, now, &state.limits()).map_err(ApiError::Validation)?;
@@ -184,129 +188,5 @@ async fn accept(
         Err(Failure::Failed) => Err(ApiError::internal(anyhow::anyhow!(
             "the feedback could not be stored"
         ))),
-    }
-}
-
-/// The body, decompressed if it is gzip, never more than `limit` bytes
-/// however much it inflates: a bomb is refused while it is being read.
-async fn read_body(
-    req: &HttpRequest,
-    mut payload: web::Payload,
-    limit: usize,
-) -> Result<Vec<u8>, ApiError> {
-    if !sora_common::extract::is_json(req) {
-        return Err(ApiError::UnsupportedMediaType(
-            "expected Content-Type: application/json".to_owned(),
-        ));
-    }
-    let encoding = req
-        .headers()
-        .get(header::CONTENT_ENCODING)
-        .map(|v| v.to_str().unwrap_or("?").trim().to_ascii_lowercase());
-    let gzip = match encoding.as_deref() {
-        None | Some("identity") | Some("") => false,
-        Some("gzip") | Some("x-gzip") => true,
-        Some(other) => {
-            return Err(ApiError::UnsupportedMediaType(format!(
-                "Content-Encoding `{other}` is not supported; use gzip or none"
-            )));
-        }
-    };
-    let too_large = || {
-        ApiError::PayloadTooLarge(format!(
-            "the body is larger than {limit} bytes (after decompression)"
-        ))
-    };
-    let declared = sora_common::extract::content_length(req);
-    if declared.is_some_and(|length| length > limit as u64) {
-        return Err(too_large());
-    }
-    let mut read = 0usize;
-    let limited = Limited {
-        bytes: Vec::new(),
-        limit,
-        exceeded: false,
-    };
-    // The decoder writes what it inflates straight into the limited buffer:
-    // a bomb fails at the limit, never held whole.
-    let mut body = if gzip {
-        Body::Gzip(Box::new(flate2::write::GzDecoder::new(limited)))
-    } else {
-        Body::Plain(limited)
-    };
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk
-            .map_err(|_| ApiError::BadRequest("could not read the request body".to_owned()))?;
-        read += chunk.len();
-        if read > limit {
-            return Err(too_large());
-        }
-        let written = match &mut body {
-            Body::Plain(plain) => plain.write_all(&chunk),
-            Body::Gzip(decoder) => decoder.write_all(&chunk),
-        };
-        if written.is_err() {
-            return Err(if body.exceeded() {
-                too_large()
-            } else {
-                bad_gzip()
-            });
-        }
-    }
-    match body {
-        Body::Plain(plain) => Ok(plain.bytes),
-        Body::Gzip(mut decoder) => {
-            if decoder.try_finish().is_err() {
-                return Err(if decoder.get_ref().exceeded {
-                    too_large()
-                } else {
-                    bad_gzip()
-                });
-            }
-            decoder
-                .finish()
-                .map(|plain| plain.bytes)
-                .map_err(|_| bad_gzip())
-        }
-    }
-}
-
-enum Body {
-    Plain(Limited),
-    Gzip(Box<flate2::write::GzDecoder<Limited>>),
-}
-
-impl Body {
-    fn exceeded(&self) -> bool {
-        match self {
-            Self::Plain(plain) => plain.exceeded,
-            Self::Gzip(decoder) => decoder.get_ref().exceeded,
-        }
-    }
-}
-
-fn bad_gzip() -> ApiError {
-    ApiError::BadRequest("the body is not valid gzip".to_owned())
-}
-
-/// A buffer that refuses to grow past `limit`.
-struct Limited {
-    bytes: Vec<u8>,
-    limit: usize,
-    exceeded: bool,
-}
-
-impl Write for Limited {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.bytes.len() + buf.len() > self.limit {
-            self.exceeded = true;
-            return Err(std::io::Error::other("over the limit"));
-        }
-        self.bytes.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }

@@ -8,11 +8,9 @@ pub mod lichtblick;
 pub mod marketplace;
 pub mod workspaces;
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use bytes::{Bytes, BytesMut};
-use futures_util::StreamExt;
 use sora_common::ApiError;
-use sora_common::error::FieldError;
 use sora_common::page::Paging;
 
 pub fn configure(cfg: &mut web::ServiceConfig, max_layout_bytes: usize) {
@@ -51,49 +49,6 @@ pub fn page_json<'a>(items: impl Iterator<Item = &'a Bytes>, total: i64, paging:
         .as_bytes(),
     );
     body.freeze()
-}
-
-/// Reads a raw body of one of `content_types`, refusing it with 415, or with
-/// 413 as soon as it is known to be larger than `limit` (from
-/// `Content-Length`, or while it arrives); an empty body is 422 on `field`.
-pub async fn read_body(
-    req: &HttpRequest,
-    mut payload: web::Payload,
-    content_types: &[&str],
-    limit: u64,
-    field: &str,
-) -> Result<Bytes, ApiError> {
-    let content_type = sora_common::extract::media_type(req);
-    if !content_type
-        .as_deref()
-        .is_some_and(|t| content_types.contains(&t))
-    {
-        return Err(ApiError::UnsupportedMediaType(format!(
-            "send the body as {}",
-            content_types.join(" or ")
-        )));
-    }
-    let too_large = || ApiError::PayloadTooLarge(format!("the body is larger than {limit} bytes"));
-    let declared = sora_common::extract::content_length(req);
-    if declared.is_some_and(|length| length > limit) {
-        return Err(too_large());
-    }
-    let mut body = BytesMut::with_capacity(declared.unwrap_or(0).min(limit) as usize);
-    while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|e| ApiError::BadRequest(format!("the body could not be read: {e}")))?;
-        if (body.len() + chunk.len()) as u64 > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    if body.is_empty() {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            field,
-            "the body is empty",
-        )]));
-    }
-    Ok(body.freeze())
 }
 
 /// Records an action in the audit log (`sora.admin.action.v1`, in the

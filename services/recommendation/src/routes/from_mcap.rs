@@ -7,7 +7,7 @@ use serde::Deserialize;
 use sora_common::ApiError;
 use sora_common::auth::MaybeAuthenticated;
 use sora_common::error::{FieldError, Problem};
-use sora_common::extract::{Query, content_length, media_type};
+use sora_common::extract::Query;
 use sora_common::privacy::ClientIp;
 use sora_common::problems;
 
@@ -62,14 +62,14 @@ pub async fn from_mcap(
             })?;
     }
     let query = query.into_inner();
-    if !matches!(
-        media_type(&req).as_deref(),
-        Some("application/octet-stream" | "application/x-mcap")
-    ) {
-        return Err(ApiError::UnsupportedMediaType(
-            "expected Content-Type: application/octet-stream".to_owned(),
-        ));
-    }
+    let max = state.settings.upload.max_bytes;
+    let too_large = || ApiError::PayloadTooLarge(format!("the body is larger than {max} bytes"));
+    // Streamed, never held whole: the checks the body reader makes first.
+    let declared = sora_common::body::check_head(
+        &req,
+        &["application/octet-stream", "application/x-mcap"],
+        max,
+    )?;
     let mut errors = Vec::new();
     let kinds = query
         .kinds
@@ -91,12 +91,6 @@ pub async fn from_mcap(
         return Err(ApiError::InvalidParameters(errors));
     }
 
-    let max = state.settings.upload.max_bytes;
-    let too_large = || ApiError::PayloadTooLarge(format!("the body is larger than {max} bytes"));
-    let declared = content_length(&req);
-    if declared.is_some_and(|length| length > max) {
-        return Err(too_large());
-    }
     let mut reader =
         RecordingReader::new(state.settings.upload.max_record_bytes, state.budget.clone());
     // Sized by what is coming: a tail is a few KiB, and a fresh 1 MiB

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use sora_common::ApiError;
 use sora_common::auth::{Claims, Editor, Role};
+use sora_common::body::BodyRules;
 use sora_common::error::FieldError;
 use sora_common::events::types::ExtensionPublished;
 use sora_common::extract::Query;
@@ -18,7 +19,7 @@ use crate::db;
 use crate::db::extensions::StoredPackage;
 use crate::domain::ownership::typosquat_of;
 use crate::domain::package::{self, Package};
-use crate::routes::read_body;
+
 use crate::state::{AppState, created};
 
 /// Query of `POST /api/extensions`.
@@ -50,14 +51,13 @@ pub async fn publish_extension(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let remaining = state.take_publish(&claims)?;
-    let body = read_body(
-        &req,
-        payload,
-        &["application/zip", "application/octet-stream"],
-        state.max_upload_bytes,
-        "package",
-    )
-    .await?;
+    let rules = BodyRules {
+        media_types: &["application/zip", "application/octet-stream"],
+        limit: state.max_upload_bytes,
+        gzip: false,
+        required: Some("package"),
+    };
+    let body = sora_common::body::read(&req, payload, &rules).await?;
     let limits = state.limits;
     let (validated, body) =
         tokio::task::spawn_blocking(move || (package::validate(&body, limits), body))
