@@ -19,7 +19,7 @@ use sora_common::problems;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Envelope, access, check_write, envelope, extension_access, refused, uuid_of};
+use super::{Envelope, access, check_write, envelope, extension_access, refused};
 use crate::db;
 use crate::db::workspaces::TeamExtension;
 use crate::domain::package;
@@ -115,7 +115,7 @@ pub struct ExtensionUpload {
     pub extension_id: Option<String>,
 }
 
-fn extension_not_found(id: &str) -> ApiError {
+fn extension_not_found(id: impl std::fmt::Display) -> ApiError {
     ApiError::NotFound(format!("there is no extension `{id}`"))
 }
 
@@ -148,12 +148,11 @@ pub async fn list_extensions(
 /// The extension and the caller's access to its workspace.
 async fn readable(
     state: &AppState,
-    id: &str,
+    id: Uuid,
     caller: &BrowserCaller,
 ) -> Result<TeamExtension, ApiError> {
-    let uuid = uuid_of(id, "extension")?;
     let mut conn = state.db.acquire().await?;
-    let extension = db::workspaces::extension(&mut conn, uuid)
+    let extension = db::workspaces::extension(&mut conn, id)
         .await?
         .ok_or_else(|| extension_not_found(id))?;
     let access = access(&mut conn, &extension.workspace, caller).await?;
@@ -165,7 +164,7 @@ async fn readable(
 
 /// One extension, by its server id.
 #[utoipa::path(get, path = "/api/lichtblick/extensions/{id}", tag = "lichtblick",
-    params(("id" = String, Path, description = "the extension's server id (the client's externalId)")),
+    params(("id" = Uuid, Path, description = "the extension's server id (the client's externalId)")),
     security((), ("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<ExtensionApiData>),
         problems::BadRequest, problems::SignedIn, problems::NotFound,
@@ -173,10 +172,10 @@ async fn readable(
 pub async fn get_extension(
     caller: BrowserCaller,
     req: HttpRequest,
-    path: web::Path<String>,
+    path: web::Path<Uuid>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let extension = readable(&state, &path, &caller).await?;
+    let extension = readable(&state, path.into_inner(), &caller).await?;
     Ok(envelope(
         &req,
         StatusCode::OK,
@@ -186,17 +185,17 @@ pub async fn get_extension(
 
 /// The `.foxe` itself (raw bytes, not an envelope).
 #[utoipa::path(get, path = "/api/lichtblick/extensions/{id}/download", tag = "lichtblick",
-    params(("id" = String, Path, description = "the extension's server id")),
+    params(("id" = Uuid, Path, description = "the extension's server id")),
     security((), ("bearer" = []), ("cookie" = [])), responses(
         (status = 200, content_type = "application/zip", body = Vec<u8>),
         problems::BadRequest, problems::SignedIn, problems::NotFound,
     ))]
 pub async fn download_extension(
     caller: BrowserCaller,
-    path: web::Path<String>,
+    path: web::Path<Uuid>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let extension = readable(&state, &path, &caller).await?;
+    let extension = readable(&state, path.into_inner(), &caller).await?;
     let size = u64::try_from(extension.size).map_err(ApiError::internal)?;
     let stream = state
         .store
@@ -413,7 +412,7 @@ pub async fn upload_extension(
 /// Removes an extension from the workspace (writers); the answer is the
 /// extension as it was. 404 when there is none (the client's "not installed").
 #[utoipa::path(delete, path = "/api/lichtblick/workspaces/{workspace}/extension/{id}", tag = "lichtblick",
-    params(("workspace" = String, Path), ("id" = String, Path, description = "the extension's server id")),
+    params(("workspace" = String, Path), ("id" = Uuid, Path, description = "the extension's server id")),
     security(("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<ExtensionApiData>),
         problems::BadRequest, problems::SignedIn, problems::NotFound,
@@ -421,18 +420,17 @@ pub async fn upload_extension(
 pub async fn remove_extension(
     caller: BrowserCaller,
     req: HttpRequest,
-    path: web::Path<(String, String)>,
+    path: web::Path<(String, Uuid)>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     check_write(&req, &caller)?;
-    let (workspace, id) = path.into_inner();
-    let uuid = uuid_of(&id, "extension")?;
+    let (workspace, uuid) = path.into_inner();
     let mut tx = state.db.begin().await?;
     let (access, may_upload) = extension_access(&mut tx, &workspace, &caller).await?;
     let extension = db::workspaces::extension(&mut tx, uuid)
         .await?
         .filter(|e| e.workspace == workspace)
-        .ok_or_else(|| extension_not_found(&id))?;
+        .ok_or_else(|| extension_not_found(uuid))?;
     if !may_upload {
         return Err(refused(&access, "remove extensions here"));
     }

@@ -297,7 +297,7 @@ async fn locked_layout(
 /// Changes a layout's name, data or permission: a new version when anything
 /// changed. Only its creator or an owner changes who may write it.
 #[utoipa::path(put, path = "/api/lichtblick/layouts/{id}", tag = "lichtblick",
-    params(("id" = String, Path, description = "the layout's server id (the client's externalId)")),
+    params(("id" = Uuid, Path, description = "the layout's server id (the client's externalId)")),
     request_body = LayoutChange, security(("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<LayoutApiData>),
         problems::JsonBody, problems::SignedIn, problems::NotFound,
@@ -305,12 +305,12 @@ async fn locked_layout(
 pub async fn update_layout(
     caller: BrowserCaller,
     req: HttpRequest,
-    path: web::Path<String>,
+    path: web::Path<Uuid>,
     body: Json<LayoutChange>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     check_write(&req, &caller)?;
-    let id = uuid_of(&path, "layout")?;
+    let id = path.into_inner();
     let body = body.into_inner();
     let mut errors = Vec::new();
     let name = body.name.as_deref().map(|n| check_name(n, &mut errors));
@@ -365,7 +365,7 @@ pub async fn update_layout(
 /// Deletes a layout (its versions are kept); the answer is the layout as it
 /// was, which the client checks for.
 #[utoipa::path(delete, path = "/api/lichtblick/workspaces/{workspace}/layout/{id}", tag = "lichtblick",
-    params(("workspace" = String, Path), ("id" = String, Path, description = "the layout's server id")),
+    params(("workspace" = String, Path), ("id" = Uuid, Path, description = "the layout's server id")),
     security(("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<LayoutApiData>),
         problems::BadRequest, problems::SignedIn, problems::NotFound,
@@ -373,12 +373,11 @@ pub async fn update_layout(
 pub async fn delete_layout(
     caller: BrowserCaller,
     req: HttpRequest,
-    path: web::Path<(String, String)>,
+    path: web::Path<(String, Uuid)>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     check_write(&req, &caller)?;
     let (workspace, id) = path.into_inner();
-    let id = uuid_of(&id, "layout")?;
     let mut tx = state.db.begin().await?;
     let (layout, access) = locked_layout(&mut tx, id, &caller, true).await?;
     if layout.workspace != workspace {
@@ -416,7 +415,7 @@ pub struct LayoutVersionData {
 
 /// Every saved state of a layout, newest first (Sora's addition).
 #[utoipa::path(get, path = "/api/lichtblick/layouts/{id}/versions", tag = "lichtblick",
-    params(("id" = String, Path, description = "the layout's server id")),
+    params(("id" = Uuid, Path, description = "the layout's server id")),
     security((), ("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<Vec<LayoutVersionData>>),
         problems::BadRequest, problems::Unauthorized, problems::NotFound,
@@ -424,10 +423,10 @@ pub struct LayoutVersionData {
 pub async fn layout_versions(
     caller: BrowserCaller,
     req: HttpRequest,
-    path: web::Path<String>,
+    path: web::Path<Uuid>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = uuid_of(&path, "layout")?;
+    let id = path.into_inner();
     let mut conn = state.db.acquire().await?;
     locked_layout(&mut conn, id, &caller, false).await?;
     let versions: Vec<LayoutVersionData> = db::workspaces::layout_versions(&mut conn, id)
@@ -448,7 +447,7 @@ pub async fn layout_versions(
 /// Makes an earlier version's name and data the layout's current state (a
 /// new version; its permission stays). Sora's addition.
 #[utoipa::path(post, path = "/api/lichtblick/layouts/{id}/versions/{version}/restore", tag = "lichtblick",
-    params(("id" = String, Path, description = "the layout's server id"), ("version" = i32, Path)),
+    params(("id" = Uuid, Path, description = "the layout's server id"), ("version" = i32, Path)),
     security(("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<LayoutApiData>),
         problems::BadRequest, problems::SignedIn, problems::NotFound,
@@ -456,12 +455,11 @@ pub async fn layout_versions(
 pub async fn restore_layout(
     caller: BrowserCaller,
     req: HttpRequest,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Uuid, i32)>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     check_write(&req, &caller)?;
     let (id, version) = path.into_inner();
-    let id = uuid_of(&id, "layout")?;
     let mut tx = state.db.begin().await?;
     let (mut layout, access) = locked_layout(&mut tx, id, &caller, true).await?;
     if !access.may_change(&layout.creator, Permission::of(&layout.permission)) {
@@ -470,7 +468,7 @@ pub async fn restore_layout(
     let earlier = db::workspaces::layout_versions(&mut tx, id)
         .await?
         .into_iter()
-        .find(|v| v.version.to_string() == version)
+        .find(|v| v.version == version)
         .ok_or_else(|| ApiError::NotFound(format!("layout `{id}` has no version `{version}`")))?;
     layout.name = earlier.name;
     layout.data = earlier.data;

@@ -14,7 +14,7 @@ use sora_common::problems;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Envelope, access, check_write, envelope, refused, uuid_of};
+use super::{Envelope, access, check_write, envelope, refused};
 use crate::db;
 use crate::db::workspaces::TeamSession;
 use crate::domain::workspace::{iso_ms, now_ms};
@@ -107,17 +107,17 @@ fn check(mcaps: &[SessionMcap]) -> Vec<FieldError> {
 
 /// The recordings of a session (readers of its workspace).
 #[utoipa::path(get, path = "/api/lichtblick/session/{id}", tag = "lichtblick",
-    params(("id" = String, Path)), security((), ("bearer" = []), ("cookie" = [])), responses(
+    params(("id" = Uuid, Path)), security((), ("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<SessionData>),
         problems::BadRequest, problems::SignedIn, problems::NotFound,
     ))]
 pub async fn get_session(
     caller: BrowserCaller,
     req: HttpRequest,
-    path: web::Path<String>,
+    path: web::Path<Uuid>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = uuid_of(&path, "session")?;
+    let id = path.into_inner();
     let mut conn = state.db.acquire().await?;
     let session = db::workspaces::session(&mut conn, id)
         .await?
