@@ -75,3 +75,34 @@ pub async fn metric<S>(app: &TestApp<S>, prefix: &str) -> Option<f64> {
         .and_then(|l| l.rsplit(' ').next())
         .and_then(|v| v.parse().ok())
 }
+
+/// An audit-worthy event, numbered: what the audit tests send through the
+/// buses.
+pub fn numbered_action(n: usize) -> sora_common::events::types::AdminAction {
+    sora_common::events::types::AdminAction {
+        actor: "tester".to_owned(),
+        action: "test.performed".to_owned(),
+        target_type: "test".to_owned(),
+        target_id: n.to_string(),
+        details: serde_json::json!({"n": n}),
+    }
+}
+
+/// Audit entries (in admin-api's schema, `pool`) of file-server's events;
+/// admin-api audits its own actions too.
+pub async fn audit_count(pool: &sqlx::PgPool) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE source = '/sora/file-server'")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// Inbox rows of those events: each applied event has exactly one.
+pub async fn inbox_count(pool: &sqlx::PgPool) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM inbox i JOIN audit_log a ON a.id = i.event_id WHERE a.source = '/sora/file-server'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}

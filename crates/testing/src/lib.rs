@@ -51,3 +51,18 @@ pub fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// The browser tests' tools, from `make test`: Playwright's Python and
+/// Debian's Chromium (`SORA_TEST_PLAYWRIGHT_PYTHON`, `SORA_TEST_CHROMIUM`).
+pub fn browser_tools() -> (String, String) {
+    let (Ok(python), Ok(chromium)) = (
+        std::env::var("SORA_TEST_PLAYWRIGHT_PYTHON"),
+        std::env::var("SORA_TEST_CHROMIUM"),
+    ) else {
+        panic!(
+            "SORA_TEST_PLAYWRIGHT_PYTHON and SORA_TEST_CHROMIUM are not set: run `make test`, \
+             which installs Playwright and Chromium"
+        );
+    };
+    (python, chromium)
+}

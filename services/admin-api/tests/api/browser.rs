@@ -11,15 +11,7 @@ use crate::helpers::spawn_app;
 
 #[tokio::test]
 async fn the_dashboard_signs_in_survives_a_reload_and_signs_out_in_chromium() {
-    let (Ok(python), Ok(chromium)) = (
-        std::env::var("SORA_TEST_PLAYWRIGHT_PYTHON"),
-        std::env::var("SORA_TEST_CHROMIUM"),
-    ) else {
-        panic!(
-            "SORA_TEST_PLAYWRIGHT_PYTHON and SORA_TEST_CHROMIUM are not set: run `make test`, \
-             which installs Playwright and Chromium"
-        );
-    };
+    let (python, chromium) = sora_testing::browser_tools();
     let app = spawn_app().await;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let output = tokio::process::Command::new(python)

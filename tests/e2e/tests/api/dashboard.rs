@@ -275,15 +275,7 @@ async fn admin_api_forwards_the_dashboards_calls_with_the_callers_token() {
 
 #[tokio::test]
 async fn the_dashboard_moderates_and_charts_real_data_in_chromium() {
-    let (Ok(python), Ok(chromium)) = (
-        std::env::var("SORA_TEST_PLAYWRIGHT_PYTHON"),
-        std::env::var("SORA_TEST_CHROMIUM"),
-    ) else {
-        panic!(
-            "SORA_TEST_PLAYWRIGHT_PYTHON and SORA_TEST_CHROMIUM are not set: run `make test`, \
-             which installs Playwright and Chromium"
-        );
-    };
+    let (python, chromium) = sora_testing::browser_tools();
     let system = System::spawn().await;
     // The data the pages show: two extensions, a layout, downloads, feedback.
     system.publish_extension("plot", "1.0.0").await;

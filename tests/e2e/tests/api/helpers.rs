@@ -3,7 +3,6 @@ use file_server::config::FileServerSettings;
 use sora_common::Settings;
 use sora_common::auth::dev;
 use sora_common::events::outbox;
-use sora_common::events::types::AdminAction;
 use sora_testing::TestApp;
 use sora_testing::events::Backend;
 use sora_testing::settings::{sqs_endpoint, use_sqs};
@@ -141,16 +140,6 @@ impl Pair {
     }
 }
 
-pub fn action(n: usize) -> AdminAction {
-    AdminAction {
-        actor: "tester".to_owned(),
-        action: "test.performed".to_owned(),
-        target_type: "test".to_owned(),
-        target_id: n.to_string(),
-        details: serde_json::json!({"n": n}),
-    }
-}
-
 /// Publishes `count` events through file-server's outbox, one transaction each
 /// batch of 100, as a state change would.
 pub async fn publish(pool: &PgPool, count: usize) {
@@ -167,20 +156,4 @@ pub async fn publish(pool: &PgPool, count: usize) {
     }
 }
 
-/// Audit entries of file-server's events (admin-api audits its own actions too).
-pub async fn audit_count(pool: &PgPool) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE source = '/sora/file-server'")
-        .fetch_one(pool)
-        .await
-        .unwrap()
-}
-
-/// Inbox rows of file-server's events: each applied event has exactly one.
-pub async fn inbox_count(pool: &PgPool) -> i64 {
-    sqlx::query_scalar(
-        "SELECT count(*) FROM inbox i JOIN audit_log a ON a.id = i.event_id WHERE a.source = '/sora/file-server'",
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap()
-}
+pub use sora_testing::events::{audit_count, inbox_count, numbered_action as action};
