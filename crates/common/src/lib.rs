@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod aws;
+pub mod batch;
 pub mod body;
 pub mod checks;
 pub mod cli;

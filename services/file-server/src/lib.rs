@@ -152,7 +152,7 @@ pub async fn build(mut platform: Platform<FileServerSettings>) -> anyhow::Result
     platform.spawn_background(move |shutdown| jobs::catalog_sync::run(db, following, shutdown));
 
     let (counter, flusher) = DownloadCounter::new(platform.db.clone(), platform.spec.name);
-    platform.spawn_background(|shutdown| flusher(shutdown).run());
+    platform.spawn_background(move |shutdown| flusher.run(shutdown));
     let state = web::Data::new(AppState {
         db: platform.db.clone(),
         catalog,

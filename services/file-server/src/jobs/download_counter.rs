@@ -5,18 +5,20 @@
 //! a download never costs a database write or an event of its own). Counts
 //! are exact under concurrency: increments are additive upserts, and a flush
 //! that fails is kept and retried. On shutdown the last counts are flushed;
-//! a crash loses at most the current interval's counts.
+//! a crash loses at most the current interval's counts. The platform's batch
+//! writer (`sora_common::batch`) does the pacing, retries and flushing.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
+use futures_util::future::BoxFuture;
+use sora_common::batch::{self, Batch, Options, Queue};
 use sora_common::events::outbox;
 use sora_common::events::types::{ContentKind, DownloadCount, FilesDownloaded};
 use sqlx::PgPool;
 
 use crate::db::downloads::CountColumns;
 use time::{Date, OffsetDateTime};
-use tokio::sync::{mpsc, watch};
 
 /// How often counts are written.
 const FLUSH_INTERVAL: Duration = Duration::from_millis(250);
@@ -24,7 +26,7 @@ const FLUSH_INTERVAL: Duration = Duration::from_millis(250);
 const COUNTS_PER_EVENT: usize = 500;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct Key {
+pub struct Key {
     kind: ContentKind,
     id: String,
     /// Empty for layouts, which have no versions.
@@ -35,23 +37,27 @@ struct Key {
 /// Records downloads; cheap to clone.
 #[derive(Clone)]
 pub struct DownloadCounter {
-    sender: mpsc::UnboundedSender<Key>,
+    queue: Queue<Key>,
 }
+
+const OPTIONS: Options = Options {
+    interval: FLUSH_INTERVAL,
+    // Downloads of one interval, and far more: a full queue drops a count
+    // (logged) rather than making a download wait.
+    capacity: 1 << 16,
+    max_batch: 100_000,
+    max_backoff: Duration::from_secs(5),
+};
 
 impl DownloadCounter {
     /// The counter and the task that writes its counts (run it until shutdown).
-    pub fn new(
-        db: PgPool,
-        service: &'static str,
-    ) -> (Self, impl FnOnce(watch::Receiver<bool>) -> FlushTask) {
-        let (sender, receiver) = mpsc::unbounded_channel();
-        let task = move |shutdown| FlushTask {
-            db,
+    pub fn new(db: PgPool, service: &'static str) -> (Self, batch::Writer<Counts>) {
+        let counts = Counts {
             service,
-            receiver,
-            shutdown,
+            pending: HashMap::new(),
         };
-        (Self { sender }, task)
+        let (queue, writer) = batch::channel(db, counts, OPTIONS);
+        (Self { queue }, writer)
     }
 
     pub fn record(&self, kind: ContentKind, id: &str, version: Option<&str>) {
@@ -61,61 +67,39 @@ impl DownloadCounter {
             version: version.unwrap_or_default().to_owned(),
             day: OffsetDateTime::now_utc().date(),
         };
-        if self.sender.send(key).is_err() {
-            tracing::warn!(id, "download not counted: the counter has stopped");
+        if !self.queue.try_push(key) {
+            tracing::warn!(
+                id,
+                "download not counted: the counter is stopped or far behind"
+            );
         }
     }
 }
 
-pub struct FlushTask {
-    db: PgPool,
+/// The counts gathered for one write, by item, version and day.
+pub struct Counts {
     service: &'static str,
-    receiver: mpsc::UnboundedReceiver<Key>,
-    shutdown: watch::Receiver<bool>,
+    pending: HashMap<Key, i64>,
 }
 
-impl FlushTask {
-    pub async fn run(mut self) {
-        let mut pending: HashMap<Key, i64> = HashMap::new();
-        let mut tick = tokio::time::interval(FLUSH_INTERVAL);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                key = self.receiver.recv() => match key {
-                    Some(key) => *pending.entry(key).or_default() += 1,
-                    None => break,
-                },
-                _ = tick.tick() => self.flush(&mut pending).await,
-                _ = self.shutdown.changed() => break,
-            }
-        }
-        // Requests still in flight were drained before background tasks stop.
-        while let Ok(key) = self.receiver.try_recv() {
-            *pending.entry(key).or_default() += 1;
-        }
-        for _ in 0..3 {
-            if pending.is_empty() {
-                break;
-            }
-            self.flush(&mut pending).await;
-        }
-        if !pending.is_empty() {
-            let lost: i64 = pending.values().sum();
-            tracing::error!(lost, "download counts could not be written before shutdown");
-        }
+impl Batch for Counts {
+    type Item = Key;
+    const WHAT: &'static str = "download counts";
+
+    fn add(&mut self, key: Key) {
+        *self.pending.entry(key).or_default() += 1;
     }
 
-    async fn flush(&self, pending: &mut HashMap<Key, i64>) {
-        if pending.is_empty() {
-            return;
-        }
-        match write(&self.db, self.service, pending).await {
-            Ok(()) => pending.clear(),
-            Err(error) => {
-                let waiting: i64 = pending.values().sum();
-                tracing::warn!(error = %error, waiting, "download counts not written yet; retrying");
-            }
-        }
+    fn len(&self) -> usize {
+        self.pending.len()
+    }
+
+    fn clear(&mut self) {
+        self.pending.clear();
+    }
+
+    fn write<'a>(&'a self, db: &'a PgPool) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(write(db, self.service, &self.pending))
     }
 }
 
