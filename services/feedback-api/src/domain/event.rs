@@ -8,10 +8,12 @@ use sora_common::events::types::{ContentKind, ItemRef};
 use sora_common::features::McapFeatures;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// What happened, as the client reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ToSchema)]
+#[schema(rename_all = "snake_case")]
 pub enum FeedbackType {
     LayoutApplied,
     ExtensionInstalled,
@@ -65,32 +67,62 @@ impl FeedbackType {
 /// The body of `POST /api/feedback`, read in one pass: one event, or a batch
 /// (`{"events": [...]}`, an object with `events` and nothing else). Every
 /// field is optional here so that each missing or wrong one is reported by
-/// name; [`validate`] turns it into checked events.
-#[derive(Debug, Deserialize)]
+/// name; [`validate`] turns it into checked events. The OpenAPI document is
+/// generated from this type: the `schema` attributes state what [`validate`]
+/// accepts (a test holds the two together).
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = FeedbackEvent, description = "One feedback event (DESIGN.md §5).")]
 pub struct EventIn {
+    #[schema(ignore)]
     events: Option<Vec<EventIn>>,
     #[serde(rename = "type")]
+    #[schema(required = true, value_type = FeedbackType, inline)]
     kind: Option<String>,
+    /// Must be true: nothing is stored without the user's consent.
+    #[schema(required = true, value_type = bool)]
     consent: Option<bool>,
+    /// A random id the client made for its installation; only a keyed hash
+    /// of it is kept.
+    #[schema(required = true, value_type = Uuid)]
     install_id: Option<String>,
+    #[schema(max_length = 64)]
     app_version: Option<String>,
+    #[schema(max_length = 64)]
     os: Option<String>,
+    #[schema(max_length = 35)]
     locale: Option<String>,
+    #[schema(inline)]
     item: Option<ItemIn>,
+    /// Required for the `recommendation_*` types.
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9._:-]+$")]
     recommendation_id: Option<String>,
+    /// Required for the `rating` type.
+    #[schema(value_type = Option<u8>, minimum = 1, maximum = 5)]
     rating: Option<i64>,
+    /// Redacted (e-mail addresses, IPs, phone numbers, credentials) and
+    /// encrypted before it is stored; only administrators read it.
+    #[schema(max_length = 2000)]
     comment: Option<String>,
     mcap_features: Option<McapFeatures>,
+    /// When it happened (default: on receipt); not in the future, not older
+    /// than the retention period.
+    #[schema(format = DateTime)]
     occurred_at: Option<String>,
+    /// Made by the client so that retries are stored once.
+    #[schema(value_type = Option<Uuid>)]
     event_id: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The item an event is about.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ItemIn {
+    #[schema(value_type = ContentKind, inline)]
     kind: String,
+    #[schema(min_length = 1, max_length = 200)]
     id: String,
+    #[schema(min_length = 1, max_length = 64)]
     version: Option<String>,
 }
 
@@ -368,6 +400,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use serde_json::json;
+    use utoipa::PartialSchema;
 
     use super::*;
 
@@ -386,6 +419,56 @@ mod tests {
     fn event() -> serde_json::Value {
         json!({"type": "session_started", "consent": true,
                "install_id": "0190a8e4-5c6b-7c3d-9e4f-123456789abc"})
+    }
+
+    /// The document's schema, as served.
+    fn schema() -> serde_json::Value {
+        serde_json::to_value(EventIn::schema()).unwrap()
+    }
+
+    /// The fields serde reads, from its "unknown field" message.
+    fn fields_read() -> Vec<String> {
+        let error = serde_json::from_value::<EventIn>(json!({"?": 1})).unwrap_err();
+        let message = error.to_string();
+        let list = message.split("expected one of ").nth(1).unwrap();
+        list.split(", ")
+            .map(|f| f.trim_matches('`').to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn the_documented_event_is_the_one_read() {
+        let schema = schema();
+        let mut documented: Vec<String> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        documented.push("events".to_owned());
+        documented.sort();
+        let mut read = fields_read();
+        read.sort();
+        assert_eq!(documented, read);
+
+        let types: Vec<&str> = schema["properties"]["type"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        assert_eq!(types, FeedbackType::ALL.map(FeedbackType::as_str));
+
+        // Exactly the documented required fields are required.
+        let required = schema["required"].as_array().unwrap();
+        assert_eq!(required.len(), 3);
+        for field in required {
+            let field = field.as_str().unwrap();
+            let mut body = event();
+            body.as_object_mut().unwrap().remove(field);
+            assert_eq!(check(body).unwrap_err(), [field], "{field}");
+        }
+        assert!(check(event()).is_ok());
     }
 
     #[test]

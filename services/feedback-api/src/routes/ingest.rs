@@ -8,15 +8,12 @@ use serde::{Deserialize, Serialize};
 use sora_common::ApiError;
 use sora_common::body::BodyRules;
 use sora_common::error::Problem;
-use sora_common::events::types::ItemRef;
 use sora_common::extract::parse_json;
-use sora_common::features::McapFeatures;
 use sora_common::privacy::ClientIp;
 use sora_common::problems;
 use sora_common::ratelimit::{Allowed, Refused};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 use crate::domain::event::{self, EventIn};
 use crate::jobs::writer::Failure;
@@ -31,75 +28,24 @@ pub struct Accepted {
     pub duplicates: usize,
 }
 
-/// One feedback event (DESIGN.md §5).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+// The two forms of the body, for the OpenAPI document only: both are read as
+// `EventIn`, the real input type, which the document's events are made from.
+/// One event, or a batch of 1 to 100.
+#[derive(ToSchema)]
+#[serde(untagged)]
 #[allow(dead_code)]
-pub struct FeedbackEvent {
-    #[serde(rename = "type")]
-    #[schema(inline)]
-    kind: FeedbackTypeName,
-    /// Must be true: nothing is stored without the user's consent.
-    consent: bool,
-    /// A random id the client made for its installation; only a keyed hash
-    /// of it is kept.
-    install_id: Uuid,
-    #[schema(max_length = 64)]
-    app_version: Option<String>,
-    #[schema(max_length = 64)]
-    os: Option<String>,
-    #[schema(max_length = 35)]
-    locale: Option<String>,
-    #[schema(inline)]
-    item: Option<ItemRef>,
-    /// Required for the `recommendation_*` types.
-    #[schema(max_length = 64, pattern = "^[A-Za-z0-9._:-]+$")]
-    recommendation_id: Option<String>,
-    /// Required for the `rating` type.
-    #[schema(minimum = 1, maximum = 5)]
-    rating: Option<u8>,
-    /// Redacted (e-mail addresses, IPs, phone numbers, credentials) and
-    /// encrypted before it is stored; only administrators read it.
-    #[schema(max_length = 2000)]
-    comment: Option<String>,
-    mcap_features: Option<McapFeatures>,
-    /// When it happened (default: on receipt); not in the future, not older
-    /// than the retention period.
-    #[schema(value_type = Option<String>, format = DateTime)]
-    occurred_at: Option<OffsetDateTime>,
-    /// Made by the client so that retries are stored once.
-    event_id: Option<Uuid>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[allow(dead_code)]
-enum FeedbackTypeName {
-    LayoutApplied,
-    ExtensionInstalled,
-    ExtensionUninstalled,
-    RecommendationShown,
-    RecommendationAccepted,
-    RecommendationDismissed,
-    Rating,
-    SessionStarted,
+pub enum FeedbackBody {
+    One(Box<EventIn>),
+    Batch(FeedbackBatch),
 }
 
 /// Up to 100 events, stored all or none.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct FeedbackBatch {
     #[schema(min_items = 1, max_items = 100)]
-    events: Vec<FeedbackEvent>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(untagged)]
-#[allow(dead_code)]
-pub enum FeedbackBody {
-    One(Box<FeedbackEvent>),
-    Batch(FeedbackBatch),
+    events: Vec<EventIn>,
 }
 
 /// Submit anonymized feedback: one event or `{events: [...]}` (1–100). The
