@@ -64,4 +64,8 @@ cargo test --workspace --locked --no-fail-fast "$@"
 # Every service's OpenAPI document, fuzzed against the running binaries.
 scripts/api-fuzz.sh "$port" "${SORA_FUZZ_EXAMPLES:-25}"
 
+# `make run`'s system: smoke tests, then backed up, destroyed and restored
+# (logical and point-in-time), checked through the public APIs.
+scripts/ops/restore-drill.sh
+
 scripts/check-deploy.sh
