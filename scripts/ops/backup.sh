@@ -17,6 +17,11 @@
 # the dump refers to is in the copy. Feedback comments are in the dump as the
 # service encrypted them; the keys are not in the backup, nor are the roles'
 # passwords (provisioning sets them again).
+#
+# With SORA_BACKUP_S3_URI (s3://bucket/prefix) the backup is then copied to
+# URI/<UTC time>/ with the AWS CLI (the CronJob's way, k8s/base/
+# backup-cronjob.yaml); SORA_BACKUP_UPLOAD=required makes a missing URI an
+# error instead of a local-only backup.
 set -euo pipefail
 
 dest="${1:?usage: backup.sh DEST}"
@@ -47,6 +52,15 @@ fi
   echo "objects=$objects"
 } > "$dest/backup.env"
 (cd "$dest" && sha256sum database.dump $( [ -f objects.tar ] && echo objects.tar ) backup.env > SHA256SUMS)
+
+if [ -n "${SORA_BACKUP_S3_URI:-}" ]; then
+  target="${SORA_BACKUP_S3_URI%/}/$(date -u +%Y-%m-%dT%H%M%SZ)/"
+  aws s3 cp --recursive --only-show-errors "$dest" "$target"
+  echo "backup: copied to $target"
+elif [ "${SORA_BACKUP_UPLOAD:-}" = required ]; then
+  echo "backup: SORA_BACKUP_S3_URI is not set, and the backup must leave this machine" >&2
+  exit 1
+fi
 
 elapsed_ms=$(( ($(date +%s%N) - started) / 1000000 ))
 echo "backup: $dest ($(du -sh "$dest" | cut -f1); database $(du -h "$dest/database.dump" | cut -f1), objects: $objects) in ${elapsed_ms} ms"
