@@ -216,47 +216,24 @@ resource "aws_s3_bucket_notification" "primary" {
   eventbridge = true
 }
 
-# Cross-region replication of the marketplace (objects and delete markers).
-resource "aws_s3_bucket_replication_configuration" "marketplace" {
+# Cross-region replication to the replica bucket: the marketplace (objects
+# and delete markers) and the backups (a region lost must not take its
+# backups with it; their deletions by the lifecycle are not replicated, the
+# replica expires `logical/` itself).
+resource "aws_s3_bucket_replication_configuration" "primary" {
+  for_each = {
+    marketplace = { bucket = aws_s3_bucket.marketplace.id, deletes = "Enabled" }
+    backups     = { bucket = aws_s3_bucket.backups.id, deletes = "Disabled" }
+  }
   depends_on = [aws_s3_bucket_versioning.primary, aws_s3_bucket_versioning.replica]
   role       = aws_iam_role.replication.arn
-  bucket     = aws_s3_bucket.marketplace.id
+  bucket     = each.value.bucket
   rule {
     id     = "everything"
     status = "Enabled"
     filter {}
     delete_marker_replication {
-      status = "Enabled"
-    }
-    source_selection_criteria {
-      sse_kms_encrypted_objects {
-        status = "Enabled"
-      }
-    }
-    destination {
-      bucket        = aws_s3_bucket.replica.arn
-      storage_class = "STANDARD_IA"
-      encryption_configuration {
-        replica_kms_key_id = aws_kms_key.replica.arn
-      }
-    }
-  }
-}
-
-# The backups bucket is replicated too: a region lost must not take its
-# backups with it.
-resource "aws_s3_bucket_replication_configuration" "backups" {
-  depends_on = [aws_s3_bucket_versioning.primary, aws_s3_bucket_versioning.replica]
-  role       = aws_iam_role.replication.arn
-  bucket     = aws_s3_bucket.backups.id
-  rule {
-    id     = "everything"
-    status = "Enabled"
-    filter {
-      prefix = ""
-    }
-    delete_marker_replication {
-      status = "Disabled"
+      status = each.value.deletes
     }
     source_selection_criteria {
       sse_kms_encrypted_objects {
