@@ -59,6 +59,13 @@ data "aws_iam_policy_document" "service" {
     actions   = ["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:ListQueueTags"]
     resources = [for queue in aws_sqs_queue.queue : queue.arn]
   }
+  # The bus looks a queue's dead-letter queue up with it; it creates neither
+  # when both exist (crates/common/src/events/sqs_bus.rs).
+  statement {
+    sid       = "FindDeadLetterQueues"
+    actions   = ["sqs:GetQueueUrl"]
+    resources = [for queue in aws_sqs_queue.dlq : queue.arn]
+  }
   statement {
     sid       = "EncryptEvents"
     actions   = ["kms:GenerateDataKey", "kms:Decrypt"]

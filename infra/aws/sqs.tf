@@ -3,9 +3,11 @@
 # a redrive policy to `sora-<queue>-dlq` after var.max_receives receives and
 # a visibility timeout of var.visibility_timeout_seconds. Made here so that
 # the services' roles need no right to create queues in the account, and so
-# that encryption and retention are set. Keep the two variables equal to the
-# services' SORA_EVENTS__MAX_RECEIVES and SORA_EVENTS__VISIBILITY_TIMEOUT_SECS:
-# SQS refuses CreateQueue with other attribute values for an existing queue.
+# that encryption and retention are set. The services use existing queues as
+# they are (they look them up before creating anything), so these attributes
+# win over the services' SORA_EVENTS__MAX_RECEIVES and
+# SORA_EVENTS__VISIBILITY_TIMEOUT_SECS; keep them equal all the same, so that
+# a queue re-created by a service matches.
 
 locals {
   # Consumer queue => the service that consumes it.

@@ -81,6 +81,41 @@ impl SqsBus {
             .ok_or_else(|| anyhow::anyhow!("SQS returned no URL for {name}"))
     }
 
+    /// The URL of `name`, or `None` when there is no such queue.
+    async fn existing(&self, name: &str) -> anyhow::Result<Option<String>> {
+        match self.client.get_queue_url().queue_name(name).send().await {
+            Ok(output) => Ok(output.queue_url().map(str::to_owned)),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_queue_does_not_exist()) =>
+            {
+                Ok(None)
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// The redrive policy sending `name`'s messages to the dead-letter queue
+    /// at `dlq_url` after `max_receives` receives.
+    async fn redrive_policy(&self, dlq_url: &str, name: &str) -> anyhow::Result<String> {
+        let dlq_arn = self
+            .client
+            .get_queue_attributes()
+            .queue_url(dlq_url)
+            .attribute_names(QueueAttributeName::QueueArn)
+            .send()
+            .await?
+            .attributes()
+            .and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned())
+            .ok_or_else(|| anyhow::anyhow!("SQS returned no ARN for {name}{DLQ_SUFFIX}"))?;
+        Ok(serde_json::json!({
+            "deadLetterTargetArn": dlq_arn,
+            "maxReceiveCount": self.max_receives.to_string(),
+        })
+        .to_string())
+    }
+
     async fn count(&self, url: &str) -> anyhow::Result<(u64, u64)> {
         let output = self
             .client
@@ -126,37 +161,32 @@ fn string_attribute(value: &str) -> anyhow::Result<MessageAttributeValue> {
 }
 
 impl EventBus for SqsBus {
+    /// Uses the queue and its dead-letter queue as they are when they exist
+    /// (made by Terraform, with the operator's attributes: CreateQueue would
+    /// refuse other values, and publishers may not create queues), and
+    /// creates whichever is missing.
     async fn ensure_queue(&self, queue: &str) -> anyhow::Result<()> {
         let name = format!("{}{queue}", self.prefix);
-        let dlq_url = self
-            .create(&format!("{name}{DLQ_SUFFIX}"), Vec::new())
-            .await?;
-        let dlq_arn = self
-            .client
-            .get_queue_attributes()
-            .queue_url(&dlq_url)
-            .attribute_names(QueueAttributeName::QueueArn)
-            .send()
-            .await?
-            .attributes()
-            .and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned())
-            .ok_or_else(|| anyhow::anyhow!("SQS returned no ARN for {name}-dlq"))?;
-        let redrive = serde_json::json!({
-            "deadLetterTargetArn": dlq_arn,
-            "maxReceiveCount": self.max_receives.to_string(),
-        });
-        let url = self
-            .create(
-                &name,
-                vec![
-                    (QueueAttributeName::RedrivePolicy, redrive.to_string()),
-                    (
-                        QueueAttributeName::VisibilityTimeout,
-                        self.visibility.as_secs().max(1).to_string(),
-                    ),
-                ],
-            )
-            .await?;
+        let dlq_name = format!("{name}{DLQ_SUFFIX}");
+        let dlq_url = match self.existing(&dlq_name).await? {
+            Some(url) => url,
+            None => self.create(&dlq_name, Vec::new()).await?,
+        };
+        let url = match self.existing(&name).await? {
+            Some(url) => url,
+            None => {
+                let redrive = self.redrive_policy(&dlq_url, &name).await?;
+                let visibility = self.visibility.as_secs().max(1).to_string();
+                self.create(
+                    &name,
+                    vec![
+                        (QueueAttributeName::RedrivePolicy, redrive),
+                        (QueueAttributeName::VisibilityTimeout, visibility),
+                    ],
+                )
+                .await?
+            }
+        };
         self.urls
             .write()
             .await

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use aws_sdk_sqs::types::QueueAttributeName;
 use sora_common::config::NoSettings;
 use sora_common::events::bus::{EventBus, OutgoingMessage, QueueDepth};
 use sora_common::events::pg_bus::PgBus;
@@ -155,6 +156,85 @@ async fn the_sqs_bus_keeps_the_contract() {
     let mut settings = base_settings::<NoSettings>(&SPEC);
     use_sqs(&mut settings.events, &sqs_endpoint());
     bus_contract(&SqsBus::new(&settings.events.sqs, 2, Duration::from_secs(30)).await).await;
+}
+
+/// Queues an operator made beforehand (infra/aws/sqs.tf) with attributes of
+/// their own: the bus uses them as they are. CreateQueue with the service's
+/// values would be refused ("QueueAlreadyExists") and stop the service.
+#[tokio::test]
+async fn the_sqs_bus_uses_queues_made_by_the_operator() {
+    let mut settings = base_settings::<NoSettings>(&SPEC);
+    use_sqs(&mut settings.events, &sqs_endpoint());
+    let sqs = &settings.events.sqs;
+    let config = sora_common::aws::sdk_config(
+        &sqs.region,
+        &sqs.endpoint_url,
+        &sqs.access_key_id,
+        &sqs.secret_access_key,
+    )
+    .await;
+    let client = aws_sdk_sqs::Client::new(&config);
+    let name = format!("{}made", sqs.queue_prefix);
+    let dlq_url = client
+        .create_queue()
+        .queue_name(format!("{name}-dlq"))
+        .attributes(QueueAttributeName::MessageRetentionPeriod, "1209600")
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    let dlq_arn = client
+        .get_queue_attributes()
+        .queue_url(&dlq_url)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .unwrap()
+        .attributes
+        .unwrap()[&QueueAttributeName::QueueArn]
+        .clone();
+    // As Terraform's jsonencode writes it: maxReceiveCount a number, and
+    // neither it nor the visibility timeout what the service is configured with.
+    let redrive = serde_json::json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 1});
+    let url = client
+        .create_queue()
+        .queue_name(&name)
+        .attributes(QueueAttributeName::VisibilityTimeout, "45")
+        .attributes(QueueAttributeName::RedrivePolicy, redrive.to_string())
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+
+    let bus = SqsBus::new(sqs, 5, Duration::from_secs(30)).await;
+    bus.ensure_queue("made").await.unwrap();
+    bus.send("made", &[message(1)]).await.unwrap();
+    let received = bus.receive("made", 10, WAIT).await.unwrap();
+    assert_eq!(received.len(), 1);
+    // The operator's redrive policy holds: one receive, then dead letters.
+    bus.retry_later("made", &received[0].receipt, Duration::ZERO)
+        .await
+        .unwrap();
+    assert!(
+        bus.receive("made", 10, Duration::from_millis(500))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(bus.depth("made").await.unwrap().dead, 1);
+
+    let attributes = client
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(QueueAttributeName::All)
+        .send()
+        .await
+        .unwrap()
+        .attributes
+        .unwrap();
+    assert_eq!(attributes[&QueueAttributeName::VisibilityTimeout], "45");
 }
 
 #[tokio::test]
