@@ -1,6 +1,6 @@
 # The Sora server. `make run` runs everything on embedded defaults;
 # `make test` runs every test. See README.md.
-.PHONY: run test bench eval contracts lint fmt deploy-check sqlx-prepare sqlx-check
+.PHONY: run test bench soak eval contracts lint fmt deploy-check sqlx-prepare sqlx-check
 
 run:
 	scripts/run.sh
@@ -10,6 +10,10 @@ test:
 
 bench:
 	scripts/bench.sh
+
+# 30 minutes of mixed traffic under faults, per configuration: docs/soak.md.
+soak:
+	scripts/soak.sh
 
 # The recommender's offline evaluation on the fixtures: docs/evaluation.md.
 eval:

@@ -68,4 +68,8 @@ scripts/api-fuzz.sh "$port" "${SORA_FUZZ_EXAMPLES:-25}"
 # (logical and point-in-time), checked through the public APIs.
 scripts/ops/restore-drill.sh
 
+# The soak's short run (3 minutes, fewer faults, `make run`'s configuration):
+# fails on any acknowledged write lost or duplicated. `make soak` is the long one.
+SOAK_SHORT=1 SOAK_BACKENDS="${SORA_SOAK_BACKENDS:-postgres}" scripts/soak.sh
+
 scripts/check-deploy.sh

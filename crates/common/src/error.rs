@@ -69,8 +69,21 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// An error the client cannot fix: 500 — or 503 (try again) when it is,
+    /// however wrapped, the database or the object store not being reached.
     pub fn internal(error: impl Into<anyhow::Error>) -> Self {
-        Self::Internal(error.into())
+        let error = error.into();
+        if error
+            .downcast_ref::<crate::storage::Unreachable>()
+            .is_some()
+        {
+            tracing::error!(error = %error, "object store unavailable");
+            return Self::Unavailable("the object store is unavailable".to_owned());
+        }
+        match error.downcast::<sqlx::Error>() {
+            Ok(database) => database.into(),
+            Err(other) => Self::Internal(other),
+        }
     }
 
     /// The stable code behind `urn:sora:problem:`.

@@ -105,6 +105,13 @@ impl StorageSettings {
     }
 }
 
+/// The object store could not be reached (a connection refused or cut, a
+/// timeout, a server error): the same request may work in a moment, so the
+/// client is told to retry (503 with `Retry-After`, [`crate::ApiError::storage`]).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Unreachable(pub String);
+
 /// An object's bytes, streamed in chunks.
 pub type ByteStream = BoxStream<'static, io::Result<Bytes>>;
 

@@ -12,7 +12,7 @@ use futures_util::future::BoxFuture;
 use tokio_util::io::ReaderStream;
 
 use super::S3Settings;
-use super::{ByteStream, ObjectStore, check_key};
+use super::{ByteStream, ObjectStore, Unreachable, check_key};
 
 pub struct S3Store {
     client: Client,
@@ -97,11 +97,32 @@ impl S3Store {
                 ReaderStream::with_capacity(object.body.into_async_read(), 256 * 1024).boxed(),
             )),
             Err(SdkError::ServiceError(e)) if e.err().is_no_such_key() => Ok(None),
-            Err(e) => Err(anyhow::anyhow!(
-                "S3 GetObject failed: {}",
-                aws_sdk_s3::error::DisplayErrorContext(e)
-            )),
+            Err(e) => Err(failed("GetObject", e)),
         }
+    }
+}
+
+/// An S3 call's error; [`Unreachable`] when trying again may work.
+fn failed<E>(operation: &str, error: SdkError<E>) -> anyhow::Error
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    let transient = match &error {
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
+            true
+        }
+        other => other
+            .raw_response()
+            .is_some_and(|response| response.status().as_u16() >= 500),
+    };
+    let message = format!(
+        "S3 {operation} failed: {}",
+        aws_sdk_s3::error::DisplayErrorContext(&error)
+    );
+    if transient {
+        Unreachable(message).into()
+    } else {
+        anyhow::anyhow!(message)
     }
 }
 
@@ -116,12 +137,7 @@ impl ObjectStore for S3Store {
                 .body(SdkStream::from(data))
                 .send()
                 .await
-                .map_err(|e| {
-                    anyhow::anyhow!(
-                        "S3 PutObject failed: {}",
-                        aws_sdk_s3::error::DisplayErrorContext(e)
-                    )
-                })?;
+                .map_err(|e| failed("PutObject", e))?;
             Ok(())
         })
     }
@@ -135,12 +151,7 @@ impl ObjectStore for S3Store {
                 .key(key?)
                 .send()
                 .await
-                .map_err(|e| {
-                    anyhow::anyhow!(
-                        "S3 DeleteObject failed: {}",
-                        aws_sdk_s3::error::DisplayErrorContext(e)
-                    )
-                })?;
+                .map_err(|e| failed("DeleteObject", e))?;
             Ok(())
         })
     }

@@ -233,3 +233,44 @@ async fn downloads_can_redirect_to_a_public_address_of_the_bucket() {
     let size = package.len() as u64;
     assert_eq!(read(&*store, &key, 0..size).await.unwrap(), package);
 }
+
+/// Found by the soak: with the object store cut off, publishing answered
+/// 500. It is a dependency being down, like the database: 503 with
+/// Retry-After, and nothing is recorded.
+#[tokio::test]
+async fn an_unreachable_object_store_answers_503_and_changes_nothing() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let app = spawn_app_with(|s| {
+        use_s3(&mut s.service.storage, &endpoint);
+        s.service.storage.s3.create_bucket = false;
+    })
+    .await;
+    let token = app.tokens.token(Role::Editor);
+
+    let published = publish_as(&app, &token, foxe(&manifest("acme", "cut", "1.0.0"))).await;
+    assert_eq!(published.headers()["retry-after"], "5");
+    let problem = assert_problem(published, 503).await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("object store"),
+        "{problem}"
+    );
+    let layout = app
+        .client
+        .post(app.url("/api/layouts"))
+        .bearer_auth(&token)
+        .json(
+            &serde_json::json!({"name": "Cut", "description": "", "tags": [],
+            "layout": {"configById": {"3D!a": {}}, "layout": "3D!a"}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(layout.headers()["retry-after"], "5");
+    assert_problem(layout, 503).await;
+
+    assert_eq!(app.get("/api/extensions/acme.cut").await.status(), 404);
+    let layouts: serde_json::Value = app.get("/api/layouts").await.json().await.unwrap();
+    assert_eq!(layouts["total"], 0, "{layouts}");
+}

@@ -86,7 +86,17 @@ pub(super) async fn cached_bytes(
             Ok::<_, anyhow::Error>(bytes.freeze())
         })
         .await
-        .map_err(|error| ApiError::internal(anyhow::anyhow!("{error:#}")))?;
+        .map_err(|error| {
+            let unreachable = error
+                .downcast_ref::<sora_common::storage::Unreachable>()
+                .is_some();
+            let error = anyhow::anyhow!("{error:#}");
+            if unreachable {
+                ApiError::internal(sora_common::storage::Unreachable(error.to_string()))
+            } else {
+                ApiError::internal(error)
+            }
+        })?;
     Ok(Some(bytes))
 }
 
