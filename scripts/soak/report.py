@@ -103,7 +103,6 @@ def write(result, rows, folder, backend):
     fig.savefig(os.path.join(folder, "soak", f"{backend}-rss.png"), dpi=80)
     plt.close(fig)
 
-    del result["rss"]
     with open(os.path.join(folder, "soak", f"{backend}.json"), "w") as out:
         json.dump(result, out, indent=1)
 
@@ -165,11 +164,20 @@ def markdown(folder):
                       f"{requests['in_windows_503']} answered 503 with Retry-After, "
                       f"{requests['in_windows_unanswered']} got no answer (the service was killed or frozen), "
                       f"{requests['in_windows_other']} answered otherwise.", ""]
-        lines += ["### Memory", "", "| Service | RSS after warm-up (MiB) | At the end | Max | Change | Restarts |",
-                  "|---|---:|---:|---:|---:|---:|"]
+        lines += ["### Memory", "",
+                  "The data grows during the run (every publish, layout and user stays), so a process's",
+                  "RSS at the end is compared with a fresh process's on the same data: after the run each",
+                  "service is restarted and driven with the same mix for the warm-up's length.", "",
+                  "| Service | RSS after warm-up (MiB) | At the end of the run | Fresh process, final data | "
+                  "End vs fresh | Max during the run | Restarts (kills) |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        if any("fresh_mib" not in entry for entry in result["memory"].values()):
+            lines += ["This run predates the comparison with fresh processes: its \"End vs fresh\" column",
+                      "compares the end of the run with the warm-up instead, and its failures say so.", ""]
         for name, entry in result["memory"].items():
-            lines.append(f"| {name} | {entry['after_warmup_mib']} | {entry['end_mib']} | {entry['max_mib']} | "
-                         f"{entry['change_pct']} % | {entry['restarts']} |")
+            lines.append(f"| {name} | {entry['after_warmup_mib']} | {entry['end_mib']} | "
+                         f"{entry.get('fresh_mib', '—')} | {entry['change_pct']} % | {entry['max_mib']} | "
+                         f"{entry['restarts']} |")
         lines += ["", f"![RSS per service](soak/{backend}-rss.png)", "",
                   "### Routes", "", "| Route | Requests | Per second | p50 (ms) | p99 (ms) | Failed |",
                   "|---|---:|---:|---:|---:|---:|"]

@@ -106,6 +106,18 @@ class Service:
             self.not_ready = repr(error)
             return False
 
+    def restart(self):
+        """Stopped cleanly and started again by the supervisor; returns when
+        the new process is ready."""
+        old = self.proc
+        self.signal(signal.SIGTERM)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc is not old and self.ready():
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.name} did not come back after a restart")
+
     def stop(self):
         self.wanted = False
         self.signal(signal.SIGCONT)
@@ -177,19 +189,35 @@ class Proxy:
             try:
                 client, _ = listener.accept()
             except OSError:
-                return
+                if listener is not self.listener:
+                    return  # cut
+                time.sleep(0.1)
+                continue
             try:
                 upstream = socket.create_connection(("127.0.0.1", self.target), timeout=5)
             except OSError:
                 client.close()
                 continue
+            upstream.settimeout(None)
+            pair = [client, upstream]
             with self.lock:
-                self.open += [client, upstream]
+                self.open += pair
+            done = threading.Semaphore(0)
             for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self.pipe, args=(a, b), daemon=True).start()
+                threading.Thread(target=self.pipe, args=(a, b, done), daemon=True).start()
+            threading.Thread(target=self.close_when_done, args=(pair, done), daemon=True).start()
+
+    def close_when_done(self, pair, done):
+        done.acquire()
+        done.acquire()
+        with self.lock:
+            for sock in pair:
+                if sock in self.open:
+                    self.open.remove(sock)
+                sock.close()
 
     @staticmethod
-    def pipe(source, sink):
+    def pipe(source, sink, done):
         try:
             while True:
                 data = source.recv(65536)
@@ -203,6 +231,7 @@ class Proxy:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+        done.release()
 
 
 # ---------------------------------------------------------------- requests
@@ -617,6 +646,11 @@ def schedule(args):
     i = 0
     while t < args.duration - args.quiet:
         kind, target, seconds = kinds[i % len(kinds)]
+        # No kills in the last third of a long run: the processes that end it
+        # have lived through faults for a while, so their memory says something.
+        if kind == "kill" and not args.short and t > args.duration * 2 / 3:
+            i += 1
+            continue
         faults.append({"start": t, "kind": kind, "target": target, "seconds": seconds})
         t += seconds + args.gap
         i += 1
@@ -749,7 +783,8 @@ def main():
         setup()
         stop = threading.Event()
         rss = []
-        threading.Thread(target=sample_rss, args=(services, rss, stop), daemon=True).start()
+        sampling = threading.Event()
+        threading.Thread(target=sample_rss, args=(services, rss, sampling), daemon=True).start()
         faults = schedule(ARGS)
         start = now()
         for fault in faults:
@@ -765,7 +800,20 @@ def main():
         log("load stopped; waiting for every queue to drain")
         drained = drain(postgres, services, ARGS.backend)
         stop.set()
-        result = check(postgres, services, ARGS, faults, rss, start, load_end, skipped, drained)
+        # Memory: the processes that lived through the run against fresh
+        # ones on the same (grown) data, after the same warm-up. The data
+        # grows during a soak, so RSS at the start is not the yardstick.
+        end_rss = {name: service.rss_mib() for name, service in services.items()}
+        restarts = {name: service.restarts for name, service in services.items()}
+        log("restarting every service on the final data, to compare memory with fresh processes")
+        for service in services.values():
+            service.restart()
+        drive(ARGS.rate, now() + ARGS.warmup, threading.Event())
+        drain(postgres, services, ARGS.backend)
+        fresh_rss = {name: service.rss_mib() for name, service in services.items()}
+        sampling.set()
+        result = check(postgres, services, ARGS, faults, rss, start, load_end, skipped, drained,
+                       (end_rss, fresh_rss, restarts))
         result["failures"] += errors
     finally:
         for service in services.values():
@@ -841,7 +889,7 @@ def queue_depth_aws(dead=False):
     return total
 
 
-def check(postgres, services, args, faults, rss, start, load_end, skipped, drained):
+def check(postgres, services, args, faults, rss, start, load_end, skipped, drained, memory_at_end):
     failures = []
     sql = postgres.sql
     ledger = {}
@@ -876,6 +924,8 @@ def check(postgres, services, args, faults, rss, start, load_end, skipped, drain
     yanked = collections.Counter(json.dumps([e, v]) for e, v in sql(
         "SELECT extension_id, version FROM file_server.extension_versions WHERE yanked"))
     account("versions yanked", LEDGER.acked["yank"], yanked)
+    account("audit: extension.yanked", LEDGER.acked["yank"],
+            {json.dumps([e, v]): audit[("extension.yanked", f"{e}@{v}")] for e, v in LEDGER.acked["yank"]})
 
     # Hidden: the last acknowledged value stands unless a later change got no answer.
     hidden_now = dict(sql("SELECT id, hidden::text FROM file_server.extensions WHERE id LIKE 'soak.%'"))
@@ -965,24 +1015,28 @@ def check(postgres, services, args, faults, rss, start, load_end, skipped, drain
         failures.append(f"{len(inside_bad)} answers other than 503 + Retry-After in fault windows, "
                         f"e.g. {inside_bad[:5]}")
 
-    # Memory: RSS at the end within 10 % of RSS after the warm-up.
+    # Memory: RSS at the end of the run within 10 % of a fresh process's on
+    # the same data after the same warm-up.
+    end_rss, fresh_rss, restarts = memory_at_end
     memory = {}
-    warm = [s for t, s in rss if t >= start + args.warmup]
+    warm = [s for t, s in rss if start + args.warmup <= t <= load_end]
     for name in SERVICES:
-        values = [s[name] for s in warm if s[name]]
-        if values:
-            memory[name] = {"after_warmup_mib": round(values[0], 1), "end_mib": round(values[-1], 1),
-                            "max_mib": round(max(values), 1),
-                            "change_pct": round(100 * (values[-1] - values[0]) / values[0], 1),
-                            "restarts": services[name].restarts}
+        values = [s[name] for s in warm if s.get(name)]
+        if values and end_rss.get(name) and fresh_rss.get(name):
+            end, fresh = end_rss[name], fresh_rss[name]
+            memory[name] = {"after_warmup_mib": round(values[0], 1), "end_mib": round(end, 1),
+                            "fresh_mib": round(fresh, 1), "max_mib": round(max(values), 1),
+                            "change_pct": round(100 * (end - fresh) / fresh, 1), "restarts": restarts[name]}
             if not args.short and abs(memory[name]["change_pct"]) > 10:
-                failures.append(f"memory: {name} RSS moved {memory[name]['change_pct']} % over the run")
+                failures.append(f"memory: {name} ended the run at {end:.1f} MiB, a fresh process on the same "
+                                f"data at {fresh:.1f} MiB ({memory[name]['change_pct']} %)")
 
     not_recovered = [f for f in faults if any(v is None for v in f.get("recovery", {}).values())]
     if not_recovered:
         failures.append(f"{len(not_recovered)} faults after which a service never answered /ready")
     return {"args": vars(args), "start": start, "load_end": load_end, "skipped": skipped, "drained_s": drained,
-            "dead_letters": dead, "parked": parked, "ledger": ledger, "faults": faults, "memory": memory, "rss": rss,
+            "dead_letters": dead, "parked": parked, "ledger": ledger, "faults": faults, "memory": memory,
+            "rss": [(round(t, 1), {k: v and round(v, 1) for k, v in s.items()}) for t, s in rss],
             "requests": {"total": len(rows), "failed_outside": len(outside_errors), "in_windows_503": inside_503,
                          "in_windows_unanswered": inside_unanswered, "in_windows_other": len(inside_bad)},
             "failures": failures}
