@@ -101,9 +101,11 @@ def seed():
          {**event, "type": "rating", "rating": 5, "comment": COMMENT, "event_id": str(uuid.uuid4())})
     ask = {"mcap": {"topics": [{"topic": "/velodyne_points",
                                 "schema_name": "sensor_msgs/msg/PointCloud2"}]}, "limit": 3}
-    # The recommender's catalog follows file-server's events.
+    # The recommender's catalog follows file-server's events. Known race
+    # (issue 23's note): a backfill listing taken while a publish commits
+    # drops that item until the next check, a minute later.
     answer = eventually("a recommendation", lambda: (lambda a: a if a["items"] else None)(
-        call("POST", f"{RECOMMENDATION}/api/recommendations", ask)))
+        call("POST", f"{RECOMMENDATION}/api/recommendations", ask)), seconds=90)
     item = answer["items"][0]
     # The served log is written in batches (a second apart at most); the
     # recommender learns only from answers it finds there.

@@ -67,6 +67,11 @@ stop_sora() {
 }
 
 cleanup() {
+  local status=$?
+  if [ "$status" -ne 0 ] && [ -s "$work/run.log" ]; then
+    echo "drill: failed; the system's last log lines:" >&2
+    grep -v '^\s*$' "$work/run.log" | tail -40 >&2 || true
+  fi
   stop_sora
   pg_stop "$data/postgres"
   rm -rf "$work"
