@@ -77,12 +77,8 @@ for backend in $backends; do
     moto_port="$(free_port)"
     sqs_port="$(free_port)"
     s3_port="$(free_port)"
-    moto_server -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
-    moto_pid=$!
-    for _ in $(seq 1 100); do
-      python3 -c "import socket; socket.create_connection(('127.0.0.1', $moto_port), 1)" 2>/dev/null && break
-      sleep 0.1
-    done
+    moto_start "$moto_port" "$work/moto.log"
+    moto_pid=$MOTO_PID
     {
       echo "SORA_EVENTS__BACKEND=sqs"
       echo "SORA_EVENTS__SQS__ENDPOINT_URL=http://127.0.0.1:$sqs_port"

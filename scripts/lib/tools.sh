@@ -21,3 +21,15 @@ tools_install() {
   fi
   export PATH="$SORA_TOOLS_DIR/bin:$PATH"
 }
+
+# moto_start PORT LOG: moto's SQS and S3 server on 127.0.0.1:PORT in the
+# background, its pid in MOTO_PID; returns once it accepts connections.
+moto_start() {
+  local port="$1"
+  moto_server -H 127.0.0.1 -p "$port" >"$2" 2>&1 &
+  MOTO_PID=$!
+  for _ in $(seq 1 100); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && return 0
+    sleep 0.1
+  done
+}
