@@ -73,6 +73,7 @@ impl ApiError {
     /// however wrapped, the database or the object store not being reached.
     pub fn internal(error: impl Into<anyhow::Error>) -> Self {
         let error = error.into();
+        #[cfg(feature = "storage")]
         if error
             .downcast_ref::<crate::storage::Unreachable>()
             .is_some()
