@@ -5,9 +5,14 @@
 //! items it holds (a missed or undelivered event, an extension shown again
 //! after being hidden — which publishes nothing).
 //!
-//! Every change it makes is dated by when the listing was asked for, so an
-//! event newer than the listing still wins, and an older one does not undo
-//! what the listing said.
+//! Every change it makes is dated `LISTING_LAG` before the listing was
+//! asked for, so an event newer than that still wins, and an older one does
+//! not undo what the listing said. The margin is there because a listing is
+//! older than the moment it is asked for: file-server answers from its
+//! replica's catalog, which follows commits a moment late, and an event is
+//! dated when its transaction began, before the commit. Without it, an item
+//! published just before a check (its event already handled, the listing
+//! not showing it yet) was marked removed until the next check.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -23,6 +28,10 @@ use crate::db::items::{self, IndexedItem};
 const PER_PAGE: u32 = 100;
 /// A catalog larger than this is not paged through (a misbehaving peer).
 const MAX_PAGES: u32 = 10_000;
+/// How far a listing may lag behind the events: changes newer than this
+/// are left to their events (or to the next check, when the totals still
+/// differ).
+pub const LISTING_LAG: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Deserialize)]
 struct Page<T> {
@@ -93,7 +102,7 @@ impl Backfill {
     pub async fn run_once(&self, force: bool) -> anyhow::Result<Backfilled> {
         let mut done = Backfilled::default();
         for kind in ["layout", "extension"] {
-            let at = OffsetDateTime::now_utc();
+            let at = OffsetDateTime::now_utc() - LISTING_LAG;
             let path = format!("{}s", kind);
             let first: Page<serde_json::Value> = self.page(&path, 1, 1).await?;
             let mut conn = self.db.acquire().await?;
