@@ -151,17 +151,31 @@ pub async fn build(mut platform: Platform<FileServerSettings>) -> anyhow::Result
     let (db, following) = (platform.db.clone(), catalog.clone());
     platform.spawn_background(move |shutdown| jobs::catalog_sync::run(db, following, shutdown));
 
+    let (files, documents) = (
+        AppState::file_cache(&own.downloads),
+        AppState::document_cache(),
+    );
+    if let Some(files) = files.clone() {
+        platform
+            .metrics
+            .register_cache("files", move || files.weighted_size())?;
+    }
+    let cached = documents.clone();
+    platform
+        .metrics
+        .register_cache("documents", move || cached.weighted_size())?;
+
     let (counter, flusher) = DownloadCounter::new(platform.db.clone(), platform.spec.name);
     platform.spawn_background(move |shutdown| flusher.run(shutdown));
     let state = web::Data::new(AppState {
         db: platform.db.clone(),
         catalog,
         store,
-        files: AppState::file_cache(&own.downloads),
+        files,
         send_budget: Arc::new(tokio::sync::Semaphore::new(
             usize::try_from(own.downloads.send_buffer_bytes / 1024).unwrap_or(usize::MAX),
         )),
-        documents: AppState::document_cache(),
+        documents,
         counter,
         publishes: sora_common::ratelimit::KeyedLimiter::new(
             own.marketplace.publishes_per_hour,
