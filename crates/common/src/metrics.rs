@@ -90,6 +90,14 @@ impl Metrics {
         registry.register(Box::new(http_requests.clone()))?;
         registry.register(Box::new(http_duration.clone()))?;
         registry.register(Box::new(db_pool.clone()))?;
+        registry.register(Box::new(AllocatorBytes(IntGaugeVec::new(
+            Opts::new(
+                "allocator_bytes",
+                "jemalloc's figures: bytes allocated (live), resident (what RSS holds of the heap) and \
+                 retained (returned to the system, address space kept).",
+            ),
+            &["state"],
+        )?)))?;
         Ok(Self {
             registry,
             http_requests,
@@ -151,6 +159,36 @@ impl Metrics {
     }
 }
 
+/// The allocator's figures, read when scraped: live bytes against resident
+/// ones tell a leak (allocated grows) from memory the allocator keeps.
+struct AllocatorBytes(IntGaugeVec);
+
+impl Collector for AllocatorBytes {
+    fn desc(&self) -> Vec<&Desc> {
+        self.0.desc()
+    }
+
+    fn collect(&self) -> Vec<MetricFamily> {
+        use tikv_jemalloc_ctl::{epoch, stats};
+        // Without jemalloc's statistics (a binary on another allocator),
+        // the gauges stay at zero.
+        if epoch::advance().is_ok() {
+            for (state, read) in [
+                ("allocated", stats::allocated::read()),
+                ("resident", stats::resident::read()),
+                ("retained", stats::retained::read()),
+            ] {
+                if let Ok(bytes) = read {
+                    self.0
+                        .with_label_values(&[state])
+                        .set(i64::try_from(bytes).unwrap_or(i64::MAX));
+                }
+            }
+        }
+        self.0.collect()
+    }
+}
+
 /// A gauge read from its cache when scraped, so nothing has to keep it fresh.
 struct CacheBytes {
     gauge: IntGauge,
@@ -204,5 +242,14 @@ mod tests {
             metrics.register_cache("files", || 0).is_err(),
             "one gauge per cache"
         );
+    }
+
+    #[test]
+    fn the_allocator_figures_are_scraped() {
+        let text = Metrics::new("test").unwrap().render().unwrap();
+        for state in ["allocated", "resident", "retained"] {
+            let line = format!(r#"allocator_bytes{{state="{state}",service="test"}}"#);
+            assert!(text.contains(&line), "{line} missing from {text}");
+        }
     }
 }
