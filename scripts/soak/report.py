@@ -91,14 +91,25 @@ def write(result, rows, folder, backend):
     fig.savefig(os.path.join(folder, "soak", f"{backend}-routes.png"), dpi=80)
     plt.close(fig)
 
-    fig, ax = plt.subplots(figsize=(11, 4))
+    fig, (ax, private) = plt.subplots(2, 1, figsize=(11, 6.5), sharex=True, height_ratios=(1, 1))
+    heap = result.get("heap", [])
     for name in ("file-server", "feedback-api", "admin-api", "recommendation"):
         points = [(t - start, s[name]) for t, s in result["rss"] if s.get(name) and t >= start]
-        ax.plot([p[0] for p in points], [p[1] for p in points], label=name, lw=1)
+        line, = ax.plot([p[0] for p in points], [p[1] for p in points], label=name, lw=1)
+        # Sampled in the same loop as the RSS: the process's private memory
+        # net of its bounded caches, and what its allocator counts as live.
+        figures = [(t - start, h[name]) for t, h in heap if h.get(name) and h[name].get("anon") and t >= start]
+        net = [(t, f["anon"] - (f.get("cache") or 0)) for t, f in figures]
+        live = [(t, f["allocated"]) for t, f in figures if f.get("allocated") is not None]
+        private.plot([p[0] for p in net], [p[1] for p in net], lw=1, color=line.get_color(), label=name)
+        private.plot([p[0] for p in live], [p[1] for p in live], lw=1, ls=":", color=line.get_color())
     ax.set_ylabel("RSS (MiB)")
-    ax.set_xlabel("seconds since the load started (red: faults)")
-    ax.legend(fontsize=8)
-    shade((ax,), result)
+    ax.legend(fontsize=8, ncol=4)
+    private.set_ylabel("private memory (MiB)")
+    private.set_title("solid: private memory (RssAnon) net of bounded caches; dotted: jemalloc's live heap",
+                      fontsize=9)
+    private.set_xlabel("seconds since the load started (red: faults)")
+    shade((ax, private), result)
     fig.tight_layout()
     fig.savefig(os.path.join(folder, "soak", f"{backend}-rss.png"), dpi=80)
     plt.close(fig)
@@ -166,17 +177,24 @@ def markdown(folder):
                       f"{requests['in_windows_other']} answered otherwise.", ""]
         lines += ["### Memory", "",
                   "The data grows during the run (every publish, layout and user stays), so a process's",
-                  "RSS at the end is compared with a fresh process's on the same data: after the run each",
-                  "service is restarted and driven with the same mix for the warm-up's length.", "",
-                  "| Service | RSS after warm-up (MiB) | At the end of the run | Fresh process, final data | "
-                  "End vs fresh | Max during the run | Restarts (kills) |",
-                  "|---|---:|---:|---:|---:|---:|---:|"]
-        if any("fresh_mib" not in entry for entry in result["memory"].values()):
-            lines += ["This run predates the comparison with fresh processes: its \"End vs fresh\" column",
-                      "compares the end of the run with the warm-up instead, and its failures say so.", ""]
+                  "memory at the end is compared with a fresh process's on the same data: after the run",
+                  "each service is restarted and driven with the same mix for the warm-up's length. The",
+                  "figure compared is private memory (`RssAnon`), net of what the service's bounded caches",
+                  "hold (its `cache_bytes` gauges). RSS also counts the executable's own pages, which fill",
+                  "in as code paths (a reconnection, an error) run for the first time, and a cache that",
+                  "filled during the run is not a leak. jemalloc's live heap (`allocator_bytes`) is shown",
+                  "beside it: a leak grows it; memory the allocator keeps from a burst does not.", "",
+                  "| Service | RSS end / fresh (MiB) | Private end / fresh | Caches end / fresh | "
+                  "Live heap end / fresh | End vs fresh (private, net of caches) | Max RSS | Restarts |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        if any("end_anon_mib" not in entry for entry in result["memory"].values()):
+            lines += ["", "This run predates the comparison of private memory: its \"End vs fresh\" column",
+                      "compares RSS (and its failures say so).", ""]
         for name, entry in result["memory"].items():
-            lines.append(f"| {name} | {entry['after_warmup_mib']} | {entry['end_mib']} | "
-                         f"{entry.get('fresh_mib', '—')} | {entry['change_pct']} % | {entry['max_mib']} | "
+            pair = lambda key, entry=entry: (f"{entry.get('end_' + key, '—')} / "  # noqa: E731
+                                             f"{entry.get('fresh_' + key, '—')}")
+            lines.append(f"| {name} | {pair('mib')} | {pair('anon_mib')} | {pair('cache_mib')} | "
+                         f"{pair('allocated_mib')} | {entry['change_pct']} % | {entry['max_mib']} | "
                          f"{entry['restarts']} |")
         lines += ["", f"![RSS per service](soak/{backend}-rss.png)", "",
                   "### Routes", "", "| Route | Requests | Per second | p50 (ms) | p99 (ms) | Failed |",
