@@ -1,10 +1,15 @@
 //! feedback-api's event handlers: download statistics from file-server's
-//! download events, and the catalog's names (for reports) from its publish
-//! and removal events. Each event is applied once (the platform's inbox).
+//! download events, the catalog's names (for reports) from its publish and
+//! removal events, and what the recommender served (each recommendation
+//! with items counts as shown, once, however many clients also report it
+//! shown). Each event is applied once (the platform's inbox).
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use sora_common::events::consumer::EventHandler;
 use sora_common::events::types::{
-    ContentRemoved, ExtensionPublished, FilesDownloaded, LayoutPublished, RemovalReason,
+    ContentRemoved, ExtensionPublished, FilesDownloaded, LayoutPublished, RecommendationServed,
+    RemovalReason,
 };
 use sora_common::events::{Envelope, EventPayload};
 use sqlx::PgConnection;
@@ -24,6 +29,7 @@ impl EventHandler for StatsRecorder {
         ExtensionPublished::TYPE,
         LayoutPublished::TYPE,
         ContentRemoved::TYPE,
+        RecommendationServed::TYPE,
     ];
 
     async fn handle(&self, conn: &mut PgConnection, event: &Envelope) -> anyhow::Result<()> {
@@ -62,6 +68,15 @@ impl EventHandler for StatsRecorder {
                 // A yanked version leaves the item in the catalog.
                 if removed.version.is_none() && removed.reason != RemovalReason::Yanked {
                     rollups::remove_item(conn, removed.kind.as_str(), &removed.id).await?;
+                }
+            }
+            RecommendationServed::TYPE => {
+                let served: RecommendationServed = event.payload()?;
+                // Nothing served, nothing to accept.
+                if !served.items.is_empty() {
+                    let shown = BTreeMap::from([(served.recommendation_id, event.time)]);
+                    let today = OffsetDateTime::now_utc().date();
+                    rollups::add_recommendations(conn, &shown, &BTreeSet::new(), today).await?;
                 }
             }
             // A routing mistake: fail, so it ends in the dead-letter queue.

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use feedback_api::events::STATS_QUEUE;
 use serde_json::{Value, json};
-use sora_common::events::types::{ContentKind, DownloadCount, ExtensionPublished, FilesDownloaded};
+use sora_common::events::types::{
+    ContentKind, DownloadCount, ExtensionPublished, FilesDownloaded, ItemRef, RecommendationServed,
+};
 use sora_testing::events::{Backend, message, send_to_queue};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration as Span, OffsetDateTime};
@@ -63,6 +65,65 @@ async fn the_summary_counts_feedback_installs_and_acceptance() {
         json!({"shown": 4, "accepted": 2, "acceptance_rate": 0.5})
     );
     assert_eq!(summary["downloads"], 0);
+}
+
+fn served(id: &str, items: usize) -> RecommendationServed {
+    RecommendationServed {
+        recommendation_id: id.to_owned(),
+        model_version: "learned-1".to_owned(),
+        items: (0..items)
+            .map(|i| ItemRef {
+                kind: ContentKind::Layout,
+                id: format!("layout-{i}"),
+                version: None,
+            })
+            .collect(),
+    }
+}
+
+#[tokio::test]
+async fn what_the_recommender_served_counts_as_shown_once() {
+    let app = spawn_app().await;
+    let install = Uuid::new_v4();
+    // A client reports one of them shown too, and accepts it.
+    app.submit_ok(&json!({"events": [
+        by(install, "recommendation_shown", Some("s1")),
+        by(install, "recommendation_accepted", Some("s1")),
+    ]}))
+    .await;
+    let first = message("recommendation", &served("s1", 3));
+    let messages = [
+        first.clone(),
+        message("recommendation", &served("s2", 2)),
+        // Nothing served: nothing to accept, not counted.
+        message("recommendation", &served("s3", 0)),
+        // Redelivered: applied once.
+        first,
+    ];
+    send_to_queue(Backend::Postgres, &app.settings, STATS_QUEUE, &messages).await;
+    let figures = eventually(
+        Duration::from_secs(20),
+        json!({"shown": 2, "accepted": 1, "acceptance_rate": 0.5}),
+        || async {
+            let summary: Value = app
+                .get_as("/api/stats/summary", &app.viewer())
+                .await
+                .json()
+                .await
+                .unwrap();
+            summary["recommendations"].clone()
+        },
+    )
+    .await;
+    assert_eq!(figures["shown"], 2);
+    // Clients' own reports are still counted as feedback.
+    let summary: Value = app
+        .get_as("/api/stats/summary", &app.viewer())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(summary["feedback"]["recommendation_shown"], 1, "{summary}");
 }
 
 #[tokio::test]
