@@ -274,6 +274,20 @@ class Recorder:
 
 RECORDER = Recorder()
 LOCAL = threading.local()
+# Every client connection the driver opened, so that memory is measured with
+# none left open: each kept-alive connection holds its server-side buffers.
+OPENED = []
+OPENED_LOCK = threading.Lock()
+
+
+def close_connections():
+    with OPENED_LOCK:
+        for connection in OPENED:
+            connection.close()
+        OPENED.clear()
+    # The servers drop their side, and jemalloc's background threads return
+    # the freed pages within its 10 s decay.
+    time.sleep(15)
 
 
 def request(method, port, path, route, body=None, headers=None, token=None, record=True):
@@ -292,6 +306,8 @@ def request(method, port, path, route, body=None, headers=None, token=None, reco
         reused = connection is not None
         if connection is None:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+            with OPENED_LOCK:
+                OPENED.append(connection)
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
@@ -828,6 +844,8 @@ def main():
         # Memory: the processes that lived through the run against fresh
         # ones on the same (grown) data, after the same warm-up. The data
         # grows during a soak, so RSS at the start is not the yardstick.
+        # Both are measured with no client connection left open.
+        close_connections()
         end_rss = {name: (service.rss_mib(), service.heap_mib()) for name, service in services.items()}
         restarts = {name: service.restarts for name, service in services.items()}
         log("restarting every service on the final data, to compare memory with fresh processes")
@@ -835,6 +853,7 @@ def main():
             service.restart()
         drive(ARGS.rate, now() + ARGS.warmup, threading.Event())
         drain(postgres, services, ARGS.backend)
+        close_connections()
         fresh_rss = {name: (service.rss_mib(), service.heap_mib()) for name, service in services.items()}
         sampling.set()
         result = check(postgres, services, ARGS, faults, rss, start, load_end, skipped, drained,
