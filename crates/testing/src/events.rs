@@ -97,6 +97,14 @@ pub async fn audit_count(pool: &sqlx::PgPool) -> i64 {
         .unwrap()
 }
 
+/// Events waiting in the outbox of the schema `pool` reaches.
+pub async fn outbox_count(pool: &sqlx::PgPool) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM outbox")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
 /// Inbox rows of those events: each applied event has exactly one.
 pub async fn inbox_count(pool: &sqlx::PgPool) -> i64 {
     sqlx::query_scalar(

@@ -6,7 +6,7 @@ use sora_common::events::outbox;
 use sora_common::events::types::{ContentKind, ContentRemoved, ExtensionPublished, RemovalReason};
 
 use crate::helpers::{Pair, audit_count, eventually, foxe, inbox_count, publish};
-use sora_testing::events::{Backend, metric};
+use sora_testing::events::{Backend, metric, outbox_count};
 
 async fn published_events_are_audited_once_with_the_producers_trace(backend: Backend) {
     let pair = Pair::spawn(backend, |_| {}).await;
@@ -72,10 +72,7 @@ async fn published_events_are_audited_once_with_the_producers_trace(backend: Bac
     );
 
     // The outbox is empty and the metrics tell the story on both sides.
-    let backlog: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox")
-        .fetch_one(&producer)
-        .await
-        .unwrap();
+    let backlog = outbox_count(&producer).await;
     assert_eq!(backlog, 0);
     let published = metric(
         &pair.producer,

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use admin_api::config::AdminSettings;
-use sora_testing::events::Backend;
+use sora_testing::events::{Backend, outbox_count};
 use sora_testing::moto::EphemeralSqs;
 use sora_testing::postgres::EphemeralPostgres;
 use sora_testing::settings::{base_settings, use_sqs};
@@ -49,10 +49,7 @@ async fn events_wait_in_the_outbox_while_the_bus_is_down(backend: Backend) {
     let body: serde_json::Value = not_ready.json().await.unwrap();
     assert_ne!(body["checks"]["event_bus"], "ok", "{body}");
     assert_eq!(body["checks"]["database"], "ok", "{body}");
-    let waiting: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox")
-        .fetch_one(&producer)
-        .await
-        .unwrap();
+    let waiting = outbox_count(&producer).await;
     assert_eq!(waiting, EVENTS as i64, "every event waits in the outbox");
 
     // It comes back: every event arrives, each audited once.
@@ -73,10 +70,7 @@ async fn events_wait_in_the_outbox_while_the_bus_is_down(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(distinct, EVENTS as i64, "events 0..{EVENTS} all arrived");
-    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox")
-        .fetch_one(&producer)
-        .await
-        .unwrap();
+    let left = outbox_count(&producer).await;
     assert_eq!(left, 0);
 }
 
@@ -126,13 +120,7 @@ async fn events_nobody_wants_yet_wait_parked_until_a_queue_subscribes() {
     .await;
     // The relay deletes what it sent just after sending it: the last batch
     // may be in the queue a moment before it leaves the outbox.
-    eventually(Duration::from_secs(20), 0, || async {
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM outbox")
-            .fetch_one(&pool)
-            .await
-            .unwrap()
-    })
-    .await;
+    eventually(Duration::from_secs(20), 0, || outbox_count(&pool)).await;
 
     // With a one-second retention and still no queue for the type: dropped.
     let short = crate::helpers::spawn_files(|s| {
@@ -142,11 +130,5 @@ async fn events_nobody_wants_yet_wait_parked_until_a_queue_subscribes() {
     .await;
     let pool = sora_common::db::pool(&short.settings.database, "test-producer");
     publish(&pool, 10).await;
-    eventually(Duration::from_secs(20), 0, || async {
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM outbox")
-            .fetch_one(&pool)
-            .await
-            .unwrap()
-    })
-    .await;
+    eventually(Duration::from_secs(20), 0, || outbox_count(&pool)).await;
 }
