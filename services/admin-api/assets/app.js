@@ -285,6 +285,7 @@ async function overview() {
     api(`/api/admin/stats/summary?${query({})}`),
     api(`/api/admin/stats/timeseries?${query({ metric: "downloads", interval: per })}`),
     api(`/api/admin/stats/timeseries?${query({ metric: "acceptance", interval: per })}`),
+    api(`/api/admin/stats/adoption?${query({})}`),
     api("/api/admin/catalog/extensions?per_page=1"),
     api("/api/admin/catalog/layouts?per_page=1"),
     can("admin") ? api("/api/admin/overview") : Promise.resolve(null),
@@ -299,7 +300,7 @@ async function overview() {
   if (failures.length) {
     $("overview-error").textContent = `Some figures could not be loaded: ${[...new Set(failures)].join("; ")}`;
   }
-  const [summary, downloads, acceptance, extensions, layouts, internals] =
+  const [summary, downloads, acceptance, adoption, extensions, layouts, internals] =
     answers.map((a) => (a instanceof Error ? null : a));
   $("figures").replaceChildren();
   figureCard("Extensions", extensions ? extensions.total : "—");
@@ -311,6 +312,9 @@ async function overview() {
     const rate = summary.recommendations.acceptance_rate;
     figureCard("Acceptance rate", rate === null || rate === undefined ? "—" : percent(rate));
   }
+  const lastDay = adoption && adoption.days.length ? adoption.days[adoption.days.length - 1] : null;
+  figureCard("Weekly active installs", lastDay ? lastDay.weekly : "—");
+  figureCard("Monthly active installs", lastDay ? lastDay.monthly : "—");
   $("downloads-caption").textContent = `Downloads per ${per}`;
   $("acceptance-caption").textContent = `Recommendations accepted, per ${per}`;
 
@@ -343,7 +347,42 @@ async function overview() {
       });
     }
   }
+  adoptionCharts(adoption, span);
   internalsTables(internals);
+}
+
+// Installs active and new per day (always daily: the sketches are), and
+// each extension's installs in the range with its net installs.
+function adoptionCharts(adoption, span) {
+  $("extension-installs").replaceChildren();
+  if (!adoption) {
+    empty($("chart-active"), "Unavailable.");
+    empty($("chart-new"), "Unavailable.");
+    emptyRow($("extension-installs"), "Unavailable.", 4);
+    return;
+  }
+  const days = adoption.days;
+  const last = days[days.length - 1];
+  const active = days.map((d) => ({ label: d.day, value: d.active }));
+  if (!days.some((d) => d.active > 0)) empty($("chart-active"), "No installs active in this range.");
+  else {
+    columnChart($("chart-active"), active, {
+      label: `Active installs per day, ${span}: ${last.weekly} in the last 7 days, ${last.monthly} in the last 30`,
+    });
+  }
+  const fresh = days.map((d) => ({ label: d.day, value: d.new }));
+  const total = sum(fresh, "value");
+  if (total === 0) empty($("chart-new"), "No new installs in this range.");
+  else columnChart($("chart-new"), fresh, { label: `New installs per day, ${span}: ${total} in all` });
+  for (const extension of adoption.extensions) {
+    const row = document.createElement("tr");
+    cell(row, extension.name ? `${extension.name} (${extension.id})` : extension.id);
+    cell(row, String(extension.installs));
+    cell(row, String(extension.uninstalls));
+    cell(row, String(extension.net_installs));
+    $("extension-installs").appendChild(row);
+  }
+  if (!adoption.extensions.length) emptyRow($("extension-installs"), "No extension installed in this range.", 4);
 }
 
 // Admins: each service's state, and every queue's depth and dead letters.

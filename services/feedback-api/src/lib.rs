@@ -51,7 +51,8 @@ pub static SPEC: ServiceSpec = ServiceSpec {
         routes::stats::public_stats,
         routes::stats::summary,
         routes::stats::timeseries,
-        routes::stats::export_csv,
+        routes::adoption::adoption,
+        routes::export::export_csv,
     ),
     components(schemas(Page<FeedbackRecord>)),
     tags(

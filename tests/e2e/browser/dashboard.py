@@ -1,8 +1,10 @@
 """The dashboard in a real browser (Debian's Chromium, headless, driven by
 Playwright) with file-server and feedback-api behind admin-api, on data the
 Rust test created: 2 extensions (acme.plot 1.0.0 and 1.1.0, acme.map), the
-layout "Camera review", 5 downloads, 8 feedback events (4 recommendations
-shown, 2 accepted, a rating with a comment, a layout applied).
+layout "Camera review", 5 downloads, 12 feedback events (4 recommendations
+shown, 2 accepted, a rating with a comment, a layout applied, acme.plot
+installed twice and uninstalled once, acme.map installed once), each from
+its own install.
 
 The overview's charts drawn from those figures and their range; the CSV
 export; yank a version and see it gone from file-server's public catalog;
@@ -14,6 +16,7 @@ usage: dashboard.py ADMIN_URL CHROMIUM SCREENSHOT_DIR EMAIL PASSWORD FILES_URL L
 """
 
 import json
+import re
 import sys
 import urllib.request
 from pathlib import Path
@@ -61,11 +64,22 @@ with sync_playwright() as p:
     expect(downloads.locator("rect.bar")).to_have_count(7)
     expect(downloads.locator("rect.bar[data-value='5']")).to_have_count(1)
     expect(page.get_by_role("img", name="Feedback by type")).to_have_attribute(
-        "aria-label", "Feedback by type, last 7 days: 8 events")
+        "aria-label", "Feedback by type, last 7 days: 12 events")
     expect(page.locator("#chart-feedback rect.bar[data-value='4']")).to_have_count(1)
     expect(page.get_by_role("img", name="Share of recommendations accepted")).to_have_attribute(
         "aria-label", "Share of recommendations accepted per day, last 7 days: 2 of 4")
     expect(page.locator("#figures")).to_contain_text("50%")
+    # Adoption: installs counted by sketch (12, give or take a collision in
+    # its registers), extension installs exactly.
+    expect(page.get_by_role("img", name="Active installs per day")).to_have_attribute(
+        "aria-label", re.compile(r"Active installs per day, last 7 days: 1[12] in the last 7 days, 1[12] in the last 30"))
+    expect(page.get_by_role("img", name="New installs per day")).to_have_attribute(
+        "aria-label", re.compile(r"New installs per day, last 7 days: 1[12] in all"))
+    expect(page.locator("#figures")).to_contain_text("Weekly active installs")
+    def installs(extension):
+        return page.locator("#extension-installs tr", has=page.get_by_role("cell", name=extension))
+    expect(installs("acme.plot").locator("td")).to_have_text([re.compile("acme.plot"), "2", "1", "1"])
+    expect(installs("acme.map").locator("td")).to_have_text([re.compile("acme.map"), "1", "0", "1"])
     # Queues and services, for an admin; recommendation is down here.
     def service(name):
         return page.locator("#services tr", has=page.get_by_role("cell", name=name, exact=True))
@@ -88,6 +102,7 @@ with sync_playwright() as p:
     csv = Path(download.value.path()).read_text()
     assert csv.startswith("date,metric"), csv[:200]
     assert "recommendations.accepted" in csv and "feedback.rating" in csv, csv
+    assert ",extension.installs,extension,acme.plot,," in csv and "active_installs.weekly" in csv, csv
 
     # Catalog: search, versions, yank 1.1.0.
     page.get_by_role("link", name="Catalog").click()
@@ -129,7 +144,7 @@ with sync_playwright() as p:
     # Feedback: filter, read the comment (decrypted, redacted), delete it.
     page.get_by_role("link", name="Feedback").click()
     expect(page.get_by_role("heading", name="Feedback", exact=True)).to_be_visible()
-    expect(page.locator("#feedback-page")).to_contain_text("(8)")
+    expect(page.locator("#feedback-page")).to_contain_text("(12)")
     page.get_by_label("Type", exact=True).select_option("rating")
     page.get_by_label("With a comment").check()
     page.get_by_role("button", name="Filter").click()

@@ -128,6 +128,12 @@ pub const FORWARDED: &[Forwarded] = &[
         summary: "Downloads, feedback or acceptance per hour or day (viewer).",
     },
     Forwarded {
+        path: "/api/admin/stats/adoption",
+        methods: &[Get],
+        peer: FEEDBACK,
+        summary: "Daily, weekly and monthly active installs, new and returning installs, and each extension's installs, uninstalls and net installs (viewer).",
+    },
+    Forwarded {
         path: "/api/admin/stats/export.csv",
         methods: &[Get],
         peer: FEEDBACK,
@@ -159,7 +165,9 @@ fn query_parameters(path: &str) -> &'static [&'static str] {
             "page",
             "per_page",
         ],
-        "/api/admin/stats/summary" | "/api/admin/stats/export.csv" => &["from", "to"],
+        "/api/admin/stats/summary"
+        | "/api/admin/stats/adoption"
+        | "/api/admin/stats/export.csv" => &["from", "to"],
         "/api/admin/stats/timeseries" => &["metric", "interval", "from", "to"],
         _ => &[],
     }

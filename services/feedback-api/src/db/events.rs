@@ -287,8 +287,11 @@ pub async fn get(conn: &mut PgConnection, event_id: Uuid) -> sqlx::Result<Option
 #[derive(Debug)]
 pub struct Deleted {
     pub kind: String,
+    pub day: Date,
     pub occurred_at: OffsetDateTime,
     pub rating: Option<i16>,
+    pub item_kind: Option<String>,
+    pub item_id: Option<String>,
 }
 
 /// Deletes the event (every row with its id: a client may have reused one
@@ -297,7 +300,7 @@ pub async fn delete(conn: &mut PgConnection, event_id: Uuid) -> sqlx::Result<Vec
     sqlx::query_as!(
         Deleted,
         r#"DELETE FROM events WHERE event_id = $1
-           RETURNING type AS kind, occurred_at, rating"#,
+           RETURNING type AS kind, day, occurred_at, rating, item_kind, item_id"#,
         event_id,
     )
     .fetch_all(&mut *conn)

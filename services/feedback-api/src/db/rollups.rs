@@ -80,6 +80,72 @@ pub async fn add_feedback(
     Ok(())
 }
 
+/// Installs and uninstalls of one extension on one day.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct InstallCount {
+    pub installs: i64,
+    pub uninstalls: i64,
+}
+
+/// Extension installs and uninstalls by day and extension: a group of
+/// stored events with `sign` 1, deleted ones with -1. `events` are (day,
+/// type, item kind, item id); other types and items are left out.
+pub fn install_counts<'a>(
+    events: impl IntoIterator<Item = (Date, &'a str, Option<&'a str>, Option<&'a str>)>,
+    sign: i64,
+) -> BTreeMap<(Date, String), InstallCount> {
+    let mut counts: BTreeMap<(Date, String), InstallCount> = BTreeMap::new();
+    for (day, kind, item_kind, item_id) in events {
+        let (Some("extension"), Some(item_id)) = (item_kind, item_id) else {
+            continue;
+        };
+        let count = match kind {
+            "extension_installed" | "extension_uninstalled" => {
+                counts.entry((day, item_id.to_owned())).or_default()
+            }
+            _ => continue,
+        };
+        if kind == "extension_installed" {
+            count.installs += sign;
+        } else {
+            count.uninstalls += sign;
+        }
+    }
+    counts
+}
+
+/// Adds `counts` (by day and extension) to `extension_installs_daily`.
+pub async fn add_extension_installs(
+    conn: &mut PgConnection,
+    counts: &BTreeMap<(Date, String), InstallCount>,
+) -> sqlx::Result<()> {
+    if counts.is_empty() {
+        return Ok(());
+    }
+    let (mut days, mut ids, mut installs, mut uninstalls) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for ((day, id), count) in counts {
+        days.push(*day);
+        ids.push(id.clone());
+        installs.push(count.installs);
+        uninstalls.push(count.uninstalls);
+    }
+    sqlx::query!(
+        "INSERT INTO extension_installs_daily (day, item_id, installs, uninstalls)
+         SELECT * FROM UNNEST($1::date[], $2::text[], $3::int8[], $4::int8[])
+         ON CONFLICT (day, item_id) DO UPDATE SET
+             installs = extension_installs_daily.installs + EXCLUDED.installs,
+             uninstalls = extension_installs_daily.uninstalls + EXCLUDED.uninstalls",
+        &days,
+        &ids,
+        &installs,
+        &uninstalls,
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Merges `sketches` (by day) into `installs_daily`.
 pub async fn add_installs(
     conn: &mut PgConnection,

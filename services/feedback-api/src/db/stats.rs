@@ -247,3 +247,50 @@ pub async fn feedback_days(
         .map(|r| (r.day, r.r#type, r.count))
         .collect())
 }
+
+/// One extension's installs and uninstalls on one day.
+#[derive(Debug)]
+pub struct InstallDay {
+    pub day: Date,
+    pub item_id: String,
+    pub name: Option<String>,
+    pub installs: i64,
+    pub uninstalls: i64,
+}
+
+/// Extension installs and uninstalls from `first` to `last`, by extension
+/// then day.
+pub async fn install_days(
+    conn: &mut PgConnection,
+    first: Date,
+    last: Date,
+) -> sqlx::Result<Vec<InstallDay>> {
+    sqlx::query_as!(
+        InstallDay,
+        r#"SELECT d.day, d.item_id, n.name AS "name?", d.installs, d.uninstalls
+           FROM extension_installs_daily d
+           LEFT JOIN item_names n ON n.kind = 'extension' AND n.item_id = d.item_id
+           WHERE d.day >= $1 AND d.day <= $2
+           ORDER BY d.item_id, d.day"#,
+        first,
+        last,
+    )
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// Each of `ids`' installs net of uninstalls, over everything counted.
+pub async fn net_installs(
+    conn: &mut PgConnection,
+    ids: &[String],
+) -> sqlx::Result<Vec<(String, i64)>> {
+    let rows = sqlx::query!(
+        r#"SELECT item_id, sum(installs - uninstalls)::int8 AS "net!"
+           FROM extension_installs_daily WHERE item_id = ANY($1)
+           GROUP BY item_id"#,
+        ids,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.item_id, r.net)).collect())
+}

@@ -204,6 +204,18 @@ async fn roll_up(conn: &mut sqlx::PgConnection, events: &[&NewEvent]) -> anyhow:
             .map(|e| (e.occurred_at, e.kind.as_str(), e.rating.map(i64::from))),
         1,
     );
+    let extension_installs = rollups::install_counts(
+        events.iter().map(|e| {
+            let item = e.item.as_ref();
+            (
+                e.day(),
+                e.kind.as_str(),
+                item.map(|i| i.kind.as_str()),
+                item.map(|i| i.id.as_str()),
+            )
+        }),
+        1,
+    );
     let mut installs: BTreeMap<Date, Sketch> = BTreeMap::new();
     let mut shown: BTreeMap<String, OffsetDateTime> = BTreeMap::new();
     let mut accepted: BTreeSet<String> = BTreeSet::new();
@@ -230,6 +242,7 @@ async fn roll_up(conn: &mut sqlx::PgConnection, events: &[&NewEvent]) -> anyhow:
     let today = OffsetDateTime::now_utc().date();
     rollups::add_feedback(conn, &feedback).await?;
     rollups::add_installs(conn, &installs).await?;
+    rollups::add_extension_installs(conn, &extension_installs).await?;
     rollups::add_recommendations(conn, &shown, &accepted, today).await?;
     Ok(())
 }

@@ -1,5 +1,7 @@
 //! feedback-api's routes: ingestion, moderation and statistics.
 
+pub mod adoption;
+pub mod export;
 pub mod ingest;
 pub mod moderation;
 pub mod stats;
@@ -20,5 +22,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/api/stats/public").get(stats::public_stats))
     .service(web::resource("/api/stats/summary").get(stats::summary))
     .service(web::resource("/api/stats/timeseries").get(stats::timeseries))
-    .service(web::resource("/api/stats/export.csv").get(stats::export_csv));
+    .service(web::resource("/api/stats/adoption").get(adoption::adoption))
+    .service(web::resource("/api/stats/export.csv").get(export::export_csv));
 }

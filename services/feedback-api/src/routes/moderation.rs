@@ -199,7 +199,8 @@ pub async fn read_feedback(
 }
 
 /// Deletes one feedback event (admin; audited as `feedback.deleted`). Its
-/// counts leave the feedback roll-ups; unique installs and acceptance keep it.
+/// counts leave the feedback and extension-install roll-ups; unique installs
+/// and acceptance keep it.
 #[utoipa::path(delete, path = "/api/feedback/{id}", tag = "moderation",
     params(("id" = Uuid, Path, description = "the event's id")),
     security(("bearer" = [])), responses(
@@ -224,6 +225,18 @@ pub async fn delete_feedback(
         -1,
     );
     rollups::add_feedback(&mut tx, &counts).await?;
+    let installs = rollups::install_counts(
+        deleted.iter().map(|e| {
+            (
+                e.day,
+                e.kind.as_str(),
+                e.item_kind.as_deref(),
+                e.item_id.as_deref(),
+            )
+        }),
+        -1,
+    );
+    rollups::add_extension_installs(&mut tx, &installs).await?;
     audit(&mut tx, &state, &admin, "feedback.deleted", id).await?;
     tx.commit().await?;
     Ok(HttpResponse::NoContent().finish())

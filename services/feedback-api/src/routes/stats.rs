@@ -4,9 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::http::header;
 use actix_web::{HttpResponse, web};
-use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use sora_common::ApiError;
 use sora_common::auth::Viewer;
@@ -46,7 +45,7 @@ pub fn parse_instant(name: &str, value: &str) -> Result<OffsetDateTime, ApiError
 
 /// `from`/`to` checked: defaults to the last 30 days, `from` before `to`,
 /// at most `max_days` apart.
-fn range(
+pub(crate) fn range(
     from: Option<&str>,
     to: Option<&str>,
     max_days: i64,
@@ -71,11 +70,11 @@ fn range(
 
 /// The UTC day of an instant, and the last day a range ending (exclusively)
 /// at `to` touches.
-fn day_of(at: OffsetDateTime) -> Date {
+pub(crate) fn day_of(at: OffsetDateTime) -> Date {
     at.to_offset(UtcOffset::UTC).date()
 }
 
-fn last_day(to: OffsetDateTime) -> Date {
+pub(crate) fn last_day(to: OffsetDateTime) -> Date {
     day_of(to - Duration::nanoseconds(1))
 }
 
@@ -214,9 +213,23 @@ pub async fn summary(
     query: Query<RangeQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    ranged_json(&query, &state, summarize).await
+}
+
+/// `read`'s figures over the query's range (checked, at most 1,096 days), as
+/// JSON.
+pub(crate) async fn ranged_json<T: Serialize>(
+    query: &RangeQuery,
+    state: &AppState,
+    read: impl AsyncFnOnce(
+        &mut sqlx::PgConnection,
+        OffsetDateTime,
+        OffsetDateTime,
+    ) -> Result<T, ApiError>,
+) -> Result<HttpResponse, ApiError> {
     let (from, to) = range(query.from.as_deref(), query.to.as_deref(), MAX_RANGE_DAYS)?;
     let mut conn = state.db.acquire().await?;
-    Ok(HttpResponse::Ok().json(summarize(&mut conn, from, to).await?))
+    Ok(HttpResponse::Ok().json(read(&mut conn, from, to).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -349,149 +362,11 @@ pub async fn timeseries(
     }))
 }
 
-/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a
-/// tab or carriage return first) gets a leading apostrophe (OWASP's advice).
-pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
-    }
-}
-
-fn csv_line(cells: &[&str]) -> Result<Bytes, ApiError> {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    writer
-        .write_record(cells.iter().map(|c| neutralise(c).into_owned()))
-        .map_err(ApiError::internal)?;
-    writer
-        .into_inner()
-        .map(Bytes::from)
-        .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))
-}
-
-/// The day's figures (downloads per item, feedback per type,
-/// recommendations and unique installs) as CSV rows (RFC 4180, CRLF):
-/// `date,metric,item_kind,item_id,item_version,item_name,value` (viewer; at
-/// most 1,096 days).
-#[utoipa::path(get, path = "/api/stats/export.csv", tag = "stats", params(RangeQuery),
-    security(("bearer" = [])), responses(
-    (status = 200, content_type = "text/csv", body = String),
-    problems::BadRequest, problems::Unauthorized,
-))]
-pub async fn export_csv(
-    _viewer: Viewer,
-    query: Query<RangeQuery>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let (from, to) = range(query.from.as_deref(), query.to.as_deref(), MAX_RANGE_DAYS)?;
-    let (first, last) = (day_of(from), last_day(to));
-    let mut conn = state.db.acquire().await?;
-    // Everything but the per-item downloads is a handful of rows a day.
-    let mut by_day: BTreeMap<Date, Vec<(String, i64)>> = BTreeMap::new();
-    for (day, kind, count) in db::stats::feedback_days(&mut conn, from, to).await? {
-        by_day
-            .entry(day)
-            .or_default()
-            .push((format!("feedback.{kind}"), count));
-    }
-    for bucket in db::stats::series(&mut conn, Metric::Acceptance, true, from, to).await? {
-        let day = day_of(bucket.start);
-        let figures = by_day.entry(day).or_default();
-        figures.push(("recommendations.shown".to_owned(), bucket.value));
-        figures.push(("recommendations.accepted".to_owned(), bucket.other));
-    }
-    for (day, bytes) in db::stats::install_sketches(&mut conn, first, last).await? {
-        let installs = i64::try_from(Sketch::from_bytes(&bytes).estimate()).unwrap_or(i64::MAX);
-        by_day
-            .entry(day)
-            .or_default()
-            .push(("unique_installs".to_owned(), installs));
-    }
-    let items = db::stats::item_days(&mut conn, first, last).await?;
-    drop(conn);
-
-    // Streamed a day at a time.
-    let mut days: Vec<Date> = by_day.keys().copied().collect();
-    days.extend(items.iter().map(|i| i.day));
-    days.sort();
-    days.dedup();
-    let header = csv_line(&[
-        "date",
-        "metric",
-        "item_kind",
-        "item_id",
-        "item_version",
-        "item_name",
-        "value",
-    ])?;
-    let mut items = items.into_iter().peekable();
-    let chunks = days.into_iter().map(move |day| {
-        let date = day.to_string();
-        let mut chunk = Vec::new();
-        while let Some(item) = items.next_if(|i| i.day == day) {
-            let value = item.downloads.to_string();
-            chunk.push(csv_line(&[
-                &date,
-                "downloads",
-                &item.kind,
-                &item.item_id,
-                &item.version,
-                item.name.as_deref().unwrap_or(""),
-                &value,
-            ])?);
-        }
-        for (metric, value) in by_day.remove(&day).unwrap_or_default() {
-            chunk.push(csv_line(&[
-                &date,
-                &metric,
-                "",
-                "",
-                "",
-                "",
-                &value.to_string(),
-            ])?);
-        }
-        Ok::<_, ApiError>(Bytes::from(chunk.concat()))
-    });
-    let body = futures_util::stream::iter(std::iter::once(Ok(header)).chain(chunks));
-    let file_name = format!("sora-stats-{first}-{last}.csv");
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename(file_name)],
-        })
-        .streaming(body))
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
-
-    #[test]
-    fn formulas_are_neutralised() {
-        for (cell, safe) in [
-            ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
-            ("+1", "'+1"),
-            ("-2+3", "'-2+3"),
-            ("@SUM(A1)", "'@SUM(A1)"),
-            ("\tcmd", "'\tcmd"),
-            ("Plot panel", "Plot panel"),
-            ("42", "42"),
-        ] {
-            assert_eq!(neutralise(cell), safe);
-        }
-        let line = csv_line(&["2026-11-30", "downloads", "a \"quoted\", name"]).unwrap();
-        assert_eq!(
-            &line[..],
-            b"2026-11-30,downloads,\"a \"\"quoted\"\", name\"\r\n"
-        );
-    }
 
     #[test]
     fn ranges_are_checked() {

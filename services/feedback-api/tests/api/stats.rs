@@ -337,3 +337,149 @@ async fn the_export_is_rfc_4180_csv_with_formulas_neutralised() {
     expect("feedback.session_started", &["", "", "", "", "1"]);
     expect("unique_installs", &["", "", "", "", "2"]);
 }
+
+#[tokio::test]
+async fn adoption_counts_active_new_and_returning_installs_and_extension_installs() {
+    let app = spawn_app().await;
+    let now = OffsetDateTime::now_utc();
+    // Fixed installs: their hashes fall in distinct sketch registers, so the
+    // small counts below are exact.
+    let [a, b, c] = [1u128, 2, 3].map(Uuid::from_u128);
+    let on = |install: Uuid, kind: &str, days_ago: i64, extension: Option<&str>| {
+        let mut e = by(install, kind, None);
+        e["occurred_at"] = json!((now - Span::days(days_ago)).format(&Rfc3339).unwrap());
+        if let Some(id) = extension {
+            e["item"] = json!({"kind": "extension", "id": id, "version": "1.0.0"});
+        }
+        e
+    };
+    let uninstall = on(a, "extension_uninstalled", 0, Some("acme.plot"));
+    let uninstall_id = uninstall["event_id"].as_str().unwrap().to_owned();
+    app.submit_ok(&json!({"events": [
+        on(a, "session_started", 2, None),
+        on(b, "extension_installed", 2, Some("acme.plot")),
+        on(a, "extension_installed", 2, Some("acme.plot")),
+        on(a, "session_started", 1, None),
+        on(c, "extension_installed", 1, Some("acme.plot")),
+        on(c, "extension_installed", 1, Some("acme.map")),
+        on(a, "session_started", 0, None),
+        uninstall,
+        // Not an extension: not an install of one.
+        on(b, "layout_applied", 1, None),
+    ]}))
+    .await;
+
+    let today = now.date();
+    let path = format!(
+        "/api/stats/adoption?from={}&to={}",
+        today - Span::days(2),
+        today + Span::days(1)
+    );
+    assert_eq!(app.get(&path).await.status(), 401);
+    let adoption = app.admin_json(&path).await;
+    let days: Vec<(String, [u64; 5])> = adoption["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let n = |k: &str| d[k].as_u64().unwrap();
+            (
+                d["day"].as_str().unwrap().to_owned(),
+                [
+                    n("active"),
+                    n("weekly"),
+                    n("monthly"),
+                    n("new"),
+                    n("returning"),
+                ],
+            )
+        })
+        .collect();
+    assert_eq!(
+        days,
+        vec![
+            ((today - Span::days(2)).to_string(), [2, 2, 2, 2, 0]),
+            ((today - Span::days(1)).to_string(), [3, 3, 3, 1, 2]),
+            (today.to_string(), [1, 3, 3, 0, 1]),
+        ],
+        "{adoption}"
+    );
+    let extensions = |adoption: &Value| -> Vec<(String, i64, i64, i64)> {
+        adoption["extensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["id"].as_str().unwrap().to_owned(),
+                    e["installs"].as_i64().unwrap(),
+                    e["uninstalls"].as_i64().unwrap(),
+                    e["net_installs"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        extensions(&adoption),
+        vec![
+            ("acme.plot".to_owned(), 3, 1, 2),
+            ("acme.map".to_owned(), 1, 0, 1),
+        ]
+    );
+    let plot = &adoption["extensions"][0]["days"];
+    assert_eq!(plot.as_array().unwrap().len(), 3, "{plot}");
+    assert_eq!(plot[0]["installs"], 2);
+    assert_eq!(plot[2]["uninstalls"], 1);
+
+    // A range after the installs still gives the net installs of those
+    // active in it; one before them lists nobody.
+    let yesterday = format!(
+        "/api/stats/adoption?from={}&to={}",
+        today - Span::days(1),
+        today
+    );
+    let adoption = app.admin_json(&yesterday).await;
+    assert_eq!(
+        extensions(&adoption),
+        vec![
+            ("acme.map".to_owned(), 1, 0, 1),
+            ("acme.plot".to_owned(), 1, 0, 2),
+        ]
+    );
+
+    // Moderation deleting the uninstall takes it off.
+    let deleted = app
+        .client
+        .delete(app.url(&format!("/api/feedback/{uninstall_id}")))
+        .bearer_auth(app.admin())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    let adoption = app.admin_json(&path).await;
+    assert_eq!(extensions(&adoption)[0], ("acme.plot".to_owned(), 3, 0, 3));
+
+    // The export carries the same figures.
+    let text = app
+        .get_as(&path.replace("adoption", "export.csv"), &app.viewer())
+        .await
+        .text()
+        .await
+        .unwrap();
+    let yesterday = (today - Span::days(1)).to_string();
+    for line in [
+        format!("{yesterday},extension.installs,extension,acme.plot,,,1"),
+        format!("{yesterday},active_installs.weekly,,,,,3"),
+        format!("{yesterday},installs.new,,,,,1"),
+        format!("{yesterday},installs.returning,,,,,2"),
+    ] {
+        assert!(text.contains(&line), "{line} not in {text}");
+    }
+
+    for bad in [
+        "/api/stats/adoption?from=2020-01-01&to=2026-01-01",
+        "/api/stats/adoption?interval=day",
+    ] {
+        assert_eq!(app.get_as(bad, &app.viewer()).await.status(), 400, "{bad}");
+    }
+}

@@ -315,6 +315,17 @@ async fn the_dashboard_moderates_and_charts_real_data_in_chromium() {
         "layout_applied",
         json!({"item": {"kind": "layout", "id": layout_id}}),
     ));
+    for (kind, id) in [
+        ("extension_installed", "acme.plot"),
+        ("extension_installed", "acme.plot"),
+        ("extension_uninstalled", "acme.plot"),
+        ("extension_installed", "acme.map"),
+    ] {
+        events.push(event(
+            kind,
+            json!({"item": {"kind": "extension", "id": id}}),
+        ));
+    }
     system.send_feedback(events).await;
     // Downloads reach feedback-api's figures through file-server's events.
     let viewer = system.feedback.tokens.token(Role::Viewer);
