@@ -65,3 +65,55 @@ pub async fn add(conn: &mut PgConnection, c: &CountColumns) -> sqlx::Result<()> 
     .await?;
     Ok(())
 }
+
+/// Adds downloads of workspaces' extensions: (workspace, extension id, day,
+/// count) as parallel columns. A workspace deleted since is skipped.
+pub async fn add_team(
+    conn: &mut PgConnection,
+    workspaces: &[String],
+    ids: &[String],
+    days: &[Date],
+    counts: &[i64],
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO team_extension_downloads (workspace, extension_id, day, count)
+         SELECT u.* FROM UNNEST($1::text[], $2::text[], $3::date[], $4::bigint[])
+             AS u (workspace, extension_id, day, count)
+         WHERE EXISTS (SELECT 1 FROM workspaces w WHERE w.name = u.workspace)
+         ON CONFLICT (workspace, extension_id, day)
+         DO UPDATE SET count = team_extension_downloads.count + EXCLUDED.count",
+        workspaces,
+        ids,
+        days,
+        counts
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A workspace extension's downloads: in all, and in the 30 days to `today`.
+#[derive(Debug)]
+pub struct TeamDownloads {
+    pub extension_id: String,
+    pub total: i64,
+    pub last_30_days: i64,
+}
+
+pub async fn team(
+    conn: &mut PgConnection,
+    workspace: &str,
+    today: Date,
+) -> sqlx::Result<Vec<TeamDownloads>> {
+    sqlx::query_as!(
+        TeamDownloads,
+        r#"SELECT extension_id, sum(count)::int8 AS "total!",
+               (coalesce(sum(count) FILTER (WHERE day > $2::date - 30), 0))::int8 AS "last_30_days!"
+           FROM team_extension_downloads WHERE workspace = $1
+           GROUP BY extension_id ORDER BY extension_id"#,
+        workspace,
+        today
+    )
+    .fetch_all(&mut *conn)
+    .await
+}

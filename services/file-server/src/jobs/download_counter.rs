@@ -32,6 +32,9 @@ pub struct Key {
     /// Empty for layouts, which have no versions.
     version: String,
     day: Date,
+    /// A workspace's extension: counted for the workspace alone, never in
+    /// the public figures or events.
+    workspace: Option<String>,
 }
 
 /// Records downloads; cheap to clone.
@@ -61,12 +64,28 @@ impl DownloadCounter {
     }
 
     pub fn record(&self, kind: ContentKind, id: &str, version: Option<&str>) {
-        let key = Key {
+        self.push(Key {
             kind,
             id: id.to_owned(),
             version: version.unwrap_or_default().to_owned(),
             day: OffsetDateTime::now_utc().date(),
-        };
+            workspace: None,
+        });
+    }
+
+    /// A download of `workspace`'s extension `id`.
+    pub fn record_team(&self, workspace: &str, id: &str) {
+        self.push(Key {
+            kind: ContentKind::Extension,
+            id: id.to_owned(),
+            version: String::new(),
+            day: OffsetDateTime::now_utc().date(),
+            workspace: Some(workspace.to_owned()),
+        });
+    }
+
+    fn push(&self, key: Key) {
+        let id = key.id.clone();
         if !self.queue.try_push(key) {
             tracing::warn!(
                 id,
@@ -106,7 +125,16 @@ impl Batch for Counts {
 async fn write(db: &PgPool, service: &str, counts: &HashMap<Key, i64>) -> anyhow::Result<()> {
     let mut columns = CountColumns::default();
     let mut events = Vec::new();
+    let (mut workspaces, mut team_ids, mut team_days, mut team_counts) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (key, &n) in counts {
+        if let Some(workspace) = &key.workspace {
+            workspaces.push(workspace.clone());
+            team_ids.push(key.id.clone());
+            team_days.push(key.day);
+            team_counts.push(n);
+            continue;
+        }
         columns.kinds.push(key.kind.as_str().to_owned());
         columns.ids.push(key.id.clone());
         columns.versions.push(key.version.clone());
@@ -121,7 +149,13 @@ async fn write(db: &PgPool, service: &str, counts: &HashMap<Key, i64>) -> anyhow
         });
     }
     let mut tx = db.begin().await?;
-    crate::db::downloads::add(&mut tx, &columns).await?;
+    if !columns.ids.is_empty() {
+        crate::db::downloads::add(&mut tx, &columns).await?;
+    }
+    if !workspaces.is_empty() {
+        crate::db::downloads::add_team(&mut tx, &workspaces, &team_ids, &team_days, &team_counts)
+            .await?;
+    }
     let batches: Vec<FilesDownloaded> = events
         .chunks(COUNTS_PER_EVENT)
         .map(|chunk| FilesDownloaded {

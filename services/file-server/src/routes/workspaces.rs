@@ -72,6 +72,17 @@ pub struct WorkspaceDetails {
     #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
     pub members: Vec<MemberView>,
+    /// Downloads of the workspace's extensions through Lichtblick, per
+    /// extension id (also one removed since); never in public statistics.
+    pub extension_downloads: Vec<ExtensionDownloads>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExtensionDownloads {
+    pub extension_id: String,
+    pub total: i64,
+    /// In the 30 UTC days ending today.
+    pub last_30_days: i64,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -250,6 +261,15 @@ async fn details(
             added_at: m.added_at,
         })
         .collect();
+    let extension_downloads = db::downloads::team(conn, name, OffsetDateTime::now_utc().date())
+        .await?
+        .into_iter()
+        .map(|d| ExtensionDownloads {
+            extension_id: d.extension_id,
+            total: d.total,
+            last_30_days: d.last_30_days,
+        })
+        .collect();
     Ok(WorkspaceDetails {
         summary: WorkspaceSummary {
             name: row.name,
@@ -261,6 +281,7 @@ async fn details(
         created_by: row.created_by,
         created_at: row.created_at,
         members,
+        extension_downloads,
     })
 }
 

@@ -568,6 +568,64 @@ async fn let_writers_upload(team: &Team) {
 }
 
 #[tokio::test]
+async fn workspace_extension_downloads_are_counted_for_the_workspace_alone() {
+    let team = Team::spawn().await;
+    let package = foxe(&manifest("acme", "plot", "1.0.0"));
+    let uploaded = upload(&team, OWNER, &package, &[("extensionId", "acme.plot")]).await;
+    assert_eq!(uploaded.status(), 201);
+    let uploaded: Value = uploaded.json().await.unwrap();
+    let id = uploaded["data"]["extension"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/lichtblick/extensions/{id}/download?");
+    for _ in 0..3 {
+        let download = team.app.get_as(&path, &team.token(READER)).await;
+        assert_eq!(download.status(), 200);
+        download.bytes().await.unwrap();
+    }
+    // Refused downloads count nothing.
+    assert_ne!(team.app.get(&path).await.status(), 200);
+
+    let counted = || async {
+        let details = team
+            .call(
+                Method::GET,
+                &format!("/api/workspaces/{W}"),
+                &team.token(OWNER),
+                None,
+            )
+            .await;
+        assert_eq!(details.status(), 200);
+        let details: Value = details.json().await.unwrap();
+        details["extension_downloads"].clone()
+    };
+    eventually(
+        std::time::Duration::from_secs(10),
+        json!([{"extension_id": "acme.plot", "total": 3, "last_30_days": 3}]),
+        counted,
+    )
+    .await;
+    // Members who do not manage the workspace do not see it.
+    let details = team
+        .call(
+            Method::GET,
+            &format!("/api/workspaces/{W}"),
+            &team.token(WRITER),
+            None,
+        )
+        .await;
+    assert!(details.status().is_client_error(), "{}", details.status());
+    // Nothing reaches the public figures.
+    let mut db = team.app.database.admin_connection().await;
+    let public: i64 = sqlx::query_scalar("SELECT count(*) FROM file_server.downloads_daily")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(public, 0);
+}
+
+#[tokio::test]
 async fn extensions_upload_list_download_replace_and_remove() {
     let team = Team::spawn().await;
     let package = foxe(&manifest("acme", "plot", "1.0.0"));

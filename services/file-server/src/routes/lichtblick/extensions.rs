@@ -183,7 +183,8 @@ pub async fn get_extension(
     ))
 }
 
-/// The `.foxe` itself (raw bytes, not an envelope).
+/// The `.foxe` itself (raw bytes, not an envelope); counted for the
+/// workspace's owners and administrators (`GET /api/workspaces/{name}`).
 #[utoipa::path(get, path = "/api/lichtblick/extensions/{id}/download", tag = "lichtblick",
     params(("id" = Uuid, Path, description = "the extension's server id")),
     security((), ("bearer" = []), ("cookie" = [])), responses(
@@ -205,6 +206,9 @@ pub async fn download_extension(
         .ok_or_else(|| {
             ApiError::internal(anyhow::anyhow!("the package is missing from storage"))
         })?;
+    state
+        .counter
+        .record_team(&extension.workspace, &extension.extension_id);
     Ok(HttpResponse::Ok()
         .content_type("application/zip")
         .insert_header(("cache-control", "private, no-cache"))
