@@ -106,6 +106,22 @@ impl Events {
         let mut deltas: BTreeMap<(String, String, String), f64> = BTreeMap::new();
         let mut learned = 0;
         for event in events {
+            // Online acceptance: any acceptance of an item served here,
+            // learned from or not.
+            if event.feedback_type == "recommendation_accepted"
+                && let (Some(item), Some(id)) = (
+                    event.item.as_ref(),
+                    event
+                        .recommendation_id
+                        .as_deref()
+                        .and_then(|id| id.parse().ok()),
+                )
+            {
+                let item = format!("{}:{}", item.kind.as_str(), item.id);
+                model::note_acceptance(conn, id, &item).await?;
+            }
+        }
+        for event in events {
             let reward = f64::from(reward(&event.feedback_type, event.rating));
             let Some(item) = event.item.as_ref().filter(|_| reward != 0.0) else {
                 continue;

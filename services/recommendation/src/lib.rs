@@ -94,6 +94,7 @@ pub async fn build(mut platform: Platform<RecommendationSettings>) -> anyhow::Re
     );
     let mcap_limiter = KeyedLimiter::new(upload.per_client_per_minute, Duration::from_secs(60));
     let state = web::Data::new(AppState {
+        db: platform.db.clone(),
         model,
         served,
         budget,

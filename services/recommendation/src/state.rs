@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use sora_common::ratelimit::KeyedLimiter;
+use sqlx::PgPool;
 
 use crate::config::RecommendationSettings;
 use crate::domain::recording::MemoryBudget;
@@ -10,6 +11,9 @@ use crate::jobs::served::ServedLog;
 use crate::model::Model;
 
 pub struct AppState {
+    /// For what the model's answer reads from the database (online
+    /// acceptance); recommending itself reads only memory.
+    pub db: PgPool,
     pub model: Arc<Model>,
     pub served: ServedLog,
     pub settings: RecommendationSettings,

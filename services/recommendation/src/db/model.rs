@@ -156,10 +156,21 @@ pub async fn insert_served(conn: &mut PgConnection, served: &[Served]) -> sqlx::
     let tokens: Vec<serde_json::Value> =
         served.iter().map(|s| serde_json::json!(s.tokens)).collect();
     let items: Vec<serde_json::Value> = served.iter().map(|s| serde_json::json!(s.items)).collect();
+    // Counted for online acceptance once each (a retried write inserts
+    // nothing the second time), when it had items to accept.
     sqlx::query!(
-        r#"INSERT INTO served (recommendation_id, model_version, tokens, items)
-           SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[])
-           ON CONFLICT DO NOTHING"#,
+        r#"WITH inserted AS (
+               INSERT INTO served (recommendation_id, model_version, tokens, items)
+               SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[])
+               ON CONFLICT DO NOTHING
+               RETURNING model_version, served_at, items)
+           INSERT INTO online_acceptance (ranking, day, served)
+           SELECT split_part(model_version, '.learned-', 1),
+                  (served_at AT TIME ZONE 'UTC')::date, count(*)
+           FROM inserted WHERE jsonb_array_length(items) > 0
+           GROUP BY 1, 2
+           ON CONFLICT (ranking, day)
+           DO UPDATE SET served = online_acceptance.served + EXCLUDED.served"#,
         &ids,
         &versions as &[&str],
         &tokens,
@@ -188,6 +199,73 @@ pub async fn served(
             serde_json::from_value(row.items).unwrap_or_default(),
         )
     }))
+}
+
+/// Notes that `item` (`kind:id`) of a served recommendation was accepted:
+/// the recommendation counts as accepted once, at the best rank any of its
+/// items was accepted at. Nothing when it was not served here or did not
+/// hold the item.
+pub async fn note_acceptance(
+    conn: &mut PgConnection,
+    recommendation_id: Uuid,
+    item: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"WITH s AS (
+               SELECT recommendation_id, model_version, served_at, best_rank,
+                      (SELECT e.ord FROM jsonb_array_elements_text(items) WITH ORDINALITY AS e (item, ord)
+                       WHERE e.item = $2 LIMIT 1)::int AS rank
+               FROM served WHERE recommendation_id = $1 FOR UPDATE),
+           better AS (
+               UPDATE served SET best_rank = s.rank FROM s
+               WHERE served.recommendation_id = s.recommendation_id AND s.rank IS NOT NULL
+                 AND (s.best_rank IS NULL OR s.best_rank > s.rank)
+               RETURNING s.model_version, s.served_at, s.best_rank AS old, s.rank AS new)
+           INSERT INTO online_acceptance (ranking, day, accepted, at_1, at_3, at_5)
+           SELECT split_part(model_version, '.learned-', 1), (served_at AT TIME ZONE 'UTC')::date,
+                  (old IS NULL)::int,
+                  (new <= 1 AND coalesce(old, 32767) > 1)::int,
+                  (new <= 3 AND coalesce(old, 32767) > 3)::int,
+                  (new <= 5 AND coalesce(old, 32767) > 5)::int
+           FROM better
+           ON CONFLICT (ranking, day) DO UPDATE SET
+               accepted = online_acceptance.accepted + EXCLUDED.accepted,
+               at_1 = online_acceptance.at_1 + EXCLUDED.at_1,
+               at_3 = online_acceptance.at_3 + EXCLUDED.at_3,
+               at_5 = online_acceptance.at_5 + EXCLUDED.at_5"#,
+        recommendation_id,
+        item,
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Online acceptance per ranking version over the days from `first`.
+#[derive(Debug)]
+pub struct OnlineAcceptance {
+    pub ranking: String,
+    pub served: i64,
+    pub accepted: i64,
+    pub at_1: i64,
+    pub at_3: i64,
+    pub at_5: i64,
+}
+
+pub async fn online_acceptance(
+    conn: &mut PgConnection,
+    first: Date,
+) -> sqlx::Result<Vec<OnlineAcceptance>> {
+    sqlx::query_as!(
+        OnlineAcceptance,
+        r#"SELECT ranking, sum(served)::int8 AS "served!", sum(accepted)::int8 AS "accepted!",
+               sum(at_1)::int8 AS "at_1!", sum(at_3)::int8 AS "at_3!", sum(at_5)::int8 AS "at_5!"
+           FROM online_acceptance WHERE day >= $1
+           GROUP BY ranking ORDER BY ranking"#,
+        first,
+    )
+    .fetch_all(&mut *conn)
+    .await
 }
 
 /// Forgets served recommendations older than `before`, and the influence

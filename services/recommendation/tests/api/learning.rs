@@ -233,3 +233,60 @@ async fn one_address_moves_an_item_only_so_far_a_day_whatever_installs_it_claims
     })
     .await;
 }
+
+#[tokio::test]
+async fn online_acceptance_counts_each_served_answer_once_at_its_best_rank() {
+    let app = spawn_app().await;
+    app.with_fixture_layouts().await;
+    let (status, first) = app
+        .recommend(&serde_json::json!({"mcap": like_x(), "limit": 50}))
+        .await;
+    assert_eq!(status, 200);
+    let (top, target_rank) = (ids(&first)[0].clone(), rank_of(&first, TARGET).unwrap() + 1);
+    let a = first["recommendation_id"].as_str().unwrap().to_owned();
+    let b = serve(&app).await;
+    let layout = |id: &str, recommendation: &str, n: u64| {
+        let mut event = accepted(
+            None,
+            Some(recommendation),
+            &format!("{n:016x}"),
+            &format!("{n:016x}"),
+        );
+        event.item.as_mut().unwrap().id = id.to_owned();
+        event
+    };
+    // A: the target twice, then its top item: accepted once, at rank 1.
+    // B: the target. Neither counts: an item it did not serve, a
+    // recommendation served elsewhere.
+    send(
+        &app,
+        vec![
+            layout(TARGET, &a, 1),
+            layout(TARGET, &a, 2),
+            layout(&top, &a, 3),
+            layout(TARGET, &b, 4),
+            layout("no-such-layout", &b, 5),
+            layout(TARGET, &uuid::Uuid::new_v4().to_string(), 6),
+        ],
+    )
+    .await;
+    let at = |k: usize| i64::from(target_rank <= k);
+    let ranking = app.model().await["model_version"]
+        .as_str()
+        .unwrap()
+        .split(".learned-")
+        .next()
+        .unwrap()
+        .to_owned();
+    let expected = serde_json::json!([{
+        "ranking": ranking, "served": 2, "accepted": 2,
+        "acceptance_rate": 1.0,
+        "acceptance_at_1": (1 + at(1)) as f64 / 2.0,
+        "acceptance_at_3": (1 + at(3)) as f64 / 2.0,
+        "acceptance_at_5": (1 + at(5)) as f64 / 2.0,
+    }]);
+    eventually(Duration::from_secs(20), expected, || async {
+        app.model().await["online"].clone()
+    })
+    .await;
+}
