@@ -85,10 +85,24 @@ pub fn connect_options(settings: &DatabaseSettings, application_name: &str) -> P
 
 /// A lazily connecting pool: the service starts (and reports not ready) while
 /// the database is down, and recovers by itself when it returns.
+///
+/// A connection's buffers grow to the largest message it has sent or read
+/// (a group commit of thousands of events after an outage, a long list)
+/// and sqlx keeps them for the connection's life: every connection of the
+/// pool would end up holding its largest message ever. Each connection
+/// therefore gives back what is above sqlx's 8 KiB default when it returns
+/// to the pool (a no-op for the common small query; a large one pays one
+/// reallocation).
 pub fn pool(settings: &DatabaseSettings, application_name: &str) -> PgPool {
     PgPoolOptions::new()
         .max_connections(settings.max_connections)
         .acquire_timeout(Duration::from_millis(settings.acquire_timeout_ms))
+        .after_release(|conn, _| {
+            Box::pin(async move {
+                conn.shrink_buffers();
+                Ok(true)
+            })
+        })
         .connect_lazy_with(connect_options(settings, application_name))
 }
 
