@@ -96,12 +96,30 @@ class Service:
             pass
         return None
 
+    def clients(self):
+        """HTTP connections open to the service (established, from any
+        client: the driver, or another service's keep-alive pool)."""
+        count = 0
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            try:
+                with open(table) as lines:
+                    next(lines)
+                    for line in lines:
+                        fields = line.split()
+                        if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == self.port:
+                            count += 1
+            except OSError:
+                pass
+        return count
+
     def heap_mib(self):
         """The process's private memory (RssAnon) and, from its /metrics,
         what its bounded caches hold (`cache_bytes`) and what its allocator
-        counts as live (`allocator_bytes{state="allocated"}`), in MiB; the
-        last two are None when it does not answer."""
-        figures = {"anon": self.rss_mib("RssAnon"), "cache": None, "allocated": None}
+        counts as live (`allocator_bytes{state="allocated"}`), in MiB, and
+        how many database connections its pool holds (None when it does not
+        answer), and how many HTTP connections are open to it."""
+        figures = {"anon": self.rss_mib("RssAnon"), "cache": None, "allocated": None, "connections": None,
+                   "clients": self.clients()}
         try:
             connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=0.5)
             connection.request("GET", "/metrics")
@@ -115,6 +133,8 @@ class Service:
                 figures["cache"] += float(line.rsplit(" ", 1)[1]) / (1024 * 1024)
             elif line.startswith("allocator_bytes{") and 'state="allocated"' in line:
                 figures["allocated"] = float(line.rsplit(" ", 1)[1]) / (1024 * 1024)
+            elif line.startswith("db_pool_connections{"):
+                figures["connections"] = (figures["connections"] or 0) + float(line.rsplit(" ", 1)[1])
         return figures
 
     def ready(self):
