@@ -21,6 +21,7 @@ pub mod layout;
 pub mod metrics;
 pub mod ops;
 pub mod page;
+pub mod partitions;
 pub mod platform;
 pub mod privacy;
 pub mod problems;

@@ -25,13 +25,15 @@ pub async fn run_once(pool: &PgPool, days: u32, now: OffsetDateTime) -> anyhow::
     let mut conn = pool.acquire().await?;
     let today = now.to_offset(time::UtcOffset::UTC).date();
     let one = time::Duration::days(1);
-    partitions::ensure(&mut conn, &[today - one, today, today + one]).await?;
+    partitions::EVENTS
+        .ensure(&mut conn, &[today - one, today, today + one])
+        .await?;
     // Partition D holds events that occurred in [D, D+1): all past the
     // retention period once D+1 is, i.e. D < the cutoff's day.
     let cutoff = (now - time::Duration::days(i64::from(days)))
         .to_offset(time::UtcOffset::UTC)
         .date();
-    let dropped_days = partitions::drop_before(&mut conn, cutoff).await?;
+    let dropped_days = partitions::EVENTS.drop_before(&mut conn, cutoff).await?;
     let secrets_deleted = secrets::delete_before(&mut conn, today - one).await?;
     let recommendations_forgotten =
         rollups::forget_recommendations_before(&mut conn, cutoff).await?;

@@ -148,7 +148,7 @@ async fn commit(pool: &PgPool, service: &str, jobs: &[Job]) -> Result<Vec<Writte
                 let days: Vec<Date> = all.iter().map(|e| e.day()).collect();
                 let made = async {
                     let mut conn = pool.acquire().await?;
-                    partitions::ensure(&mut conn, &days).await
+                    partitions::EVENTS.ensure(&mut conn, &days).await
                 };
                 made.await.map_err(|e| failure(&e.into()))?;
                 created_partitions = true;
@@ -288,9 +288,7 @@ fn submitted(events: &[&NewEvent]) -> Vec<FeedbackSubmitted> {
 fn is_missing_partition(error: &anyhow::Error) -> bool {
     error
         .downcast_ref::<sqlx::Error>()
-        .and_then(|e| e.as_database_error())
-        .and_then(|e| e.code())
-        .is_some_and(|code| code == "23514")
+        .is_some_and(sora_common::partitions::is_missing_partition)
 }
 
 /// Logs `error` once for every request it fails.
