@@ -1,9 +1,25 @@
 //! The learned model: weights by (token, item), each install's daily
 //! influence, the model's counters, and the recommendations served.
 
+use sora_common::partitions::DayPartitions;
 use sqlx::PgConnection;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
+
+/// `served`, partitioned by the UTC day of each recommendation's id.
+pub const SERVED: DayPartitions = DayPartitions {
+    table: "served",
+    lock: 0x736f_7261_7276, // "sorarv"
+};
+
+/// The UTC day a recommendation id (a UUIDv7) was made; None for an id of
+/// another kind, which nothing served here has.
+pub fn day_of_id(id: Uuid) -> Option<Date> {
+    let (seconds, _) = id.get_timestamp()?.to_unix();
+    OffsetDateTime::from_unix_timestamp(i64::try_from(seconds).ok()?)
+        .ok()
+        .map(OffsetDateTime::date)
+}
 
 /// No learned weight grows beyond this, either way.
 pub const WEIGHT_LIMIT: f64 = 1000.0;
@@ -151,6 +167,11 @@ pub struct Served {
 
 pub async fn insert_served(conn: &mut PgConnection, served: &[Served]) -> sqlx::Result<()> {
     let ids: Vec<Uuid> = served.iter().map(|s| s.recommendation_id).collect();
+    let today = OffsetDateTime::now_utc().date();
+    let days: Vec<Date> = ids
+        .iter()
+        .map(|id| day_of_id(*id).unwrap_or(today))
+        .collect();
     let versions: Vec<&str> = served.iter().map(|s| s.model_version.as_str()).collect();
     // Each row's lists travel (and stay) as JSON arrays.
     let tokens: Vec<serde_json::Value> =
@@ -160,8 +181,8 @@ pub async fn insert_served(conn: &mut PgConnection, served: &[Served]) -> sqlx::
     // nothing the second time), when it had items to accept.
     sqlx::query!(
         r#"WITH inserted AS (
-               INSERT INTO served (recommendation_id, model_version, tokens, items)
-               SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[])
+               INSERT INTO served (recommendation_id, model_version, tokens, items, day)
+               SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[], $5::date[])
                ON CONFLICT DO NOTHING
                RETURNING model_version, served_at, items)
            INSERT INTO online_acceptance (ranking, day, served)
@@ -175,10 +196,20 @@ pub async fn insert_served(conn: &mut PgConnection, served: &[Served]) -> sqlx::
         &versions as &[&str],
         &tokens,
         &items,
+        &days,
     )
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// The days `served` rows would go to.
+pub fn days_of(served: &[Served]) -> Vec<Date> {
+    let today = OffsetDateTime::now_utc().date();
+    served
+        .iter()
+        .map(|s| day_of_id(s.recommendation_id).unwrap_or(today))
+        .collect()
 }
 
 /// The feature tokens a served recommendation was made for, and its items
@@ -187,9 +218,13 @@ pub async fn served(
     conn: &mut PgConnection,
     recommendation_id: Uuid,
 ) -> sqlx::Result<Option<(Vec<String>, Vec<String>)>> {
+    let Some(day) = day_of_id(recommendation_id) else {
+        return Ok(None);
+    };
     let row = sqlx::query!(
-        "SELECT tokens, items FROM served WHERE recommendation_id = $1",
-        recommendation_id
+        "SELECT tokens, items FROM served WHERE recommendation_id = $1 AND day = $2",
+        recommendation_id,
+        day
     )
     .fetch_optional(&mut *conn)
     .await?;
@@ -210,15 +245,19 @@ pub async fn note_acceptance(
     recommendation_id: Uuid,
     item: &str,
 ) -> sqlx::Result<()> {
+    let Some(day) = day_of_id(recommendation_id) else {
+        return Ok(());
+    };
     sqlx::query!(
         r#"WITH s AS (
                SELECT recommendation_id, model_version, served_at, best_rank,
                       (SELECT e.ord FROM jsonb_array_elements_text(items) WITH ORDINALITY AS e (item, ord)
                        WHERE e.item = $2 LIMIT 1)::int AS rank
-               FROM served WHERE recommendation_id = $1 FOR UPDATE),
+               FROM served WHERE recommendation_id = $1 AND day = $3 FOR UPDATE),
            better AS (
                UPDATE served SET best_rank = s.rank FROM s
-               WHERE served.recommendation_id = s.recommendation_id AND s.rank IS NOT NULL
+               WHERE served.recommendation_id = s.recommendation_id AND served.day = $3
+                 AND s.rank IS NOT NULL
                  AND (s.best_rank IS NULL OR s.best_rank > s.rank)
                RETURNING s.model_version, s.served_at, s.best_rank AS old, s.rank AS new)
            INSERT INTO online_acceptance (ranking, day, accepted, at_1, at_3, at_5)
@@ -235,6 +274,7 @@ pub async fn note_acceptance(
                at_5 = online_acceptance.at_5 + EXCLUDED.at_5"#,
         recommendation_id,
         item,
+        day,
     )
     .execute(&mut *conn)
     .await?;
@@ -268,16 +308,41 @@ pub async fn online_acceptance(
     .await
 }
 
-/// Forgets served recommendations older than `before`, and the influence
-/// counts of days before yesterday; returns the rows deleted.
-pub async fn forget(conn: &mut PgConnection, before: OffsetDateTime) -> sqlx::Result<u64> {
-    let served = sqlx::query!("DELETE FROM served WHERE served_at < $1", before)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+/// Forgets served recommendations of the days before `cutoff` (their
+/// partitions are dropped whole) and the influence counts of days before
+/// yesterday, and makes the partitions of yesterday, today and tomorrow;
+/// returns the days dropped and the influence rows deleted.
+pub async fn forget(conn: &mut PgConnection, cutoff: Date) -> sqlx::Result<(usize, u64)> {
+    let today = OffsetDateTime::now_utc().date();
+    let one = time::Duration::days(1);
+    SERVED
+        .ensure(conn, &[today - one, today, today + one])
+        .await?;
+    let days = SERVED.drop_before(conn, cutoff).await?.len();
     let influence = sqlx::query!("DELETE FROM influence WHERE day < current_date - 1")
         .execute(&mut *conn)
         .await?
         .rows_affected();
-    Ok(served + influence)
+    Ok((days, influence))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    #[test]
+    fn a_uuid_v7_tells_the_day_it_was_made() {
+        let id = Uuid::parse_str("019aef3c-1b2a-7000-8000-000000000001").unwrap();
+        let day = Date::from_calendar_date(2025, time::Month::December, 5).unwrap();
+        assert_eq!(day_of_id(id), Some(day));
+        assert_eq!(
+            day_of_id(Uuid::now_v7()),
+            Some(OffsetDateTime::now_utc().date())
+        );
+        // Ids of other kinds say nothing: nothing served here has one.
+        assert_eq!(day_of_id(Uuid::new_v4()), None);
+        assert_eq!(day_of_id(Uuid::nil()), None);
+    }
 }

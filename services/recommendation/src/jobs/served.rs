@@ -86,21 +86,42 @@ impl Batch for ServedBatch {
 
     fn write<'a>(&'a self, db: &'a PgPool) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async move {
-            let mut tx = db.begin().await?;
             let rows: Vec<Served> = self.pending.iter().map(|p| p.served.clone()).collect();
-            model::insert_served(&mut tx, &rows).await?;
-            let events: Vec<RecommendationServed> = self
-                .pending
-                .iter()
-                .map(|p| RecommendationServed {
-                    recommendation_id: p.served.recommendation_id.to_string(),
-                    model_version: p.served.model_version.clone(),
-                    items: p.items.clone(),
-                })
-                .collect();
-            outbox::enqueue_all(&mut tx, self.service, &events).await?;
-            tx.commit().await?;
-            Ok(())
+            match self.try_write(db, &rows).await {
+                Err(error)
+                    if error
+                        .downcast_ref::<sqlx::Error>()
+                        .is_some_and(sora_common::partitions::is_missing_partition) =>
+                {
+                    // A day without its partition yet: make it, write again.
+                    let mut conn = db.acquire().await?;
+                    model::SERVED
+                        .ensure(&mut conn, &model::days_of(&rows))
+                        .await?;
+                    self.try_write(db, &rows).await
+                }
+                other => other,
+            }
         })
+    }
+}
+
+impl ServedBatch {
+    /// The rows and their events, in one transaction.
+    async fn try_write(&self, db: &PgPool, rows: &[Served]) -> anyhow::Result<()> {
+        let mut tx = db.begin().await?;
+        model::insert_served(&mut tx, rows).await?;
+        let events: Vec<RecommendationServed> = self
+            .pending
+            .iter()
+            .map(|p| RecommendationServed {
+                recommendation_id: p.served.recommendation_id.to_string(),
+                model_version: p.served.model_version.clone(),
+                items: p.items.clone(),
+            })
+            .collect();
+        outbox::enqueue_all(&mut tx, self.service, &events).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -1,5 +1,6 @@
 //! Forgets what is kept only for a while: served recommendations past
-//! their retention, and influence counts of days gone by.
+//! their retention (whole days: `served` is partitioned by day, made a day
+//! ahead here), and influence counts of days gone by.
 
 use std::time::Duration;
 
@@ -9,11 +10,12 @@ use tokio::sync::watch;
 
 use crate::db::model;
 
-/// One pass; returns the rows deleted.
-pub async fn run_once(pool: &PgPool, retention_days: u32) -> anyhow::Result<u64> {
+/// One pass: the days of served recommendations dropped, and the influence
+/// rows deleted. A day is kept `retention_days` whole days after it ends.
+pub async fn run_once(pool: &PgPool, retention_days: u32) -> anyhow::Result<(usize, u64)> {
     let mut conn = pool.acquire().await?;
-    let before = OffsetDateTime::now_utc() - time::Duration::days(i64::from(retention_days));
-    Ok(model::forget(&mut conn, before).await?)
+    let cutoff = OffsetDateTime::now_utc().date() - time::Duration::days(i64::from(retention_days));
+    Ok(model::forget(&mut conn, cutoff).await?)
 }
 
 /// A pass every hour until shutdown.

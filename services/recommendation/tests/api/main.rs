@@ -9,3 +9,4 @@ mod helpers;
 mod learning;
 mod platform;
 mod recommend;
+mod retention;
