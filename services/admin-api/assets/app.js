@@ -589,12 +589,17 @@ $("catalog-next").addEventListener("click", () => { catalogState.page += 1; cata
 
 // ---- Feedback (admins): list with filters, read a comment, delete.
 
-const feedbackState = { page: 1 };
+// Pages are followed by their `next` (keyset: as fast deep in ten million
+// events as on the first page); the starts of the pages seen so far let
+// "Previous" go back.
+const feedbackState = { page: 1, starts: [null], next: null };
 
 async function feedback() {
   if (!can("admin")) return forbidden();
   show("feedback");
-  const query = new URLSearchParams({ page: String(feedbackState.page), per_page: "20" });
+  const query = new URLSearchParams({ per_page: "20" });
+  const start = feedbackState.starts[feedbackState.page - 1];
+  if (start) query.set("after", start);
   if ($("fb-type").value) query.set("type", $("fb-type").value);
   if ($("fb-comment").checked) query.set("has_comment", "true");
   if ($("fb-from").value) query.set("from", $("fb-from").value);
@@ -629,10 +634,12 @@ async function feedback() {
     row.appendChild(actions);
     $("feedback-rows").appendChild(row);
   }
-  const pages = Math.max(1, Math.ceil(page.total / page.per_page));
-  $("feedback-page").textContent = `page ${page.page} of ${pages} (${page.total})`;
-  $("feedback-prev").disabled = page.page <= 1;
-  $("feedback-next").disabled = page.page >= pages;
+  const matching = page.total_capped ? `more than ${page.total.toLocaleString("en")}` : String(page.total);
+  const pages = page.total_capped ? "many" : Math.max(1, Math.ceil(page.total / page.per_page));
+  $("feedback-page").textContent = `page ${feedbackState.page} of ${pages} (${matching})`;
+  feedbackState.next = page.next;
+  $("feedback-prev").disabled = feedbackState.page <= 1;
+  $("feedback-next").disabled = !page.next;
 }
 
 // Reading one event decrypts its comment; feedback-api audits it (feedback.read).
@@ -664,12 +671,17 @@ async function readFeedback(id) {
 
 $("feedback-filter").addEventListener("submit", (event) => {
   event.preventDefault();
-  feedbackState.page = 1;
+  Object.assign(feedbackState, { page: 1, starts: [null], next: null });
   $("feedback-detail").hidden = true;
   feedback();
 });
 $("feedback-prev").addEventListener("click", () => { feedbackState.page -= 1; feedback(); });
-$("feedback-next").addEventListener("click", () => { feedbackState.page += 1; feedback(); });
+$("feedback-next").addEventListener("click", () => {
+  if (!feedbackState.next) return;
+  feedbackState.starts[feedbackState.page] = feedbackState.next;
+  feedbackState.page += 1;
+  feedback();
+});
 
 // ---- Workspaces (Lichtblick's team layouts and extensions): the caller's,
 // every one for an admin, who also creates them; owners manage members.

@@ -18,7 +18,6 @@ use std::time::Duration;
 use actix_web::web;
 use futures_util::future::BoxFuture;
 use secrecy::ExposeSecret;
-use sora_common::page::Page;
 use sora_common::platform::SummarySource;
 use sora_common::ratelimit::KeyedLimiter;
 use sora_common::{Application, Platform, ServiceSpec};
@@ -28,7 +27,6 @@ use utoipa::OpenApi;
 use crate::config::FeedbackSettings;
 use crate::domain::pseudonyms::Pseudonyms;
 use crate::jobs::writer::Writer;
-use crate::routes::moderation::FeedbackRecord;
 use crate::state::AppState;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -54,7 +52,7 @@ pub static SPEC: ServiceSpec = ServiceSpec {
         routes::adoption::adoption,
         routes::export::export_csv,
     ),
-    components(schemas(Page<FeedbackRecord>)),
+    components(schemas(routes::moderation::FeedbackPage)),
     tags(
         (name = "feedback", description = "anonymized usage feedback"),
         (name = "moderation", description = "feedback moderation (admins)"),

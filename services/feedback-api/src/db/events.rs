@@ -206,15 +206,33 @@ pub struct Filter {
     pub to: Option<OffsetDateTime>,
 }
 
-/// One page of the events that pass `filter`, newest first, and how many
-/// pass in all. The days of `from`/`to` limit the partitions read.
+/// Where a page starts: after this event, in the list's order (newest
+/// first, then by id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct After {
+    pub occurred_at: OffsetDateTime,
+    pub event_id: Uuid,
+}
+
+/// Counting stops here: past it, a list says "more than" instead.
+pub const COUNT_CAP: i64 = 10_000;
+
+/// Up to `limit` events that pass `filter`, newest first, from `after` (or
+/// skipping `offset`), and how many pass in all, at most [`COUNT_CAP`] + 1.
+/// The days of `from`/`to`/`after` limit the partitions read; the order is
+/// an index every partition carries.
 pub async fn list(
     conn: &mut PgConnection,
     filter: &Filter,
+    after: Option<After>,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<(Vec<StoredEvent>, i64)> {
     let day = |t: Option<OffsetDateTime>| t.map(|t| t.to_offset(time::UtcOffset::UTC).date());
+    let to_day = match (day(filter.to), day(after.map(|a| a.occurred_at))) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
     let rows = sqlx::query_as!(
         Row,
         r#"SELECT event_id, type AS kind, occurred_at, received_at, app_version, os, locale,
@@ -229,8 +247,9 @@ pub async fn list(
              AND ($6::timestamptz IS NULL OR occurred_at < $6)
              AND ($7::date IS NULL OR day >= $7)
              AND ($8::date IS NULL OR day <= $8)
-           ORDER BY occurred_at DESC, event_id
-           LIMIT $9 OFFSET $10"#,
+             AND ($9::timestamptz IS NULL OR (occurred_at, event_id) < ($9, $10::uuid))
+           ORDER BY occurred_at DESC, event_id DESC
+           LIMIT $11 OFFSET $12"#,
         filter.kind,
         filter.item_kind,
         filter.item_id,
@@ -238,22 +257,26 @@ pub async fn list(
         filter.from,
         filter.to,
         day(filter.from),
-        day(filter.to),
+        to_day,
+        after.map(|a| a.occurred_at),
+        after.map(|a| a.event_id),
         limit,
         offset,
     )
     .fetch_all(&mut *conn)
     .await?;
     let total = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM events
-           WHERE ($1::text IS NULL OR type = $1)
-             AND ($2::text IS NULL OR item_kind = $2)
-             AND ($3::text IS NULL OR item_id = $3)
-             AND ($4::bool IS NULL OR (comment IS NOT NULL) = $4)
-             AND ($5::timestamptz IS NULL OR occurred_at >= $5)
-             AND ($6::timestamptz IS NULL OR occurred_at < $6)
-             AND ($7::date IS NULL OR day >= $7)
-             AND ($8::date IS NULL OR day <= $8)"#,
+        r#"SELECT count(*) AS "count!" FROM (
+               SELECT 1 FROM events
+               WHERE ($1::text IS NULL OR type = $1)
+                 AND ($2::text IS NULL OR item_kind = $2)
+                 AND ($3::text IS NULL OR item_id = $3)
+                 AND ($4::bool IS NULL OR (comment IS NOT NULL) = $4)
+                 AND ($5::timestamptz IS NULL OR occurred_at >= $5)
+                 AND ($6::timestamptz IS NULL OR occurred_at < $6)
+                 AND ($7::date IS NULL OR day >= $7)
+                 AND ($8::date IS NULL OR day <= $8)
+               LIMIT $9) kept"#,
         filter.kind,
         filter.item_kind,
         filter.item_id,
@@ -262,6 +285,7 @@ pub async fn list(
         filter.to,
         day(filter.from),
         day(filter.to),
+        COUNT_CAP + 1,
     )
     .fetch_one(&mut *conn)
     .await?;

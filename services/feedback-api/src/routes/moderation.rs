@@ -10,7 +10,7 @@ use sora_common::error::FieldError;
 use sora_common::events::outbox;
 use sora_common::events::types::ItemRef;
 use sora_common::extract::Query;
-use sora_common::page::{Page, Paging};
+use sora_common::page::Paging;
 use sora_common::problems;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use super::stats::parse_instant;
 use crate::db;
-use crate::db::events::{Filter, StoredEvent};
+use crate::db::events::{After, COUNT_CAP, Filter, StoredEvent};
 use crate::db::rollups;
 use crate::domain::event::FeedbackType;
 use crate::state::AppState;
@@ -88,17 +88,60 @@ pub struct FeedbackQuery {
     pub from: Option<String>,
     /// RFC 3339 date-time or `YYYY-MM-DD` (UTC), exclusive.
     pub to: Option<String>,
+    /// Pages by number reach the first 10,000 events; past them, follow
+    /// `next`.
     #[param(value_type = Option<u64>, minimum = 1, maximum = 4294967295.0)]
     pub page: Option<u32>,
     /// Values above 100 are served as 100.
     #[param(value_type = Option<u64>, minimum = 1, maximum = 4294967295.0)]
     pub per_page: Option<u32>,
+    /// The `next` of the previous page: the page after it (not with `page`).
+    pub after: Option<String>,
+}
+
+/// A page of feedback events.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedbackPage {
+    pub items: Vec<FeedbackRecord>,
+    /// Events that pass the filters, counted up to 10,000.
+    pub total: i64,
+    /// More than `total` pass (counting stopped at 10,000).
+    pub total_capped: bool,
+    pub page: u32,
+    pub per_page: u32,
+    /// Where the next page starts (pass it as `after`); null on the last.
+    pub next: Option<String>,
+}
+
+/// A page's start as `after` carries it: microseconds since the epoch and
+/// the event's id (opaque to clients).
+fn cursor(after: &After) -> String {
+    format!(
+        "{}_{}",
+        after.occurred_at.unix_timestamp_nanos() / 1000,
+        after.event_id
+    )
+}
+
+fn parse_cursor(text: &str) -> Result<After, ApiError> {
+    let bad = || {
+        ApiError::InvalidParameters(vec![FieldError::new(
+            "after",
+            "is not a `next` this list gave",
+        )])
+    };
+    let (micros, id) = text.split_once('_').ok_or_else(bad)?;
+    let micros: i128 = micros.parse().map_err(|_| bad())?;
+    Ok(After {
+        occurred_at: OffsetDateTime::from_unix_timestamp_nanos(micros * 1000).map_err(|_| bad())?,
+        event_id: id.parse().map_err(|_| bad())?,
+    })
 }
 
 /// Feedback events, newest first (admin).
 #[utoipa::path(get, path = "/api/feedback", tag = "moderation", params(FeedbackQuery),
     security(("bearer" = [])), responses(
-    (status = 200, body = Page<FeedbackRecord>),
+    (status = 200, body = FeedbackPage),
     problems::BadRequest, problems::SignedIn,
 ))]
 pub async fn list_feedback(
@@ -108,7 +151,17 @@ pub async fn list_feedback(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let paging = Paging::new(query.page, query.per_page)?;
+    let after = query.after.as_deref().map(parse_cursor).transpose()?;
     let mut invalid = Vec::new();
+    if after.is_some() && paging.page > 1 {
+        invalid.push(FieldError::new("page", "cannot go with `after`"));
+    }
+    if after.is_none() && paging.offset() + paging.limit() > COUNT_CAP {
+        invalid.push(FieldError::new(
+            "page",
+            "goes deeper than the first 10,000 events: follow `next` (`after`)",
+        ));
+    }
     if let Some(kind) = &query.kind
         && FeedbackType::parse(kind).is_none()
     {
@@ -138,14 +191,30 @@ pub async fn list_feedback(
             .map(|v| parse_instant("to", v))
             .transpose()?,
     };
+    let offset = if after.is_some() { 0 } else { paging.offset() };
     let mut conn = state.db.acquire().await?;
-    let (events, total) =
-        db::events::list(&mut conn, &filter, paging.limit(), paging.offset()).await?;
+    let (mut events, total) =
+        db::events::list(&mut conn, &filter, after, paging.limit() + 1, offset).await?;
+    let more = events.len() > paging.per_page as usize;
+    events.truncate(paging.per_page as usize);
+    let next = events.last().filter(|_| more).map(|last| {
+        cursor(&After {
+            occurred_at: last.occurred_at,
+            event_id: last.event_id,
+        })
+    });
     let items = events
         .into_iter()
         .map(|e| FeedbackRecord::from_stored(e, None))
         .collect();
-    Ok(HttpResponse::Ok().json(paging.page(items, total)))
+    Ok(HttpResponse::Ok().json(FeedbackPage {
+        items,
+        total: total.min(COUNT_CAP),
+        total_capped: total > COUNT_CAP,
+        page: if after.is_some() { 1 } else { paging.page },
+        per_page: paging.per_page,
+        next,
+    }))
 }
 
 fn not_found(id: Uuid) -> ApiError {

@@ -111,6 +111,31 @@ async fn administrators_list_with_filters() {
         (Some(5), Some(2))
     );
     assert_eq!(ids(&paged).len(), 1);
+    assert!(paged["next"].is_null());
+
+    // Following `next` walks the list in its order, each event once.
+    let everything: Vec<Value> = all["items"].as_array().unwrap().clone();
+    let mut walked = Vec::new();
+    let mut page = list("per_page=2").await;
+    loop {
+        assert_eq!(
+            (page["total"].as_i64(), page["total_capped"].as_bool()),
+            (Some(5), Some(false))
+        );
+        walked.extend(page["items"].as_array().unwrap().iter().cloned());
+        let Some(next) = page["next"].as_str() else {
+            break;
+        };
+        page = list(&format!("per_page=2&after={next}")).await;
+    }
+    assert_eq!(walked, everything);
+    let first = list("per_page=2").await;
+    let sessions = list(&format!(
+        "type=session_started&per_page=1&after={}",
+        first["next"].as_str().unwrap()
+    ))
+    .await;
+    assert!(ids(&sessions).iter().all(|t| t == "session_started"));
 
     for bad in [
         "type=page_viewed",
@@ -118,6 +143,10 @@ async fn administrators_list_with_filters() {
         "from=soon",
         "has_comment=maybe",
         "sort=asc",
+        "after=yesterday",
+        "after=12_not-a-uuid",
+        "page=2&after=1764979200000000_00000000-0000-0000-0000-000000000000",
+        "page=501&per_page=20",
     ] {
         let response = app
             .get_as(&format!("/api/feedback?{bad}"), &app.admin())
@@ -197,4 +226,36 @@ async fn reading_a_comment_and_deleting_an_event_are_audited() {
         response.headers()["content-type"],
         "application/problem+json"
     );
+}
+
+#[tokio::test]
+async fn past_ten_thousand_events_the_count_stops_and_next_goes_on() {
+    let app = spawn_app().await;
+    app.submit_ok(&json!({"events": [event("rating")]})).await;
+    let mut db = app.database.admin_connection().await;
+    sqlx::query(
+        "INSERT INTO feedback.events (event_id, day, occurred_at, received_at, type, install_hash, client_hash)
+         SELECT gen_random_uuid(), (now() AT TIME ZONE 'UTC')::date,
+                date_trunc('day', now()) + i * interval '1 ms', now(), 'session_started', '\\x00', '\\x00'
+         FROM generate_series(1, 10001) AS i",
+    )
+    .execute(&mut db)
+    .await
+    .unwrap();
+    let page = app.admin_json("/api/feedback?per_page=100&page=100").await;
+    assert_eq!(
+        (page["total"].as_i64(), page["total_capped"].as_bool()),
+        (Some(10_000), Some(true))
+    );
+    assert_eq!(page["items"].as_array().unwrap().len(), 100);
+    let next = page["next"].as_str().unwrap().to_owned();
+    let beyond = app
+        .admin_json(&format!("/api/feedback?per_page=100&after={next}"))
+        .await;
+    assert_eq!(beyond["items"].as_array().unwrap().len(), 2);
+    assert!(beyond["next"].is_null());
+    let deeper = app
+        .get_as("/api/feedback?per_page=100&page=101", &app.admin())
+        .await;
+    assert_eq!(deeper.status(), 400);
 }
