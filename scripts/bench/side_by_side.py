@@ -174,6 +174,18 @@ def oha(url, connections, duration, rate=None, regex=False, body=None, token=Non
     }
 
 
+def measured(server, url, connections, warmup_connections=None, **options):
+    """A warm-up, then oha for the run's duration, with the server's memory
+    after and at its peak."""
+    oha(url, warmup_connections or connections, Env.warmup, **options)
+    server.reset_peak()
+    result = oha(url, connections, Env.duration, **options)
+    result["rss_mib"] = server.rss_mib()
+    result["peak_rss_mib"] = server.peak_mib()
+    log(f"    {result}")
+    return result
+
+
 def seed_peer():
     log(f"==> seeding the peer: {Env.extensions} extensions x 2 versions of 1 MiB")
     env = dict(os.environ, DATA_DIR=str(Env.work / "peer-data"))
@@ -288,15 +300,78 @@ def feedback_rows(peer, peer_port, admin):
     year = {"scenario": "summary over a year of roll-ups", "connections": 1,
             "feedback_total": figures["feedback_total"], "downloads": figures["downloads"],
             "unique_installs": figures["unique_installs"]}
-    oha(summary_url, 1, Env.warmup, token=token)
-    sora.reset_peak()
-    result = oha(summary_url, 1, Env.duration, token=token)
-    result["rss_mib"] = sora.rss_mib()
-    result["peak_rss_mib"] = sora.peak_mib()
-    log(f"    {result}")
-    year["sora"] = result
+    year["sora"] = measured(sora, summary_url, 1, token=token)
+    extra = {"without_indexes": ingestion_without_indexes(sora, port, bodies, batch_size),
+             "moderation": moderation_rows(sora, port, token)}
     sora.stop()
-    return rows, year
+    return rows, year, extra
+
+
+# As services/feedback-api/migrations/3_moderation_indexes.sql makes them.
+MODERATION_INDEXES = {
+    "events_newest": "ON feedback.events (occurred_at DESC, event_id DESC)",
+    "events_type_newest": "ON feedback.events (type, occurred_at DESC, event_id DESC)",
+    "events_item_newest": "ON feedback.events (item_id, occurred_at DESC, event_id DESC) "
+                          "WHERE item_id IS NOT NULL",
+}
+
+
+def psql(*args):
+    result = subprocess.run(
+        [Env.psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", Env.pg_port,
+         "-U", "postgres", "-d", "sora", *args],
+        check=True, capture_output=True, text=True,
+    )
+    return result.stdout.strip()
+
+
+def ingestion_without_indexes(sora, port, bodies, batch_size):
+    """The 10-event rows again with the moderation indexes dropped, in the
+    same run: what those indexes cost ingestion. They are made again after."""
+    psql("-c", "; ".join(f"DROP INDEX feedback.{name}" for name in MODERATION_INDEXES))
+    rows = []
+    url = f"http://127.0.0.1:{port}/api/feedback"
+    for conns in (64, 256):
+        log(f"==> feedback, 10-event batches without the moderation indexes, {conns} connections")
+        result = measured(sora, url, conns, min(conns, 64), body=bodies["batch"])
+        rows.append({"connections": conns, "events_per_request": batch_size, "sora": result})
+    owner = psql("-c", "SELECT tableowner FROM pg_tables WHERE schemaname = 'feedback' AND tablename = 'events'")
+    psql("-c", f'SET ROLE "{owner}"; ' + "; ".join(
+        f"CREATE INDEX {name} {definition}" for name, definition in MODERATION_INDEXES.items()))
+    return rows
+
+
+def moderation_rows(sora, port, token):
+    """`GET /api/feedback` (admin) with BENCH_MODERATION_EVENTS generated
+    events (default ten million) over 90 days: the first page, a page half
+    way down (reached by `after`), and filtered first pages."""
+    events = int(os.environ.get("BENCH_MODERATION_EVENTS", "10000000"))
+    if events <= 0:
+        return None
+    log(f"==> moderation: generating {events:,} events")
+    started = time.time()
+    psql("-v", f"events={events}", "-f", str(Path(__file__).with_name("feedback_events.sql")))
+    psql("-c", "ANALYZE feedback.events")
+    generated_s = round(time.time() - started)
+    total = int(psql("-c", "SELECT count(*) FROM feedback.events"))
+    middle = psql("-c", f"""SELECT (extract(epoch FROM occurred_at) * 1000000)::bigint || '_' || event_id
+                            FROM feedback.events ORDER BY occurred_at DESC, event_id DESC
+                            OFFSET {total // 2} LIMIT 1""")
+    day = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 30 * 86400))
+    base = f"http://127.0.0.1:{port}/api/feedback?per_page=20"
+    pages = [
+        ("first page", base),
+        (f"page {total // 2 // 20:,} (by `after`)", f"{base}&after={middle}"),
+        ("`type=rating`", f"{base}&type=rating"),
+        ("`item_id` of one extension", f"{base}&item_kind=extension&item_id=bench-item-7"),
+        ("one day (`from`/`to`)", f"{base}&from={day}&to={day}T23:59:59Z"),
+    ]
+    rows = []
+    for name, url in pages:
+        log(f"==> moderation: {name}")
+        result = measured(sora, url, 4, token=token)
+        rows.append({"scenario": name, "sora": result})
+    return {"events": total, "generated_s": generated_s, "rows": rows}
 
 
 def seed_workspace(files_url, token):
@@ -553,15 +628,15 @@ http {{
 
     sora.stop()
     nginx.stop()
-    feedback, year = [], None
+    feedback, year, feedback_extra = [], None, {}
     if not Env.only or re.search(Env.only, "feedback"):
-        feedback, year = feedback_rows(peer, peer_port, admin)
+        feedback, year, feedback_extra = feedback_rows(peer, peer_port, admin)
     peer.stop()
     recommendations, uploads = [], []
     if not Env.only or re.search(Env.only, "recommendation"):
         recommendations, uploads = recommendation_rows(Env.work / "nginx.conf")
     json.dump({"extensions": Env.extensions, "duration": Env.duration, "rows": rows,
-               "feedback": feedback, "year": year, "recommendations": recommendations,
+               "feedback": feedback, "year": year, **feedback_extra, "recommendations": recommendations,
                "uploads": uploads}, sys.stdout, indent=1)
 
 
