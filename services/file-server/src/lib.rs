@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod recommender;
 pub mod routes;
 pub mod state;
+pub mod teams;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -165,11 +166,20 @@ pub async fn build(mut platform: Platform<FileServerSettings>) -> anyhow::Result
         .metrics
         .register_cache("documents", move || cached.weighted_size())?;
 
+    let teams = Arc::new(teams::TeamLists::default());
+    let (db, following) = (platform.db.clone(), teams.clone());
+    platform.spawn_background(move |shutdown| jobs::team_sync::run(db, following, shutdown));
+    let kept = teams.clone();
+    platform
+        .metrics
+        .register_cache("team_layouts", move || kept.weighted_size())?;
+
     let (counter, flusher) = DownloadCounter::new(platform.db.clone(), platform.spec.name);
     platform.spawn_background(move |shutdown| flusher.run(shutdown));
     let state = web::Data::new(AppState {
         db: platform.db.clone(),
         catalog,
+        teams,
         store,
         files,
         send_budget: Arc::new(tokio::sync::Semaphore::new(

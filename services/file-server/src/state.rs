@@ -29,6 +29,8 @@ pub type FileCache = moka::future::Cache<String, Bytes>;
 pub struct AppState {
     pub db: PgPool,
     pub catalog: Arc<Catalog>,
+    /// Workspaces' layouts lists, ready to send.
+    pub teams: Arc<crate::teams::TeamLists>,
     pub store: Arc<dyn ObjectStore>,
     pub files: Option<FileCache>,
     /// KiB of file bytes the HTTP layer may hold for sending at once.

@@ -365,6 +365,7 @@ pub async fn update_workspace(
     let role = access.role.map(|r| r.as_str().to_owned());
     let details = details(&mut tx, &name, role).await?;
     tx.commit().await?;
+    state.teams.changed(&name).await;
     Ok(HttpResponse::Ok().json(details))
 }
 
@@ -394,6 +395,7 @@ pub async fn delete_workspace(
     )
     .await?;
     tx.commit().await?;
+    state.teams.changed(&path).await;
     for key in objects {
         crate::routes::lichtblick::extensions::delete_object(&state, &key).await;
     }
@@ -447,6 +449,7 @@ pub async fn set_member(
     let own = access.role.map(|r| r.as_str().to_owned());
     let details = details(&mut tx, &name, own).await?;
     tx.commit().await?;
+    state.teams.changed(&name).await;
     Ok(HttpResponse::Ok().json(details))
 }
 
@@ -482,5 +485,6 @@ pub async fn remove_member(
     )
     .await?;
     tx.commit().await?;
+    state.teams.changed(&name).await;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1008,3 +1008,121 @@ async fn preflights_from_allowed_origins_accept_api_version() {
     let other = preflight("https://evil.example").await.unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }
+
+#[tokio::test]
+async fn layouts_lists_are_kept_in_memory_and_follow_every_change_on_every_replica() {
+    let team = Team::spawn().await;
+    // A second replica on the same database, trusting the same tokens.
+    let (database, storage) = (
+        team.app.settings.database.clone(),
+        team.app.settings.service.storage.clone(),
+    );
+    let keys = team.app.tokens.public_keys();
+    let other = spawn_app_with(move |s| {
+        s.database = database;
+        s.service.storage = storage;
+        s.auth.public_keys = keys;
+    })
+    .await;
+    let list = |app: &TestApp, user: &str| {
+        let (url, token) = (
+            app.url(&format!("/api/lichtblick/workspaces/{W}/layouts?")),
+            team.token(user),
+        );
+        let client = app.client.clone();
+        async move {
+            let response = client.get(url).bearer_auth(token).send().await.unwrap();
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap();
+            let names: Vec<String> = body["data"]
+                .as_array()
+                .map(|items| {
+                    items
+                        .iter()
+                        .map(|l| l["name"].as_str().unwrap().to_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            (status, names)
+        }
+    };
+    assert_eq!(list(&other, READER).await, (200, vec![]));
+    // Kept once the replica follows the announcements (from its start).
+    let kept = || async {
+        list(&other, READER).await;
+        let metrics = other.get("/metrics").await.text().await.unwrap();
+        metrics
+            .lines()
+            .find(|l| l.starts_with("cache_bytes{cache=\"team_layouts\""))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or_default()
+            > 0.0
+    };
+    eventually(std::time::Duration::from_secs(5), true, kept).await;
+
+    // A shared layout saved on the first replica: its writer's replica
+    // shows it at once, the other within a second.
+    team.lichtblick(
+        Method::POST,
+        &format!("workspaces/{W}/layout"),
+        OWNER,
+        Some(layout_body("shared", "ORG_READ")),
+        201,
+    )
+    .await;
+    assert_eq!(
+        list(&team.app, READER).await,
+        (200, vec!["Camera review".to_owned()])
+    );
+    eventually(
+        std::time::Duration::from_secs(1),
+        (200, vec!["Camera review".to_owned()]),
+        || list(&other, READER),
+    )
+    .await;
+    // A personal layout is its creator's alone, from memory too.
+    let mut mine = layout_body("mine", "CREATOR_WRITE");
+    mine["name"] = json!("Mine");
+    team.lichtblick(
+        Method::POST,
+        &format!("workspaces/{W}/layout"),
+        WRITER,
+        Some(mine),
+        201,
+    )
+    .await;
+    eventually(std::time::Duration::from_secs(1), 2, || async {
+        list(&other, WRITER).await.1.len()
+    })
+    .await;
+    assert_eq!(list(&other, READER).await.1, ["Camera review"]);
+
+    // A change made by any path (here SQL) reaches every replica.
+    let mut db = team.app.database.admin_connection().await;
+    sqlx::query("UPDATE file_server.team_layouts SET name = 'Renamed' WHERE layout_id = 'shared'")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    eventually(
+        std::time::Duration::from_secs(1),
+        (200, vec!["Renamed".to_owned()]),
+        || list(&other, READER),
+    )
+    .await;
+    // A member removed loses the list on every replica.
+    let removed = team
+        .call(
+            Method::DELETE,
+            &format!("/api/workspaces/{W}/members/{READER}"),
+            &team.token(OWNER),
+            None,
+        )
+        .await;
+    assert_eq!(removed.status(), 204);
+    assert_eq!(list(&team.app, READER).await.0, 403);
+    eventually(std::time::Duration::from_secs(1), 403, || async {
+        list(&other, READER).await.0
+    })
+    .await;
+}

@@ -9,6 +9,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -174,18 +175,23 @@ pub async fn list_layouts(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut conn = state.db.acquire().await?;
-    let access = access(&mut conn, &path, &caller).await?;
+    // From memory (`crate::teams`): each layout's JSON rendered once, the
+    // caller's view filtered and written out per request.
+    let render =
+        |layout| Bytes::from(serde_json::to_vec(&LayoutApiData::from(layout)).unwrap_or_default());
+    let view = state
+        .teams
+        .view(&state.db, &path, render)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("there is no workspace `{}`", *path)))?;
+    let access = view.access(caller.claims());
     if !access.may_read() {
         return Err(refused(&access, "read this workspace"));
     }
-    let layouts: Vec<LayoutApiData> = db::workspaces::layouts(&mut conn, &path)
-        .await?
-        .into_iter()
-        .filter(|l| access.may_see(&l.creator, Permission::of(&l.permission)))
-        .map(LayoutApiData::from)
-        .collect();
-    Ok(envelope(&req, StatusCode::OK, layouts))
+    Ok(HttpResponse::Ok()
+        .insert_header(("cache-control", "no-store"))
+        .content_type("application/json")
+        .body(view.envelope(&access, &iso_ms(now_ms()), req.path())))
 }
 
 /// Saves a new layout: a personal one (`CREATOR_WRITE`) as any member, a
@@ -242,6 +248,7 @@ pub async fn create_layout(
         existing.updated_at = now;
         db::workspaces::save_layout(&mut tx, &existing, &user).await?;
         tx.commit().await?;
+        state.teams.changed(&path).await;
         let layout = LayoutApiData::from(&existing);
         return Ok(envelope(&req, StatusCode::OK, CreatedLayout { layout }));
     }
@@ -263,6 +270,7 @@ pub async fn create_layout(
         ));
     }
     tx.commit().await?;
+    state.teams.changed(&layout.workspace).await;
     let layout = LayoutApiData::from(&layout);
     Ok(envelope(
         &req,
@@ -359,6 +367,7 @@ pub async fn update_layout(
             .await?;
     }
     tx.commit().await?;
+    state.teams.changed(&layout.workspace).await;
     Ok(envelope(&req, StatusCode::OK, LayoutApiData::from(&layout)))
 }
 
@@ -397,6 +406,7 @@ pub async fn delete_layout(
     )
     .await?;
     tx.commit().await?;
+    state.teams.changed(&workspace).await;
     Ok(envelope(&req, StatusCode::OK, LayoutApiData::from(&layout)))
 }
 
@@ -486,6 +496,7 @@ pub async fn restore_layout(
     )
     .await?;
     tx.commit().await?;
+    state.teams.changed(&layout.workspace).await;
     Ok(envelope(&req, StatusCode::OK, LayoutApiData::from(&layout)))
 }
 
