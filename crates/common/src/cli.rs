@@ -129,8 +129,10 @@ where
     let _telemetry = telemetry::init(spec.name, &settings.telemetry)?;
     let host = settings.server.host;
     let app = build(Platform::start(spec, settings).await?).await?;
+    // Before saying so: from here on, SIGTERM stops the service gracefully.
+    let stop = shutdown_signal();
     tracing::info!(service = spec.name, address = %format!("http://{host}:{}", app.port()), "listening");
-    app.run_until_stopped(shutdown_signal()).await?;
+    app.run_until_stopped(stop).await?;
     tracing::info!(service = spec.name, "stopped");
     Ok(())
 }

@@ -176,7 +176,8 @@ with sync_playwright() as p:
     new_user.get_by_label("Password").fill("reader-password-2026")
     new_user.get_by_label("Role", exact=True).select_option("viewer")
     page.get_by_role("button", name="Create").click()
-    expect(page.locator("#user-rows")).to_contain_text("reader@example.com")
+    # Hashing the password is slow on purpose (Argon2id, a debug build here).
+    expect(page.locator("#user-rows")).to_contain_text("reader@example.com", timeout=30000)
 
     # A workspace for Lichtblick's team layouts: the admin creates it (the
     # owner picked by e-mail), adds the reader as a writer, opens it to

@@ -65,7 +65,8 @@ with sync_playwright() as p:
     new_user.get_by_label("Role", exact=True).select_option("viewer")
     page.get_by_role("button", name="Create").click()
     row = page.locator("#user-rows tr", has_text="viewer@example.com")
-    expect(row).to_be_visible()
+    # Hashing the password is slow on purpose (Argon2id, a debug build here).
+    expect(row).to_be_visible(timeout=30000)
     expect(page.get_by_label("Role of viewer@example.com")).to_have_value("viewer")
     page.screenshot(path=shots / "users.png", full_page=True)
 
