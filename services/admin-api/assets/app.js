@@ -26,11 +26,21 @@ function started(answer) {
   session.timer = setTimeout(refresh, Math.max(answer.expires_in - 60, 10) * 1000);
 }
 
-async function refresh() {
-  const response = await sessionCall("POST", "/api/admin/session/refresh");
-  if (!response.ok) return false;
-  started(await response.json());
-  return true;
+// One refresh at a time: the calls that get a 401 together (the overview
+// makes seven at once) share it. Two refreshes would present the same
+// refresh token twice, and admin-api takes a spent token presented again
+// for a stolen one and ends every session of the user.
+let refreshing = null;
+function refresh() {
+  if (!refreshing) {
+    refreshing = (async () => {
+      const response = await sessionCall("POST", "/api/admin/session/refresh");
+      if (!response.ok) return false;
+      started(await response.json());
+      return true;
+    })().finally(() => { refreshing = null; });
+  }
+  return refreshing;
 }
 
 class ApiError extends Error {
