@@ -233,6 +233,15 @@ pub async fn list(
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     };
+    // The filters are optional parameters of one prepared statement. After
+    // five runs PostgreSQL may keep one generic plan for all of them, made
+    // for no filter in particular: it reads the newest-first index and
+    // skips, and an item with few events makes that a scan of the table.
+    // Each list is planned for the filters it has.
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan")
+        .execute(&mut *tx)
+        .await?;
     let rows = sqlx::query_as!(
         Row,
         r#"SELECT event_id, type AS kind, occurred_at, received_at, app_version, os, locale,
@@ -263,7 +272,7 @@ pub async fn list(
         limit,
         offset,
     )
-    .fetch_all(&mut *conn)
+    .fetch_all(&mut *tx)
     .await?;
     let total = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM (
@@ -287,8 +296,9 @@ pub async fn list(
         day(filter.to),
         COUNT_CAP + 1,
     )
-    .fetch_one(&mut *conn)
+    .fetch_one(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok((rows.into_iter().map(StoredEvent::from).collect(), total))
 }
 

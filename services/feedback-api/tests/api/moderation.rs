@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use feedback_api::db::events::{self, Filter};
 use serde_json::{Value, json};
 use sora_common::auth::Role;
 use sora_common::events::bus::EventBus;
@@ -12,7 +13,7 @@ use sora_testing::events::pg_bus;
 use time::format_description::well_known::Rfc3339;
 use time::{Duration as Span, OffsetDateTime};
 
-use crate::helpers::{Client, TestApp, event, eventually, spawn_app};
+use crate::helpers::{Client, TestApp, batch, event, eventually, spawn_app};
 
 /// The audit events published so far, read from a queue subscribed to them.
 async fn audited(app: &TestApp, expected: usize) -> Vec<AdminAction> {
@@ -258,4 +259,52 @@ async fn past_ten_thousand_events_the_count_stops_and_next_goes_on() {
         .get_as("/api/feedback?per_page=100&page=101", &app.admin())
         .await;
     assert_eq!(deeper.status(), 400);
+}
+
+#[tokio::test]
+async fn every_list_is_planned_for_its_own_filters() {
+    // One statement serves every filter; a generic plan (PostgreSQL's
+    // choice after five runs of a prepared statement) would read the
+    // newest-first index for an item filter and skip through the table.
+    let app = spawn_app().await;
+    app.submit_ok(&batch(&[
+        "rating",
+        "session_started",
+        "extension_installed",
+    ]))
+    .await;
+    let mut db = app.database.admin_connection().await;
+    sqlx::query("SET search_path = feedback")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    let filter = |item: Option<&str>| Filter {
+        kind: None,
+        item_kind: item.map(|_| "extension".to_owned()),
+        item_id: item.map(str::to_owned),
+        has_comment: None,
+        from: None,
+        to: None,
+    };
+    for _ in 0..8 {
+        let (rows, total) = events::list(&mut db, &filter(None), None, 21, 0)
+            .await
+            .unwrap();
+        assert_eq!((rows.len(), total), (3, 3));
+    }
+    let (rows, _) = events::list(&mut db, &filter(Some("acme.plot")), None, 21, 0)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    let plans: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements
+         WHERE statement LIKE '%FROM events%' AND statement NOT LIKE '%pg_prepared%'",
+    )
+    .fetch_all(&mut db)
+    .await
+    .unwrap();
+    assert_eq!(plans.len(), 2, "the page and its count");
+    for (generic, custom) in plans {
+        assert_eq!((generic, custom), (0, 9));
+    }
 }
