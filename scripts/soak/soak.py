@@ -305,9 +305,34 @@ def close_connections():
         for connection in OPENED:
             connection.close()
         OPENED.clear()
-    # The servers drop their side, and jemalloc's background threads return
-    # the freed pages within its 10 s decay.
-    time.sleep(15)
+    # The servers drop their side; jemalloc's background threads then give
+    # the freed pages back over its 10 s decay (see settled()).
+    time.sleep(2)
+
+
+def settled(services, window=12, limit=120):
+    """Each service's (RSS, heap figures) once its private memory has
+    stopped falling: no more than 0.25 MiB apart over `window` seconds
+    (at most `limit` seconds of waiting). Pages freed by the load's end
+    go back to the system over jemalloc's decay, so one reading taken a
+    fixed time after the load depends on where each process was in it;
+    the run's processes and the fresh ones are read the same way."""
+    history = {name: [] for name in services}
+    started = now()
+    while True:
+        at = now()
+        for name, service in services.items():
+            history[name].append((at, service.rss_mib(), service.heap_mib()))
+
+        def steady(samples):
+            recent = [h["anon"] for t, _, h in samples if t >= at - window and h["anon"] is not None]
+            return (samples[0][0] <= at - window and len(recent) >= 3
+                    and max(recent) - min(recent) <= 0.25)
+
+        if all(steady(samples) for samples in history.values()) or at - started > limit:
+            log(f"memory settled after {at - started:.0f} s")
+            return {name: samples[-1][1:] for name, samples in history.items()}
+        time.sleep(2)
 
 
 def request(method, port, path, route, body=None, headers=None, token=None, record=True):
@@ -886,7 +911,7 @@ def main():
         # grows during a soak, so RSS at the start is not the yardstick.
         # Both are measured with no client connection left open.
         close_connections()
-        end_rss = {name: (service.rss_mib(), service.heap_mib()) for name, service in services.items()}
+        end_rss = settled(services, limit=30 if ARGS.short else 120)
         restarts = {name: service.restarts for name, service in services.items()}
         log("restarting every service on the final data, to compare memory with fresh processes")
         for service in services.values():
@@ -896,7 +921,7 @@ def main():
             faults += fresh_burst(services, postgres, proxies, errors)
         drain(postgres, services, ARGS.backend)
         close_connections()
-        fresh_rss = {name: (service.rss_mib(), service.heap_mib()) for name, service in services.items()}
+        fresh_rss = settled(services, limit=30 if ARGS.short else 120)
         sampling.set()
         result = check(postgres, services, ARGS, faults, rss, start, load_end, skipped, drained,
                        (end_rss, fresh_rss, restarts))
