@@ -301,7 +301,7 @@ def feedback_rows(peer, peer_port, admin):
             "feedback_total": figures["feedback_total"], "downloads": figures["downloads"],
             "unique_installs": figures["unique_installs"]}
     year["sora"] = measured(sora, summary_url, 1, token=token)
-    extra = {"without_indexes": ingestion_without_indexes(sora, port, bodies, batch_size),
+    extra = {"by_indexes": ingestion_by_indexes(sora, port, bodies, batch_size),
              "moderation": moderation_rows(sora, port, token)}
     sora.stop()
     return rows, year, extra
@@ -325,19 +325,36 @@ def psql(*args):
     return result.stdout.strip()
 
 
-def ingestion_without_indexes(sora, port, bodies, batch_size):
-    """The 10-event rows again with the moderation indexes dropped, in the
-    same run: what those indexes cost ingestion. They are made again after."""
-    psql("-c", "; ".join(f"DROP INDEX feedback.{name}" for name in MODERATION_INDEXES))
+# The sets of moderation indexes whose ingestion cost is measured: none,
+# each one added in turn, and all of them (what the migration makes).
+INDEX_SETS = [(), ("events_newest",), ("events_newest", "events_item_newest"),
+              ("events_newest", "events_type_newest"), tuple(MODERATION_INDEXES)]
+
+
+def set_indexes(names):
+    """Drops the moderation indexes, then makes `names` (as the table's
+    owner, as the migration would)."""
+    psql("-c", "; ".join(f"DROP INDEX IF EXISTS feedback.{name}" for name in MODERATION_INDEXES))
+    if names:
+        owner = psql("-c", "SELECT tableowner FROM pg_tables WHERE schemaname = 'feedback' AND tablename = 'events'")
+        psql("-c", f'SET ROLE "{owner}"; ' + "; ".join(
+            f"CREATE INDEX {name} {MODERATION_INDEXES[name]}" for name in names))
+
+
+def ingestion_by_indexes(sora, port, bodies, batch_size):
+    """The 10-event rows again with each set of moderation indexes, one
+    after the other on the same table, in the same run: what each index
+    costs ingestion. All of them are there again after."""
     rows = []
     url = f"http://127.0.0.1:{port}/api/feedback"
-    for conns in (64, 256):
-        log(f"==> feedback, 10-event batches without the moderation indexes, {conns} connections")
-        result = measured(sora, url, conns, min(conns, 64), body=bodies["batch"])
-        rows.append({"connections": conns, "events_per_request": batch_size, "sora": result})
-    owner = psql("-c", "SELECT tableowner FROM pg_tables WHERE schemaname = 'feedback' AND tablename = 'events'")
-    psql("-c", f'SET ROLE "{owner}"; ' + "; ".join(
-        f"CREATE INDEX {name} {definition}" for name, definition in MODERATION_INDEXES.items()))
+    for names in INDEX_SETS:
+        set_indexes(names)
+        for conns in (64, 256):
+            log(f"==> feedback, 10-event batches with indexes {list(names)}, {conns} connections")
+            result = measured(sora, url, conns, min(conns, 64), body=bodies["batch"])
+            rows.append({"indexes": list(names), "connections": conns, "events_per_request": batch_size,
+                         "sora": result})
+    set_indexes(tuple(MODERATION_INDEXES))
     return rows
 
 
@@ -350,9 +367,15 @@ def moderation_rows(sora, port, token):
         return None
     log(f"==> moderation: generating {events:,} events")
     started = time.time()
+    # Generated without the moderation indexes, which are made after: one
+    # sort per index instead of ten million scattered inserts into each.
+    set_indexes(())
     psql("-v", f"events={events}", "-f", str(Path(__file__).with_name("feedback_events.sql")))
-    psql("-c", "ANALYZE feedback.events")
     generated_s = round(time.time() - started)
+    started = time.time()
+    set_indexes(tuple(MODERATION_INDEXES))
+    psql("-c", "ANALYZE feedback.events")
+    indexed_s = round(time.time() - started)
     total = int(psql("-c", "SELECT count(*) FROM feedback.events"))
     middle = psql("-c", f"""SELECT (extract(epoch FROM occurred_at) * 1000000)::bigint || '_' || event_id
                             FROM feedback.events ORDER BY occurred_at DESC, event_id DESC
@@ -371,7 +394,14 @@ def moderation_rows(sora, port, token):
         log(f"==> moderation: {name}")
         result = measured(sora, url, 4, token=token)
         rows.append({"scenario": name, "sora": result})
-    return {"events": total, "generated_s": generated_s, "rows": rows}
+    # The type filter again with only the other two indexes: what a type
+    # filter costs when it reads the newest-first index and skips the rest.
+    psql("-c", "DROP INDEX feedback.events_type_newest")
+    for name, url in pages:
+        if "type=" in name:
+            log(f"==> moderation: {name} without events_type_newest")
+            rows.append({"scenario": f"{name} without `events_type_newest`", "sora": measured(sora, url, 4, token=token)})
+    return {"events": total, "generated_s": generated_s, "indexed_s": indexed_s, "rows": rows}
 
 
 def seed_workspace(files_url, token):
