@@ -3,7 +3,9 @@
 -- that end yesterday, in feedback-api's day partitions (made here, owned by
 -- feedback-api's role as the service's own would be). Mostly layouts applied
 -- and extensions installed, some ratings and recommendations; none with a
--- comment. Deterministic apart from the event ids.
+-- comment. Deterministic apart from the event ids. Type and item follow
+-- n / 90, the day n % 90: every day has every type and item (with both
+-- from n, a day held one type and a tenth of the items).
 --   psql -v events=1000000 -f scripts/bench/feedback_events.sql
 SET search_path = feedback;
 SET client_min_messages = warning;
@@ -29,7 +31,7 @@ SELECT gen_random_uuid(), e.day, e.at, e.at + interval '2 seconds', e.type,
        CASE WHEN e.type IN ('layout_applied', 'extension_installed', 'extension_uninstalled')
             THEN CASE WHEN e.type = 'layout_applied' THEN 'layout' ELSE 'extension' END END,
        CASE WHEN e.type IN ('layout_applied', 'extension_installed', 'extension_uninstalled')
-            THEN 'bench-item-' || (n % 400) END,
+            THEN 'bench-item-' || (n / 90 % 400) END,
        CASE WHEN e.type LIKE 'extension_%' THEN '1.' || (n % 5) || '.0' END,
        CASE WHEN e.type LIKE 'recommendation_%' THEN 'bench-rec-' || (n / 3) END,
        CASE WHEN e.type = 'rating' THEN (1 + n % 5)::smallint END
@@ -39,6 +41,6 @@ FROM generate_series(1::bigint, :events) AS n,
                      (ARRAY['layout_applied', 'layout_applied', 'extension_installed',
                             'session_started', 'session_started', 'recommendation_shown',
                             'recommendation_accepted', 'extension_uninstalled', 'rating',
-                            'recommendation_dismissed'])[1 + n % 10] AS type) AS e;
+                            'recommendation_dismissed'])[1 + n / 90 % 10] AS type) AS e;
 RESET ROLE;
 ANALYZE events;
