@@ -215,7 +215,7 @@ pub struct After {
 }
 
 /// Counting stops here: past it, a list says "more than" instead.
-pub const COUNT_CAP: i64 = 10_000;
+pub const COUNT_CAP: i64 = 1_000;
 
 /// Up to `limit` events that pass `filter`, newest first, from `after` (or
 /// skipping `offset`), and how many pass in all, at most [`COUNT_CAP`] + 1.

@@ -88,7 +88,7 @@ pub struct FeedbackQuery {
     pub from: Option<String>,
     /// RFC 3339 date-time or `YYYY-MM-DD` (UTC), exclusive.
     pub to: Option<String>,
-    /// Pages by number reach the first 10,000 events; past them, follow
+    /// Pages by number reach the first 1,000 events; past them, follow
     /// `next`.
     #[param(value_type = Option<u64>, minimum = 1, maximum = 4294967295.0)]
     pub page: Option<u32>,
@@ -103,9 +103,9 @@ pub struct FeedbackQuery {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FeedbackPage {
     pub items: Vec<FeedbackRecord>,
-    /// Events that pass the filters, counted up to 10,000.
+    /// Events that pass the filters, counted up to 1,000.
     pub total: i64,
-    /// More than `total` pass (counting stopped at 10,000).
+    /// More than `total` pass (counting stopped at 1,000).
     pub total_capped: bool,
     pub page: u32,
     pub per_page: u32,
@@ -159,7 +159,7 @@ pub async fn list_feedback(
     if after.is_none() && paging.offset() + paging.limit() > COUNT_CAP {
         invalid.push(FieldError::new(
             "page",
-            "goes deeper than the first 10,000 events: follow `next` (`after`)",
+            "goes deeper than the first 1,000 events: follow `next` (`after`)",
         ));
     }
     if let Some(kind) = &query.kind

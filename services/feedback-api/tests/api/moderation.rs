@@ -230,7 +230,7 @@ async fn reading_a_comment_and_deleting_an_event_are_audited() {
 }
 
 #[tokio::test]
-async fn past_ten_thousand_events_the_count_stops_and_next_goes_on() {
+async fn past_a_thousand_events_the_count_stops_and_next_goes_on() {
     let app = spawn_app().await;
     app.submit_ok(&json!({"events": [event("rating")]})).await;
     let mut db = app.database.admin_connection().await;
@@ -238,15 +238,15 @@ async fn past_ten_thousand_events_the_count_stops_and_next_goes_on() {
         "INSERT INTO feedback.events (event_id, day, occurred_at, received_at, type, install_hash, client_hash)
          SELECT gen_random_uuid(), (now() AT TIME ZONE 'UTC')::date,
                 date_trunc('day', now()) + i * interval '1 ms', now(), 'session_started', '\\x00', '\\x00'
-         FROM generate_series(1, 10001) AS i",
+         FROM generate_series(1, 1001) AS i",
     )
     .execute(&mut db)
     .await
     .unwrap();
-    let page = app.admin_json("/api/feedback?per_page=100&page=100").await;
+    let page = app.admin_json("/api/feedback?per_page=100&page=10").await;
     assert_eq!(
         (page["total"].as_i64(), page["total_capped"].as_bool()),
-        (Some(10_000), Some(true))
+        (Some(1_000), Some(true))
     );
     assert_eq!(page["items"].as_array().unwrap().len(), 100);
     let next = page["next"].as_str().unwrap().to_owned();
@@ -256,7 +256,7 @@ async fn past_ten_thousand_events_the_count_stops_and_next_goes_on() {
     assert_eq!(beyond["items"].as_array().unwrap().len(), 2);
     assert!(beyond["next"].is_null());
     let deeper = app
-        .get_as("/api/feedback?per_page=100&page=101", &app.admin())
+        .get_as("/api/feedback?per_page=100&page=11", &app.admin())
         .await;
     assert_eq!(deeper.status(), 400);
 }
