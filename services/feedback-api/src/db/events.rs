@@ -7,6 +7,7 @@ use sqlx::PgConnection;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::db::partitions;
 use crate::domain::event::FeedbackType;
 use crate::domain::pseudonyms::Hash16;
 use crate::domain::sealing::Sealed;
@@ -219,8 +220,13 @@ pub const COUNT_CAP: i64 = 1_000;
 
 /// Up to `limit` events that pass `filter`, newest first, from `after` (or
 /// skipping `offset`), and how many pass in all, at most [`COUNT_CAP`] + 1.
-/// The days of `from`/`to`/`after` limit the partitions read; the order is
-/// an index every partition carries.
+///
+/// Read a day partition at a time, newest first, until the page is full
+/// (and the count past its cap): a first page reads today's partition
+/// alone, where one statement over every partition planned all of them
+/// and opened each one's index (91 at the retention's end) to merge them.
+/// A filter that few events pass reads further back, a day at a time; the
+/// days of `from`/`to`/`after` bound it.
 pub async fn list(
     conn: &mut PgConnection,
     filter: &Filter,
@@ -229,77 +235,96 @@ pub async fn list(
     offset: i64,
 ) -> sqlx::Result<(Vec<StoredEvent>, i64)> {
     let day = |t: Option<OffsetDateTime>| t.map(|t| t.to_offset(time::UtcOffset::UTC).date());
-    let to_day = match (day(filter.to), day(after.map(|a| a.occurred_at))) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    };
+    let (from_day, to_day) = (day(filter.from), day(filter.to));
+    let mut days = partitions::EVENTS.existing(conn).await?;
+    days.retain(|d| from_day.is_none_or(|f| *d >= f) && to_day.is_none_or(|t| *d <= t));
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    let after_day = day(after.map(|a| a.occurred_at));
     // The filters are optional parameters of one prepared statement. After
     // five runs PostgreSQL may keep one generic plan for all of them, made
     // for no filter in particular: it reads the newest-first index and
-    // skips, and an item with few events makes that a scan of the table.
-    // Each list is planned for the filters it has.
+    // skips, and an item with few events makes that a scan of the day.
+    // Each read is planned for the filters (and the day) it has.
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan")
         .execute(&mut *tx)
         .await?;
-    let rows = sqlx::query_as!(
-        Row,
-        r#"SELECT event_id, type AS kind, occurred_at, received_at, app_version, os, locale,
-               item_kind, item_id, item_version, recommendation_id, rating, comment_key,
-               comment, mcap_features::jsonb AS "mcap_features: serde_json::Value"
-           FROM events
-           WHERE ($1::text IS NULL OR type = $1)
-             AND ($2::text IS NULL OR item_kind = $2)
-             AND ($3::text IS NULL OR item_id = $3)
-             AND ($4::bool IS NULL OR (comment IS NOT NULL) = $4)
-             AND ($5::timestamptz IS NULL OR occurred_at >= $5)
-             AND ($6::timestamptz IS NULL OR occurred_at < $6)
-             AND ($7::date IS NULL OR day >= $7)
-             AND ($8::date IS NULL OR day <= $8)
-             AND ($9::timestamptz IS NULL OR (occurred_at, event_id) < ($9, $10::uuid))
-           ORDER BY occurred_at DESC, event_id DESC
-           LIMIT $11 OFFSET $12"#,
-        filter.kind,
-        filter.item_kind,
-        filter.item_id,
-        filter.has_comment,
-        filter.from,
-        filter.to,
-        day(filter.from),
-        to_day,
-        after.map(|a| a.occurred_at),
-        after.map(|a| a.event_id),
-        limit,
-        offset,
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    let total = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM (
-               SELECT 1 FROM events
-               WHERE ($1::text IS NULL OR type = $1)
-                 AND ($2::text IS NULL OR item_kind = $2)
-                 AND ($3::text IS NULL OR item_id = $3)
-                 AND ($4::bool IS NULL OR (comment IS NOT NULL) = $4)
-                 AND ($5::timestamptz IS NULL OR occurred_at >= $5)
-                 AND ($6::timestamptz IS NULL OR occurred_at < $6)
-                 AND ($7::date IS NULL OR day >= $7)
-                 AND ($8::date IS NULL OR day <= $8)
-               LIMIT $9) kept"#,
-        filter.kind,
-        filter.item_kind,
-        filter.item_id,
-        filter.has_comment,
-        filter.from,
-        filter.to,
-        day(filter.from),
-        day(filter.to),
-        COUNT_CAP + 1,
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let wanted = offset + limit;
+    let mut rows = Vec::new();
+    for &on in days.iter().filter(|d| after_day.is_none_or(|a| **d <= a)) {
+        let more = sqlx::query_as!(
+            Row,
+            r#"SELECT event_id, type AS kind, occurred_at, received_at, app_version, os, locale,
+                   item_kind, item_id, item_version, recommendation_id, rating, comment_key,
+                   comment, mcap_features::jsonb AS "mcap_features: serde_json::Value"
+               FROM events
+               WHERE day = $1
+                 AND ($2::text IS NULL OR type = $2)
+                 AND ($3::text IS NULL OR item_kind = $3)
+                 AND ($4::text IS NULL OR item_id = $4)
+                 AND ($5::bool IS NULL OR (comment IS NOT NULL) = $5)
+                 AND ($6::timestamptz IS NULL OR occurred_at >= $6)
+                 AND ($7::timestamptz IS NULL OR occurred_at < $7)
+                 AND ($8::timestamptz IS NULL OR (occurred_at, event_id) < ($8, $9::uuid))
+               ORDER BY occurred_at DESC, event_id DESC
+               LIMIT $10"#,
+            on,
+            filter.kind,
+            filter.item_kind,
+            filter.item_id,
+            filter.has_comment,
+            filter.from,
+            filter.to,
+            after.map(|a| a.occurred_at),
+            after.map(|a| a.event_id),
+            wanted - rows.len() as i64,
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        rows.extend(more);
+        if rows.len() as i64 >= wanted {
+            break;
+        }
+    }
+    let mut total = 0;
+    for &on in &days {
+        total += sqlx::query_scalar!(
+            r#"SELECT count(*) AS "count!" FROM (
+                   SELECT 1 FROM events
+                   WHERE day = $1
+                     AND ($2::text IS NULL OR type = $2)
+                     AND ($3::text IS NULL OR item_kind = $3)
+                     AND ($4::text IS NULL OR item_id = $4)
+                     AND ($5::bool IS NULL OR (comment IS NOT NULL) = $5)
+                     AND ($6::timestamptz IS NULL OR occurred_at >= $6)
+                     AND ($7::timestamptz IS NULL OR occurred_at < $7)
+                   LIMIT $8) kept"#,
+            on,
+            filter.kind,
+            filter.item_kind,
+            filter.item_id,
+            filter.has_comment,
+            filter.from,
+            filter.to,
+            COUNT_CAP + 1 - total,
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if total > COUNT_CAP {
+            break;
+        }
+    }
     tx.commit().await?;
-    Ok((rows.into_iter().map(StoredEvent::from).collect(), total))
+    let offset = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(rows.len());
+    Ok((
+        rows.into_iter()
+            .skip(offset)
+            .map(StoredEvent::from)
+            .collect(),
+        total,
+    ))
 }
 
 pub async fn get(conn: &mut PgConnection, event_id: Uuid) -> sqlx::Result<Option<StoredEvent>> {
