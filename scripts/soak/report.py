@@ -187,10 +187,13 @@ def markdown(folder):
                   "hold (its `cache_bytes` gauges). RSS also counts the executable's own pages, which fill",
                   "in as code paths (a reconnection, an error) run for the first time, and a cache that",
                   "filled during the run is not a leak. jemalloc's live heap (`allocator_bytes`) is shown",
-                  "beside it: a leak grows it; memory the allocator keeps from a burst does not.", "",
+                  "beside it: a leak grows it; memory the allocator keeps from a burst does not. What",
+                  "jemalloc holds resident, and the process's threads (each with its stack), tell where",
+                  "private memory beyond the live heap is.", "",
                   "| Service | RSS end / fresh (MiB) | Private end / fresh | Caches end / fresh | "
-                  "Live heap end / fresh | End vs fresh (private, net of caches) | Max RSS | Restarts |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+                  "Live heap end / fresh | jemalloc resident end / fresh | Threads end / fresh | "
+                  "End vs fresh (private, net of caches) | Max RSS | Restarts |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         if any("end_anon_mib" not in entry for entry in result["memory"].values()):
             lines += ["", "This run predates the comparison of private memory: its \"End vs fresh\" column",
                       "compares RSS (and its failures say so).", ""]
@@ -198,7 +201,8 @@ def markdown(folder):
             pair = lambda key, entry=entry: (f"{entry.get('end_' + key, '—')} / "  # noqa: E731
                                              f"{entry.get('fresh_' + key, '—')}")
             lines.append(f"| {name} | {pair('mib')} | {pair('anon_mib')} | {pair('cache_mib')} | "
-                         f"{pair('allocated_mib')} | {entry['change_pct']} % | {entry['max_mib']} | "
+                         f"{pair('allocated_mib')} | {pair('resident_mib')} | {pair('threads')} | "
+                         f"{entry['change_pct']} % | {entry['max_mib']} | "
                          f"{entry['restarts']} |")
         lines += ["", f"![RSS per service](soak/{backend}-rss.png)", "",
                   "### Routes", "", "| Route | Requests | Per second | p50 (ms) | p99 (ms) | Failed |",

@@ -83,18 +83,23 @@ class Service:
         if self.proc and self.proc.poll() is None:
             os.kill(self.proc.pid, sig)
 
-    def rss_mib(self, field="VmRSS"):
-        """A memory figure of the process from /proc (VmRSS: all resident
-        pages; RssAnon: its private memory, without the executable's pages,
-        which fill in as code paths run for the first time)."""
+    def status(self, field):
+        """A figure of the process's /proc status (a number), or None."""
         try:
             with open(f"/proc/{self.proc.pid}/status") as status:
                 for line in status:
                     if line.startswith(f"{field}:"):
-                        return int(line.split()[1]) / 1024
+                        return int(line.split()[1])
         except (OSError, AttributeError):
             pass
         return None
+
+    def rss_mib(self, field="VmRSS"):
+        """A memory figure of the process from /proc (VmRSS: all resident
+        pages; RssAnon: its private memory, without the executable's pages,
+        which fill in as code paths run for the first time)."""
+        kib = self.status(field)
+        return None if kib is None else kib / 1024
 
     def clients(self):
         """HTTP connections open to the service (established, from any
@@ -118,8 +123,8 @@ class Service:
         counts as live (`allocator_bytes{state="allocated"}`), in MiB, and
         how many database connections its pool holds (None when it does not
         answer), and how many HTTP connections are open to it."""
-        figures = {"anon": self.rss_mib("RssAnon"), "cache": None, "allocated": None, "connections": None,
-                   "clients": self.clients()}
+        figures = {"anon": self.rss_mib("RssAnon"), "cache": None, "allocated": None, "resident": None,
+                   "connections": None, "clients": self.clients(), "threads": self.status("Threads")}
         try:
             connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=0.5)
             connection.request("GET", "/metrics")
@@ -133,6 +138,8 @@ class Service:
                 figures["cache"] += float(line.rsplit(" ", 1)[1]) / (1024 * 1024)
             elif line.startswith("allocator_bytes{") and 'state="allocated"' in line:
                 figures["allocated"] = float(line.rsplit(" ", 1)[1]) / (1024 * 1024)
+            elif line.startswith("allocator_bytes{") and 'state="resident"' in line:
+                figures["resident"] = float(line.rsplit(" ", 1)[1]) / (1024 * 1024)
             elif line.startswith("db_pool_connections{"):
                 figures["connections"] = (figures["connections"] or 0) + float(line.rsplit(" ", 1)[1])
         return figures
@@ -1152,6 +1159,9 @@ def check(postgres, services, args, faults, rss, start, load_end, skipped, drain
                             "fresh_cache_mib": rounded(fresh_heap.get("cache")),
                             "end_allocated_mib": rounded(end_heap.get("allocated")),
                             "fresh_allocated_mib": rounded(fresh_heap.get("allocated")),
+                            "end_resident_mib": rounded(end_heap.get("resident")),
+                            "fresh_resident_mib": rounded(fresh_heap.get("resident")),
+                            "end_threads": end_heap.get("threads"), "fresh_threads": fresh_heap.get("threads"),
                             "change_pct": round(100 * (end_net - fresh_net) / fresh_net, 1),
                             "restarts": restarts[name]}
             if not args.short and abs(memory[name]["change_pct"]) > 10:
