@@ -37,8 +37,6 @@ pub async fn send_to_queue<S>(
     queue: &str,
     messages: &[OutgoingMessage],
 ) {
-    let events = &settings.events;
-    let visibility = Duration::from_secs(events.visibility_timeout_secs);
     match backend {
         Backend::Postgres => {
             let bus = pg_bus(settings);
@@ -48,11 +46,18 @@ pub async fn send_to_queue<S>(
             }
         }
         Backend::Sqs => {
-            let bus = SqsBus::new(&events.sqs, events.max_receives, visibility).await;
+            let bus = sqs_bus(settings).await;
             bus.ensure_queue(queue).await.unwrap();
             bus.send(queue, messages).await.unwrap();
         }
     }
+}
+
+/// The SQS bus `settings` name, as a test's own client of it.
+pub async fn sqs_bus<S>(settings: &Settings<S>) -> SqsBus {
+    let events = &settings.events;
+    let visibility = Duration::from_secs(events.visibility_timeout_secs);
+    SqsBus::new(&events.sqs, events.max_receives, visibility).await
 }
 
 /// The PostgreSQL bus `settings` name, as a test's own client of it.

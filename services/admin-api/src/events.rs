@@ -3,6 +3,7 @@
 
 use serde_json::json;
 use sora_common::events::consumer::EventHandler;
+use sora_common::events::topology;
 use sora_common::events::types::{
     AdminAction, ContentRemoved, ExtensionPublished, LayoutPublished,
 };
@@ -12,7 +13,7 @@ use sqlx::PgConnection;
 use crate::db;
 
 /// The queue admin-api consumes.
-pub const AUDIT_QUEUE: &str = "admin_audit";
+pub const AUDIT_QUEUE: &str = topology::ADMIN_AUDIT.queue;
 
 /// One audit entry, as derived from an event.
 #[derive(Debug, PartialEq)]
@@ -83,12 +84,7 @@ impl AuditEntry {
 pub struct AuditRecorder;
 
 impl EventHandler for AuditRecorder {
-    const TYPES: &'static [&'static str] = &[
-        ExtensionPublished::TYPE,
-        LayoutPublished::TYPE,
-        ContentRemoved::TYPE,
-        AdminAction::TYPE,
-    ];
+    const TYPES: &'static [&'static str] = topology::ADMIN_AUDIT.types;
 
     async fn handle(&self, conn: &mut PgConnection, event: &Envelope) -> anyhow::Result<()> {
         let entry = AuditEntry::from_event(event)?;

@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use sora_common::events::consumer::EventHandler;
+use sora_common::events::topology;
 use sora_common::events::types::{
     ContentRemoved, ExtensionPublished, FilesDownloaded, LayoutPublished, RecommendationServed,
     RemovalReason,
@@ -19,18 +20,12 @@ use time::{Date, OffsetDateTime, Time};
 use crate::db::rollups::{self, DownloadCount};
 
 /// The queue feedback-api consumes.
-pub const STATS_QUEUE: &str = "feedback_stats";
+pub const STATS_QUEUE: &str = topology::FEEDBACK_STATS.queue;
 
 pub struct StatsRecorder;
 
 impl EventHandler for StatsRecorder {
-    const TYPES: &'static [&'static str] = &[
-        FilesDownloaded::TYPE,
-        ExtensionPublished::TYPE,
-        LayoutPublished::TYPE,
-        ContentRemoved::TYPE,
-        RecommendationServed::TYPE,
-    ];
+    const TYPES: &'static [&'static str] = topology::FEEDBACK_STATS.types;
 
     async fn handle(&self, conn: &mut PgConnection, event: &Envelope) -> anyhow::Result<()> {
         match event.event_type.as_str() {

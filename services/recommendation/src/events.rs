@@ -16,6 +16,7 @@
 use std::collections::BTreeMap;
 
 use sora_common::events::consumer::EventHandler;
+use sora_common::events::topology;
 use sora_common::events::types::{
     ContentRemoved, ExtensionPublished, FeedbackSubmitted, LayoutPublished, RemovalReason,
     SubmittedFeedback,
@@ -30,7 +31,7 @@ use crate::db::model;
 use crate::domain::rank::reward;
 
 /// The queue recommendation consumes.
-pub const QUEUE: &str = "recommendation";
+pub const QUEUE: &str = topology::RECOMMENDATION.queue;
 
 /// Installs whose events carry no hash share one allowance.
 const UNKNOWN_INSTALL: &str = "unknown";
@@ -43,12 +44,7 @@ pub struct Events {
 }
 
 impl EventHandler for Events {
-    const TYPES: &'static [&'static str] = &[
-        ExtensionPublished::TYPE,
-        LayoutPublished::TYPE,
-        ContentRemoved::TYPE,
-        FeedbackSubmitted::TYPE,
-    ];
+    const TYPES: &'static [&'static str] = topology::RECOMMENDATION.types;
 
     async fn handle(&self, conn: &mut PgConnection, event: &Envelope) -> anyhow::Result<()> {
         match event.event_type.as_str() {

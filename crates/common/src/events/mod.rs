@@ -11,6 +11,7 @@ pub mod relay;
 pub mod schema;
 pub mod settings;
 pub mod sqs_bus;
+pub mod topology;
 pub mod types;
 
 use serde::{Deserialize, Serialize};

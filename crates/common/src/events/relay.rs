@@ -1,7 +1,7 @@
 //! The relay: hands committed outbox rows to the queues that subscribe to
 //! their type, in batches, and deletes a row only once every such queue has
-//! it. Routes come from the bus (each consumer subscribes its queue to the
-//! types it handles) plus any configured in `events.subscriptions`. While the
+//! it. Routes are the system's consumers (`topology`), whatever queues
+//! subscribe on the bus, and any configured in `events.subscriptions`. While the
 //! bus is down, rows wait and the relay backs off; a row whose type no queue
 //! subscribes to yet waits for a subscriber up to
 //! `events.unrouted_retention_secs`.
@@ -19,6 +19,7 @@ use uuid::Uuid;
 use super::bus::{EventBus, OutgoingMessage, Routes};
 use super::metrics::EventMetrics;
 use super::settings::EventsSettings;
+use super::topology;
 
 /// Longest wait between two attempts to publish, while the bus is down.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
@@ -106,10 +107,11 @@ impl<B: EventBus> Relay<B> {
         listener.abort();
     }
 
-    /// Queues named in configuration exist before any consumer starts, so
-    /// events wait in them.
+    /// The system's consumer queues and those named in configuration exist
+    /// before any consumer starts, so events wait in them.
     async fn ensure_configured_queues(&self) -> anyhow::Result<()> {
-        for queue in self.settings.subscriptions.keys() {
+        let system = topology::CONSUMERS.iter().map(|s| s.queue);
+        for queue in system.chain(self.settings.subscriptions.keys().map(String::as_str)) {
             self.bus.ensure_queue(queue).await?;
         }
         Ok(())
@@ -132,6 +134,12 @@ impl<B: EventBus> Relay<B> {
         });
         if stale {
             let mut routes: Routes = self.bus.subscriptions().await?;
+            for subscription in topology::CONSUMERS {
+                routes
+                    .entry(subscription.queue.to_owned())
+                    .or_default()
+                    .extend(subscription.types.iter().map(|t| (*t).to_owned()));
+            }
             for (queue, types) in &self.settings.subscriptions {
                 routes
                     .entry(queue.clone())
@@ -211,6 +219,7 @@ impl<B: EventBus> Relay<B> {
         let now = OffsetDateTime::now_utc();
         let mut per_queue: BTreeMap<String, Vec<OutgoingMessage>> = BTreeMap::new();
         let mut done = Vec::new();
+        let mut routed_types = Vec::new();
         let mut waiting = Vec::new();
         for row in &rows {
             let queues = self.queues_for(Some(&row.event_type), &mut gained).await?;
@@ -237,6 +246,7 @@ impl<B: EventBus> Relay<B> {
                 });
             }
             done.push(row.id);
+            routed_types.push(&row.event_type);
         }
         let sent = tokio::time::timeout(Duration::from_secs(30), async {
             for (queue, messages) in &per_queue {
@@ -270,13 +280,12 @@ impl<B: EventBus> Relay<B> {
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
-                for messages in per_queue.values() {
-                    for message in messages {
-                        self.metrics
-                            .published
-                            .with_label_values(&[&message.event_type])
-                            .inc();
-                    }
+                // Each event once, however many queues it went to.
+                for event_type in routed_types {
+                    self.metrics
+                        .published
+                        .with_label_values(&[event_type])
+                        .inc();
                 }
                 Ok(rows.len())
             }

@@ -235,7 +235,8 @@ async fn versions_follow_semver_and_yanked_versions_leave_latest_only() {
     // The audit trail: four yanks, each one event.
     let mut db = app.database.admin_connection().await;
     let removed: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM bus.messages WHERE event_type = 'sora.content.removed.v1'",
+        "SELECT count(*) FROM bus.messages
+         WHERE event_type = 'sora.content.removed.v1' AND queue = 'admin_audit'",
     )
     .fetch_one(&mut db)
     .await

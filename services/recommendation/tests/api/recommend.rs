@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use sora_common::events::EventPayload;
 use sora_common::events::bus::EventBus;
+use sora_common::events::topology;
 use sora_common::events::types::{ExtensionPublished, RecommendationServed};
 use sora_testing::events::pg_bus;
 
@@ -61,9 +61,8 @@ async fn catalog() -> TestApp {
 async fn a_recording_gets_the_layouts_that_suit_it_with_reasons() {
     let app = catalog().await;
     let bus = pg_bus(&app.settings);
-    bus.subscribe("watcher", &[RecommendationServed::TYPE])
-        .await
-        .unwrap();
+    // feedback-api's queue gets every served recommendation.
+    let watcher = topology::FEEDBACK_STATS.queue;
 
     // Most of a layout's topics, under their own names, no schemas: that
     // layout first.
@@ -137,11 +136,11 @@ async fn a_recording_gets_the_layouts_that_suit_it_with_reasons() {
         "{tokens:?}"
     );
     eventually(Duration::from_secs(10), 1, || async {
-        bus.depth("watcher").await.unwrap().ready
+        bus.depth(watcher).await.unwrap().ready
     })
     .await;
     let delivery = bus
-        .receive("watcher", 1, Duration::from_secs(1))
+        .receive(watcher, 1, Duration::from_secs(1))
         .await
         .unwrap()
         .remove(0);

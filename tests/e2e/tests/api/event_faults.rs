@@ -84,6 +84,26 @@ async fn no_event_is_lost_while_sqs_is_down() {
     events_wait_in_the_outbox_while_the_bus_is_down(Backend::Sqs).await;
 }
 
+/// An event type no consumer of the system takes: what a newer producer
+/// may publish before its consumer is deployed.
+#[derive(serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+struct Unwanted {
+    n: usize,
+}
+
+impl sora_common::events::EventPayload for Unwanted {
+    const TYPE: &'static str = "sora.test.unwanted.v1";
+}
+
+async fn publish_unwanted(pool: &sqlx::PgPool, count: usize) {
+    let payloads: Vec<Unwanted> = (0..count).map(|n| Unwanted { n }).collect();
+    let mut tx = pool.begin().await.unwrap();
+    sora_common::events::outbox::enqueue_all(&mut tx, "file-server", &payloads)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
 /// Events of a type no queue subscribes to are parked, not looked at again
 /// every few seconds (a type nobody wants costs one write per event, however
 /// many wait), released as soon as a queue subscribes, and dropped once
@@ -92,7 +112,6 @@ async fn no_event_is_lost_while_sqs_is_down() {
 async fn events_nobody_wants_yet_wait_parked_until_a_queue_subscribes() {
     use sora_common::events::EventPayload;
     use sora_common::events::bus::EventBus;
-    use sora_common::events::types::AdminAction;
 
     let files = crate::helpers::spawn_files(|s| {
         s.events.relay_interval_ms = 50;
@@ -100,7 +119,7 @@ async fn events_nobody_wants_yet_wait_parked_until_a_queue_subscribes() {
     })
     .await;
     let pool = sora_common::db::pool(&files.settings.database, "test-producer");
-    publish(&pool, 200).await;
+    publish_unwanted(&pool, 200).await;
     let parked = || async {
         sqlx::query_scalar::<_, i64>(
             "SELECT count(*) FROM outbox
@@ -113,7 +132,7 @@ async fn events_nobody_wants_yet_wait_parked_until_a_queue_subscribes() {
     eventually(Duration::from_secs(20), 200, parked).await;
 
     let bus = sora_testing::events::pg_bus(&files.settings);
-    bus.subscribe("late", &[AdminAction::TYPE]).await.unwrap();
+    bus.subscribe("late", &[Unwanted::TYPE]).await.unwrap();
     eventually(Duration::from_secs(20), 200, || async {
         bus.depth("late").await.unwrap().ready
     })
@@ -129,6 +148,57 @@ async fn events_nobody_wants_yet_wait_parked_until_a_queue_subscribes() {
     })
     .await;
     let pool = sora_common::db::pool(&short.settings.database, "test-producer");
-    publish(&pool, 10).await;
+    publish_unwanted(&pool, 10).await;
     eventually(Duration::from_secs(20), 0, || outbox_count(&pool)).await;
+}
+
+/// What the soak found: a consumer that starts after a producer has
+/// published still gets every event of its types, even those another
+/// consumer, already up, took alone. Services start in any order.
+async fn a_consumer_started_late_misses_nothing<B: sora_common::events::EventBus>(
+    backend: Backend,
+    producer: crate::helpers::FilesApp,
+    bus: B,
+) {
+    use sora_common::events::EventPayload;
+    use sora_common::events::types::AdminAction;
+
+    // Another consumer of the same type is up and subscribed.
+    bus.subscribe("early", &[AdminAction::TYPE]).await.unwrap();
+    // The relay has read the routes again since (every 200 ms here).
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let pool = sora_common::db::pool(&producer.settings.database, "test-producer");
+    publish(&pool, 20).await;
+    // The events have left the outbox: the early consumer has them.
+    eventually(Duration::from_secs(30), 0, || outbox_count(&pool)).await;
+    eventually(Duration::from_secs(30), 20, || async {
+        bus.depth("early").await.unwrap().ready
+    })
+    .await;
+
+    // admin-api starts only now, and audits all twenty, once each.
+    let pair = Pair::consumer_for(producer, backend, |_| {}).await;
+    let consumer = pair.consumer_pool();
+    eventually(Duration::from_secs(30), 20, || audit_count(&consumer)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(audit_count(&consumer).await, 20);
+}
+
+fn quick_relay(events: &mut sora_common::events::EventsSettings) {
+    events.relay_interval_ms = 50;
+    events.routes_refresh_ms = 200;
+}
+
+#[tokio::test]
+async fn a_consumer_started_late_misses_nothing_on_the_postgres_bus() {
+    let producer = crate::helpers::spawn_producer(Backend::Postgres, quick_relay).await;
+    let bus = sora_testing::events::pg_bus(&producer.settings);
+    a_consumer_started_late_misses_nothing(Backend::Postgres, producer, bus).await;
+}
+
+#[tokio::test]
+async fn a_consumer_started_late_misses_nothing_on_sqs() {
+    let producer = crate::helpers::spawn_producer(Backend::Sqs, quick_relay).await;
+    let bus = sora_testing::events::sqs_bus(&producer.settings).await;
+    a_consumer_started_late_misses_nothing(Backend::Sqs, producer, bus).await;
 }

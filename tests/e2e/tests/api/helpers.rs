@@ -90,6 +90,22 @@ pub async fn publish_layout(files: &FilesApp, layout: &serde_json::Value) -> ser
     created.json().await.unwrap()
 }
 
+/// file-server on the PostgreSQL bus in its own database, or on a fresh SQS
+/// queue prefix; `adjust` is applied to its events settings.
+pub async fn spawn_producer(
+    backend: Backend,
+    adjust: impl Fn(&mut sora_common::events::EventsSettings),
+) -> FilesApp {
+    let sqs = sqs_endpoint();
+    spawn_files(|s| {
+        if let Backend::Sqs = backend {
+            use_sqs(&mut s.events, &sqs);
+        }
+        adjust(&mut s.events);
+    })
+    .await
+}
+
 /// A producer (file-server) and a consumer (admin-api) sharing one bus: the
 /// PostgreSQL bus in the producer's database, or one SQS queue prefix.
 pub struct Pair {
@@ -103,24 +119,27 @@ impl Pair {
         backend: Backend,
         adjust: impl Fn(&mut sora_common::events::EventsSettings) + Clone,
     ) -> Self {
-        let sqs = sqs_endpoint();
-        let adjust_producer = adjust.clone();
-        let producer = spawn_files(|s| {
-            if let Backend::Sqs = backend {
-                use_sqs(&mut s.events, &sqs);
-            }
-            adjust_producer(&mut s.events);
-        })
-        .await;
+        let producer = spawn_producer(backend, adjust.clone()).await;
+        Self::consumer_for(producer, backend, adjust).await
+    }
+
+    /// admin-api consuming from `producer`'s bus.
+    pub async fn consumer_for(
+        producer: FilesApp,
+        backend: Backend,
+        adjust: impl Fn(&mut sora_common::events::EventsSettings),
+    ) -> Self {
         let shared = producer.settings.events.clone();
         let consumer = TestApp::spawn_with(
             &admin_api::SPEC,
             |s| {
                 s.events.backend = shared.backend;
                 s.events.sqs = shared.sqs.clone();
-                s.events.postgres.host = producer.settings.database.host.clone();
-                s.events.postgres.port = producer.settings.database.port;
-                s.events.postgres.name = producer.database.name.clone();
+                if let Backend::Postgres = backend {
+                    s.events.postgres.host = producer.settings.database.host.clone();
+                    s.events.postgres.port = producer.settings.database.port;
+                    s.events.postgres.name = producer.database.name.clone();
+                }
                 admin_settings(s);
                 adjust(&mut s.events);
             },
