@@ -19,8 +19,12 @@ fn verifier(req: &HttpRequest) -> Result<web::Data<JwtVerifier>, ApiError> {
         })
 }
 
-async fn require(req: HttpRequest, minimum: Role) -> Result<Claims, ApiError> {
-    let claims = verifier(&req)?.authenticate(&req, Credential::User).await?;
+async fn require(
+    req: HttpRequest,
+    minimum: Role,
+    credential: Credential,
+) -> Result<Claims, ApiError> {
+    let claims = verifier(&req)?.authenticate(&req, credential).await?;
     if claims.role < minimum {
         return Err(ApiError::Forbidden(format!(
             "this action needs the {} role",
@@ -32,6 +36,9 @@ async fn require(req: HttpRequest, minimum: Role) -> Result<Claims, ApiError> {
 
 macro_rules! role_extractor {
     ($(#[$doc:meta])* $name:ident, $role:expr) => {
+        role_extractor!($(#[$doc])* $name, $role, Credential::User);
+    };
+    ($(#[$doc:meta])* $name:ident, $role:expr, $credential:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone)]
         pub struct $name(pub Claims);
@@ -41,7 +48,7 @@ macro_rules! role_extractor {
             type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
             fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-                Box::pin(require(req.clone(), $role).map(|r| r.map($name)))
+                Box::pin(require(req.clone(), $role, $credential).map(|r| r.map($name)))
             }
         }
     };
@@ -62,6 +69,22 @@ role_extractor!(
     Admin,
     Role::Admin
 );
+role_extractor!(
+    /// A caller with at least the `viewer` role, by a user's access token
+    /// or by a token exchanged for a personal access token: the route
+    /// checks its scope ([`Claims::require_scope`]).
+    ScopedViewer,
+    Role::Viewer,
+    Credential::UserOrPersonal
+);
+role_extractor!(
+    /// A caller with at least the `editor` role, by a user's access token
+    /// or by a token exchanged for a personal access token: the route
+    /// checks its scope ([`Claims::require_scope`]).
+    ScopedEditor,
+    Role::Editor,
+    Credential::UserOrPersonal
+);
 
 /// The caller's claims when the request carries a bearer token, `None` when it
 /// carries none. A token that is sent but invalid is refused (401), never
@@ -77,7 +100,10 @@ impl FromRequest for MaybeAuthenticated {
         if !req.headers().contains_key(header::AUTHORIZATION) {
             return Box::pin(ready(Ok(Self(None))));
         }
-        Box::pin(require(req.clone(), Role::Viewer).map(|r| r.map(|claims| Self(Some(claims)))))
+        Box::pin(
+            require(req.clone(), Role::Viewer, Credential::User)
+                .map(|r| r.map(|claims| Self(Some(claims)))),
+        )
     }
 }
 

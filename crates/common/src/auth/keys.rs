@@ -126,6 +126,10 @@ pub struct AuthSettings {
     /// Audience of the dashboard's session token: accepted only by
     /// admin-api, which serves the dashboard and forwards its calls.
     pub dashboard_audience: String,
+    /// Audience of the tokens admin-api exchanges for a personal access
+    /// token: accepted only by the routes that check a scope (publishing,
+    /// layouts, statistics), refused by every other.
+    pub token_audience: String,
     /// admin-api's list of revoked sessions (`…/internal/revocations`),
     /// fetched every `revocations_refresh_ms`: a token issued before its
     /// user's sessions were ended is refused. Empty: none fetched (admin-api
@@ -148,6 +152,7 @@ impl Default for AuthSettings {
             internal_audience: "sora-internal".to_owned(),
             lichtblick_audience: "sora-lichtblick".to_owned(),
             dashboard_audience: "sora-dashboard".to_owned(),
+            token_audience: "sora-token".to_owned(),
             revocations_url: String::new(),
             revocations_refresh_ms: 1000,
         }
@@ -165,6 +170,7 @@ impl AuthSettings {
             ("internal_audience", &self.internal_audience),
             ("lichtblick_audience", &self.lichtblick_audience),
             ("dashboard_audience", &self.dashboard_audience),
+            ("token_audience", &self.token_audience),
         ];
         for (i, (key, audience)) in audiences.iter().enumerate() {
             let taken = *audience == &self.audience

@@ -3,15 +3,18 @@
 
 mod extract;
 mod keys;
+mod scope;
 mod verifier;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use extract::{
-    Admin, BROWSER_COOKIE, BrowserCaller, Editor, MaybeAuthenticated, ServiceCaller, Viewer, cookie,
+    Admin, BROWSER_COOKIE, BrowserCaller, Editor, MaybeAuthenticated, ScopedEditor, ScopedViewer,
+    ServiceCaller, Viewer, cookie,
 };
 pub use keys::{AuthSettings, PublicKey, PublicKeys, dev};
+pub use scope::{Publisher, Scope};
 pub use verifier::{Credential, JwtVerifier, Revocation, Revocations};
 
 /// The one algorithm accepted: Ed25519 signatures. Pinning it rules out
@@ -88,6 +91,15 @@ pub struct Claims {
     /// refused ([`JwtVerifier::revoke`]).
     #[serde(default)]
     pub ver: i64,
+    /// A token exchanged for a personal access token: that token's id.
+    /// Revoking it refuses every token exchanged for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pat: Option<String>,
+    /// What a token exchanged for a personal access token may do
+    /// ([`Scope`]); empty for every other token, which may do all its role
+    /// allows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
 }
 
 impl Claims {
@@ -95,5 +107,25 @@ impl Claims {
     /// editor at least) or an admin.
     pub fn may_manage(&self, owner: &str) -> bool {
         self.role == Role::Admin || (self.role >= Role::Editor && self.sub == owner)
+    }
+
+    /// Refuses (403) a token exchanged for a personal access token whose
+    /// scopes do not cover `needed`; any other token passes.
+    pub fn require_scope(&self, needed: &Scope) -> Result<(), crate::ApiError> {
+        if self.pat.is_none() {
+            return Ok(());
+        }
+        let covered = self
+            .scopes
+            .iter()
+            .filter_map(|s| s.parse::<Scope>().ok())
+            .any(|granted| granted.covers(needed));
+        if covered {
+            Ok(())
+        } else {
+            Err(crate::ApiError::Forbidden(format!(
+                "this access token lacks the scope `{needed}`"
+            )))
+        }
     }
 }

@@ -26,6 +26,8 @@ pub struct JwtVerifier {
     validation: Validation,
     internal: Validation,
     lichtblick: Validation,
+    /// Tokens exchanged for a personal access token.
+    token: Validation,
     /// The audiences of user tokens this service accepts as bearer tokens.
     audiences: Vec<String>,
     dashboard_audience: String,
@@ -131,6 +133,7 @@ impl JwtVerifier {
             validation: validation_for(&settings.audience),
             internal: validation_for(&settings.internal_audience),
             lichtblick: validation_for(&settings.lichtblick_audience),
+            token: validation_for(&settings.token_audience),
             audiences: vec![settings.audience.clone()],
             dashboard_audience: settings.dashboard_audience.clone(),
             jwks,
@@ -196,10 +199,17 @@ impl JwtVerifier {
         *entry = (*entry).max(min_version);
     }
 
+    /// A token of a user whose sessions ended since it was issued, or one
+    /// exchanged for a personal access token that was revoked (listed by
+    /// its id, with a version no token reaches).
     fn is_revoked(&self, claims: &Claims) -> bool {
         let revoked = self.revoked.read().unwrap_or_else(|e| e.into_inner());
         let user = claims.on_behalf_of.as_deref().unwrap_or(&claims.sub);
         revoked.get(user).is_some_and(|min| claims.ver < *min)
+            || claims
+                .pat
+                .as_deref()
+                .is_some_and(|pat| revoked.get(pat).is_some_and(|min| claims.ver < *min))
     }
 
     /// How often the JWKS is refetched, when one is configured.
@@ -276,6 +286,18 @@ impl JwtVerifier {
         self.verify_with(token, &self.lichtblick)
     }
 
+    /// Verifies a token exchanged for a personal access token (its own
+    /// audience, a `pat` claim).
+    pub fn verify_personal(&self, token: &str) -> Result<Claims, ApiError> {
+        let claims = self.verify_with(token, &self.token)?;
+        if claims.pat.is_none() {
+            return Err(ApiError::Unauthenticated(
+                "the access token is invalid or expired".to_owned(),
+            ));
+        }
+        Ok(claims)
+    }
+
     /// Verifies a service-to-service token (the internal audience, a
     /// `service:` subject).
     pub fn verify_internal(&self, token: &str) -> Result<Claims, ApiError> {
@@ -336,6 +358,12 @@ impl JwtVerifier {
             Credential::User => self.verify(token),
             Credential::Service => self.verify_internal(token),
             Credential::LichtblickCookie => self.verify_lichtblick(token),
+            Credential::Personal => self.verify_personal(token),
+            // A user's token, else one exchanged for a personal access
+            // token: the audience tells them apart.
+            Credential::UserOrPersonal => {
+                self.verify(token).or_else(|_| self.verify_personal(token))
+            }
         };
         // The common case costs one verification; only a refused token with
         // an unknown kid (and a JWKS to ask) is tried again after a refresh.
@@ -361,6 +389,11 @@ pub enum Credential {
     Service,
     /// The token of Lichtblick's session cookie.
     LichtblickCookie,
+    /// A token admin-api exchanged for a personal access token.
+    Personal,
+    /// Either a user's access token or one exchanged for a personal access
+    /// token: for the routes that check a scope.
+    UserOrPersonal,
 }
 
 fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
