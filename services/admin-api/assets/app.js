@@ -77,7 +77,7 @@ async function api(path, method = "GET", body = undefined) {
   return response.status === 204 ? null : response.json();
 }
 
-const SECTIONS = ["loading", "signin", "overview", "catalog", "feedback", "workspaces", "users", "audit", "forbidden"];
+const SECTIONS = ["loading", "signin", "overview", "catalog", "feedback", "workspaces", "tokens", "users", "audit", "forbidden"];
 const RANK = { viewer: 0, editor: 1, admin: 2 };
 
 // Whether the signed-in user has at least `role`.
@@ -864,6 +864,50 @@ $("new-user").addEventListener("submit", (event) => {
   }, users);
 });
 
+// Personal access tokens: the caller's own, for any role.
+async function tokens() {
+  show("tokens");
+  const list = await load("tokens", "Your tokens", () => api("/api/admin/tokens"));
+  $("token-rows").replaceChildren();
+  if (!list) return;
+  if (list.length === 0) emptyRow($("token-rows"), "No tokens yet.", 7);
+  for (const token of list) {
+    const row = document.createElement("tr");
+    cell(row, token.name);
+    cell(row, `${token.prefix}…`, "mono");
+    cell(row, token.scopes.join(" "));
+    cell(row, token.expires_at.slice(0, 10));
+    cell(row, token.last_used_at ? token.last_used_at.slice(0, 16).replace("T", " ") : "never");
+    const expired = new Date(token.expires_at) <= new Date();
+    cell(row, token.revoked_at ? "revoked" : expired ? "expired" : "active");
+    const actions = document.createElement("td");
+    if (!token.revoked_at && !expired) {
+      actions.append(button("Revoke", async () => {
+        if (!window.confirm(`Revoke ${token.name}? Whatever uses it stops working.`)) return;
+        $("token-secret").hidden = true;
+        await act("tokens", () => api(`/api/admin/tokens/${token.id}`, "DELETE"), tokens);
+      }, `Revoke ${token.name}`));
+    }
+    row.appendChild(actions);
+    $("token-rows").appendChild(row);
+  }
+}
+
+$("new-token").addEventListener("submit", (event) => {
+  event.preventDefault();
+  act("tokens", async () => {
+    const created = await api("/api/admin/tokens", "POST", {
+      name: $("token-name").value,
+      scopes: $("token-scopes").value.split(/[\s,]+/).filter((s) => s.length > 0),
+      expires_in_days: Number($("token-days").value),
+    });
+    $("token-secret-value").textContent = created.secret;
+    $("token-secret").hidden = false;
+    $("token-name").value = "";
+    $("token-scopes").value = "";
+  }, tokens);
+});
+
 const auditState = { page: 1 };
 
 async function audit() {
@@ -905,6 +949,7 @@ async function route() {
     case "#/catalog": return catalog();
     case "#/feedback": return feedback();
     case "#/workspaces": return workspaces();
+    case "#/tokens": return tokens();
     case "#/users": return users();
     case "#/audit": return audit();
     default: return overview();

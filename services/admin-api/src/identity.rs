@@ -25,6 +25,7 @@ pub struct Identity {
     internal_audience: String,
     lichtblick_audience: String,
     dashboard_audience: String,
+    token_audience: String,
     pub access_ttl: time::Duration,
     pub refresh_ttl: time::Duration,
     /// Lifetime of the token in Lichtblick's session cookie (`sora_access`).
@@ -71,6 +72,7 @@ impl Identity {
             internal_audience: auth.internal_audience.clone(),
             lichtblick_audience: auth.lichtblick_audience.clone(),
             dashboard_audience: auth.dashboard_audience.clone(),
+            token_audience: auth.token_audience.clone(),
             access_ttl: time::Duration::seconds(i64::try_from(identity.access_token_ttl_secs)?),
             refresh_ttl: time::Duration::seconds(i64::try_from(identity.refresh_token_ttl_secs)?),
             browser_ttl: time::Duration::seconds(i64::try_from(identity.browser_token_ttl_secs)?),
@@ -136,6 +138,24 @@ impl Identity {
         self.token_for(user, &self.lichtblick_audience, self.browser_ttl)
     }
 
+    /// The access token exchanged for personal access token `pat`: its own
+    /// audience, which only the routes that check a scope accept, with the
+    /// token's id and scopes; the user's role and session version as now.
+    pub fn personal_token(
+        &self,
+        user: &Subject<'_>,
+        pat: Uuid,
+        scopes: Vec<String>,
+    ) -> anyhow::Result<String> {
+        let now = time::OffsetDateTime::now_utc();
+        let claims = Claims {
+            pat: Some(pat.to_string()),
+            scopes,
+            ..self.claims_for(user, &self.token_audience, self.access_ttl, now)
+        };
+        self.sign(&claims)
+    }
+
     /// A one-minute access token of the general audience for `caller`
     /// (same user, role and session version), for a call admin-api forwards
     /// on the caller's behalf: what the dashboard's token cannot be used for
@@ -164,7 +184,17 @@ impl Identity {
         ttl: time::Duration,
     ) -> anyhow::Result<String> {
         let now = time::OffsetDateTime::now_utc();
-        let claims = Claims {
+        self.sign(&self.claims_for(user, audience, ttl, now))
+    }
+
+    fn claims_for(
+        &self,
+        user: &Subject<'_>,
+        audience: &str,
+        ttl: time::Duration,
+        now: time::OffsetDateTime,
+    ) -> Claims {
+        Claims {
             sub: user.id.to_string(),
             role: user.role,
             iss: self.issuer.clone(),
@@ -174,8 +204,9 @@ impl Identity {
             email: Some(user.email.to_owned()),
             on_behalf_of: None,
             ver: user.version,
-        };
-        self.sign(&claims)
+            pat: None,
+            scopes: Vec::new(),
+        }
     }
 
     /// A one-minute service token for admin-api's calls to the other services,
@@ -193,6 +224,8 @@ impl Identity {
             email: None,
             on_behalf_of: Some(caller.sub.clone()),
             ver: caller.ver,
+            pat: None,
+            scopes: Vec::new(),
         };
         self.sign(&claims)
     }
@@ -237,13 +270,29 @@ fn pem_to_der(pem: &str) -> anyhow::Result<Vec<u8>> {
 
 /// A new opaque refresh token and the digest stored for it.
 pub fn new_refresh_token() -> (String, Vec<u8>) {
+    let token = random_token();
+    let digest = token_digest(&token);
+    (token, digest)
+}
+
+/// What every personal access token starts with, so that secret scanners
+/// (and people) recognise one.
+pub const PERSONAL_TOKEN_PREFIX: &str = "sora_pat_";
+
+/// A new personal access token and the digest stored for it.
+pub fn new_personal_token() -> (String, Vec<u8>) {
+    let token = format!("{PERSONAL_TOKEN_PREFIX}{}", random_token());
+    let digest = token_digest(&token);
+    (token, digest)
+}
+
+/// 256 random bits, base64url.
+fn random_token() -> String {
     let mut bytes = [0u8; 32];
     // aws-lc's system RNG; failure here means the OS cannot provide randomness.
     let filled = aws_lc_rs::rand::fill(&mut bytes).is_ok();
     debug_assert!(filled);
-    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    let digest = token_digest(&token);
-    (token, digest)
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 pub fn token_digest(token: &str) -> Vec<u8> {

@@ -55,12 +55,17 @@ pub static SPEC: ServiceSpec = ServiceSpec {
         routes::users::create_user,
         routes::users::update_user,
         routes::users::delete_user,
+        routes::tokens::create_token,
+        routes::tokens::list_tokens,
+        routes::tokens::revoke_token,
+        routes::tokens::exchange,
     ),
     components(schemas(Page<User>, Page<AuditItem>)),
     tags(
         (name = "auth", description = "Login, token refresh and the public keys."),
         (name = "audit", description = "Every admin and publishing action."),
         (name = "users", description = "User management, for admins."),
+        (name = "tokens", description = "Personal access tokens for scripts and the command line, and their exchange for access tokens."),
         (name = "overview", description = "The dashboard, gathered from every service."),
         (name = "forwarded", description = "The dashboard's calls to file-server and feedback-api, forwarded with the caller's token."),
     )

@@ -2,6 +2,7 @@
 //! at compile time.
 
 pub mod audit;
+pub mod personal_tokens;
 pub mod revocations;
 pub mod tokens;
 pub mod users;

@@ -225,7 +225,8 @@ pub async fn logout_all(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Ends every session of `user`: their refresh tokens revoked, their
+/// Ends every session of `user`: their refresh tokens and personal access
+/// tokens revoked, their
 /// session version raised (what every service refuses older tokens by).
 /// The caller tells its own verifier once the transaction has committed.
 pub(crate) async fn end_sessions(
@@ -233,6 +234,9 @@ pub(crate) async fn end_sessions(
     user: Uuid,
 ) -> Result<Option<i64>, ApiError> {
     db::tokens::revoke_user(conn, user).await?;
+    // Personal access tokens are sessions too: what was exchanged for them
+    // carries the user's session version, and they exchange no more.
+    db::personal_tokens::revoke_user(conn, user).await?;
     Ok(db::revocations::end_sessions(conn, user).await?)
 }
 

@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod forward;
 pub mod lichtblick;
 pub mod overview;
+pub mod tokens;
 pub mod users;
 
 use actix_web::web;
@@ -15,6 +16,7 @@ use sqlx::PgConnection;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     auth::configure(cfg);
+    tokens::configure(cfg);
     lichtblick::configure(cfg);
     dashboard::configure(cfg);
     users::configure(cfg);

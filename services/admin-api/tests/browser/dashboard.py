@@ -111,6 +111,27 @@ with sync_playwright() as p:
     expect(page.get_by_role("link", name="Users")).to_be_hidden()
     page.goto(f"{base}/admin/#/users")
     expect(page.get_by_role("heading", name="Not for your role")).to_be_visible()
+
+    # Any user makes their own access tokens: one a viewer may not hold is
+    # refused with the reason, one it may is shown once, then revoked.
+    page.get_by_role("link", name="Tokens").click()
+    expect(page.get_by_role("heading", name="Access tokens")).to_be_visible()
+    expect(page.get_by_text("No tokens yet.")).to_be_visible()
+    form = page.locator("#new-token")
+    form.get_by_label("Name").fill("nightly report")
+    form.get_by_label("Scopes").fill("publish:acme")
+    form.get_by_role("button", name="Create").click()
+    expect(page.locator("#tokens-error")).to_contain_text("needs the editor role")
+    form.get_by_label("Name").fill("nightly report")
+    form.get_by_label("Scopes").fill("stats:read")
+    form.get_by_role("button", name="Create").click()
+    expect(page.get_by_role("heading", name="Copy your new token now")).to_be_visible()
+    expect(page.locator("#token-secret-value")).to_contain_text("sora_pat_")
+    expect(page.get_by_role("cell", name="nightly report", exact=True)).to_be_visible()
+    page.screenshot(path=shots / "dashboard-tokens.png", full_page=True)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Revoke nightly report").click()
+    expect(page.get_by_role("cell", name="revoked", exact=True)).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use sora_common::ApiError;
-use sora_common::auth::Viewer;
+use sora_common::auth::{Scope, ScopedViewer};
 use sora_common::extract::Query;
 use sora_common::problems;
 use time::{Date, Duration, OffsetDateTime};
@@ -129,10 +129,11 @@ fn epoch() -> Date {
     problems::BadRequest, problems::Unauthorized,
 ))]
 pub async fn adoption(
-    _viewer: Viewer,
+    ScopedViewer(caller): ScopedViewer,
     query: Query<RangeQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_scope(&Scope::StatsRead)?;
     ranged_json(&query, &state, adoption_of).await
 }
 

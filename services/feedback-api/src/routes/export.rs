@@ -8,7 +8,7 @@ use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionT
 use actix_web::web;
 use bytes::Bytes;
 use sora_common::ApiError;
-use sora_common::auth::Viewer;
+use sora_common::auth::{Scope, ScopedViewer};
 use sora_common::extract::Query;
 use sora_common::problems;
 use time::Date;
@@ -54,10 +54,11 @@ fn csv_line(cells: &[&str]) -> Result<Bytes, ApiError> {
     problems::BadRequest, problems::Unauthorized,
 ))]
 pub async fn export_csv(
-    _viewer: Viewer,
+    ScopedViewer(caller): ScopedViewer,
     query: Query<RangeQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_scope(&Scope::StatsRead)?;
     let (from, to) = range(query.from.as_deref(), query.to.as_deref(), MAX_RANGE_DAYS)?;
     let (first, last) = (day_of(from), last_day(to));
     let mut conn = state.db.acquire().await?;

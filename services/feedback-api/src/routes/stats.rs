@@ -8,7 +8,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use sora_common::ApiError;
-use sora_common::auth::Viewer;
+use sora_common::auth::{Scope, ScopedViewer};
 use sora_common::error::FieldError;
 use sora_common::extract::Query;
 use sora_common::problems;
@@ -209,10 +209,11 @@ pub async fn summarize(
     problems::BadRequest, problems::Unauthorized,
 ))]
 pub async fn summary(
-    _viewer: Viewer,
+    ScopedViewer(caller): ScopedViewer,
     query: Query<RangeQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_scope(&Scope::StatsRead)?;
     ranged_json(&query, &state, summarize).await
 }
 
@@ -285,10 +286,11 @@ pub struct Series {
     problems::BadRequest, problems::Unauthorized,
 ))]
 pub async fn timeseries(
-    _viewer: Viewer,
+    ScopedViewer(caller): ScopedViewer,
     query: Query<SeriesQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_scope(&Scope::StatsRead)?;
     let query = query.into_inner();
     let invalid = |name: &str, message: &str| {
         ApiError::InvalidParameters(vec![FieldError::new(name, message)])

@@ -93,6 +93,8 @@ pub async fn document(
 /// What a change to an extension depends on, read under a row lock.
 pub struct Locked {
     pub owner: String,
+    /// The publisher of its package (the part of the id before the name).
+    pub publisher: String,
     pub hidden: bool,
     pub featured: bool,
     /// `moderator` or `owner` while hidden.
@@ -103,7 +105,7 @@ pub struct Locked {
 pub async fn lock(conn: &mut PgConnection, id: &ExtensionId) -> sqlx::Result<Option<Locked>> {
     sqlx::query_as!(
         Locked,
-        "SELECT owner, hidden, featured, hidden_by FROM extensions WHERE id = $1 FOR UPDATE",
+        "SELECT owner, publisher, hidden, featured, hidden_by FROM extensions WHERE id = $1 FOR UPDATE",
         id.as_str()
     )
     .fetch_optional(conn)

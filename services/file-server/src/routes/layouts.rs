@@ -6,7 +6,7 @@ use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::Value;
 use sora_common::ApiError;
-use sora_common::auth::Editor;
+use sora_common::auth::{Scope, ScopedEditor};
 use sora_common::error::FieldError;
 use sora_common::events::outbox;
 use sora_common::events::types::{ContentKind, ContentRemoved, LayoutPublished, RemovalReason};
@@ -142,10 +142,11 @@ pub struct NewLayout {
     problems::JsonBody, problems::SignedIn, problems::RateLimited,
 ))]
 pub async fn publish_layout(
-    Editor(claims): Editor,
+    ScopedEditor(claims): ScopedEditor,
     body: Json<NewLayout>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    claims.require_scope(&Scope::LayoutsWrite)?;
     let remaining = state.take_publish(&claims)?;
     let new = body.into_inner();
     let mut errors = Vec::new();
@@ -264,10 +265,11 @@ fn check_tags(given: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
     problems::SignedIn, problems::NotFound,
 ))]
 pub async fn delete_layout(
-    Editor(claims): Editor,
+    ScopedEditor(claims): ScopedEditor,
     path: web::Path<Uuid>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    claims.require_scope(&Scope::LayoutsWrite)?;
     let id = path.into_inner();
     let mut tx = state.db.begin().await?;
     let owner = db::layouts::lock(&mut tx, id)

@@ -13,3 +13,4 @@ mod overview;
 mod recommendations;
 mod security;
 mod statistics;
+mod tokens;

@@ -20,7 +20,7 @@ use crate::helpers::{
 };
 
 const ROOT: &str = "admin@sora.local";
-const PASSWORD: &str = "a-long-password-2026";
+pub(crate) const PASSWORD: &str = "a-long-password-2026";
 const OPEN: &str = "open-team";
 
 fn root_password() -> &'static str {
@@ -29,10 +29,10 @@ fn root_password() -> &'static str {
 
 /// The four services, each verifying tokens with admin-api's list of ended
 /// sessions, as deployed.
-struct Stack {
-    admin: AdminApp,
-    files: FilesApp,
-    feedback: TestApp<FeedbackSettings>,
+pub(crate) struct Stack {
+    pub(crate) admin: AdminApp,
+    pub(crate) files: FilesApp,
+    pub(crate) feedback: TestApp<FeedbackSettings>,
     recommender: TestApp<RecommendationSettings>,
 }
 
@@ -47,7 +47,7 @@ struct Credentials {
 }
 
 impl Stack {
-    async fn spawn() -> Self {
+    pub(crate) async fn spawn() -> Self {
         let (files_port, feedback_port) = (free_port(), free_port());
         let admin = TestApp::spawn_with(
             &admin_api::SPEC,
@@ -106,7 +106,7 @@ impl Stack {
         stack
     }
 
-    async fn root(&self) -> String {
+    pub(crate) async fn root(&self) -> String {
         login(&self.admin, ROOT, root_password()).await
     }
 
@@ -122,7 +122,7 @@ impl Stack {
         request.send().await.unwrap().status().as_u16()
     }
 
-    async fn create_user(&self, email: &str, role: &str) -> String {
+    pub(crate) async fn create_user(&self, email: &str, role: &str) -> String {
         let created: Value = self
             .admin
             .client
@@ -138,7 +138,7 @@ impl Stack {
         created["id"].as_str().unwrap().to_owned()
     }
 
-    async fn user_count(&self) -> i64 {
+    pub(crate) async fn user_count(&self) -> i64 {
         let page: Value = self
             .admin
             .get_as("/api/admin/users", &self.root().await)
@@ -523,11 +523,13 @@ fn the_gateway_serves_lichtblick_and_the_dashboard_on_origins_of_their_own() {
         .find(|(_, locations)| locations.iter().any(|l| l == "/admin"))
         .unwrap();
     assert_ne!(app.0, admin.0, "one listener for both");
-    // Lichtblick's origin reaches its API and its sign-in, nothing of the
-    // administration's: no dashboard, no session or user routes.
+    // Lichtblick's origin reaches its API, its sign-in and the exchange of
+    // personal access tokens, nothing of the administration's: no
+    // dashboard, no session, user or token-making routes.
     for location in &app.1 {
+        let allowed = ["= /api/admin/lichtblick/session", "= /api/admin/auth/token"];
         let administration = location.starts_with("/admin")
-            || (location.contains("/api/admin") && location != "= /api/admin/lichtblick/session");
+            || (location.contains("/api/admin") && !allowed.contains(&location.as_str()));
         assert!(!administration, "{location} on Lichtblick's origin");
     }
     assert!(app.1.iter().any(|l| l == "/"), "Lichtblick's app at /");

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use sora_common::ApiError;
-use sora_common::auth::{Editor, Role};
+use sora_common::auth::{Editor, Role, Scope, ScopedEditor};
 use sora_common::events::types::{ContentKind, ContentRemoved, RemovalReason};
 use sora_common::extract::Json;
 use sora_common::problems;
@@ -24,7 +24,7 @@ use crate::state::AppState;
     problems::SignedIn, problems::NotFound,
 ))]
 pub async fn yank_version(
-    Editor(claims): Editor,
+    ScopedEditor(claims): ScopedEditor,
     path: web::Path<(ExtensionId, Version)>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
@@ -39,6 +39,7 @@ pub async fn yank_version(
             "`{id}` belongs to another user"
         )));
     }
+    claims.require_scope(&Scope::publish(&locked.publisher))?;
     let newly_yanked = db::extensions::yank(&mut tx, &id, &version)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("there is no version `{version}` of `{id}`")))?;
@@ -107,7 +108,7 @@ pub struct Moderation {
     problems::UnsupportedMediaType, problems::Validation,
 ))]
 pub async fn moderate_extension(
-    Editor(claims): Editor,
+    ScopedEditor(claims): ScopedEditor,
     path: web::Path<ExtensionId>,
     body: Json<Moderation>,
     state: web::Data<AppState>,
@@ -131,6 +132,7 @@ pub async fn moderate_extension(
             ApiError::Forbidden(format!("`{id}` belongs to another user"))
         });
     }
+    claims.require_scope(&Scope::publish(&locked.publisher))?;
     // A moderator's takedown sticks until a moderator reverses it.
     let moderator = claims.role == Role::Admin;
     let taken_down = was_hidden && locked.hidden_by.as_deref() == Some(MODERATOR);

@@ -4,7 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use sora_common::ApiError;
-use sora_common::auth::{Claims, Editor, Role};
+use sora_common::auth::{Claims, Role, Scope, ScopedEditor};
 use sora_common::body::BodyRules;
 use sora_common::error::FieldError;
 use sora_common::events::types::ExtensionPublished;
@@ -32,7 +32,8 @@ pub struct PublishQuery {
     pub allow_similar: Option<bool>,
 }
 
-/// Publish a version: the raw `.foxe` is the body (editor role). It is
+/// Publish a version: the raw `.foxe` is the body (editor role; a personal
+/// access token needs `publish:<publisher>` or `publish:*`). It is
 /// validated completely before anything is stored.
 #[utoipa::path(post, path = "/api/extensions", tag = "extensions", params(PublishQuery),
     request_body(description = "the .foxe archive", content(
@@ -44,7 +45,7 @@ pub struct PublishQuery {
     problems::JsonBody, problems::SignedIn, problems::Conflict, problems::RateLimited,
 ))]
 pub async fn publish_extension(
-    Editor(claims): Editor,
+    ScopedEditor(claims): ScopedEditor,
     req: HttpRequest,
     query: Query<PublishQuery>,
     payload: web::Payload,
@@ -64,6 +65,7 @@ pub async fn publish_extension(
             .await
             .map_err(ApiError::internal)?;
     let package = validated.map_err(|refused| ApiError::Validation(refused.0))?;
+    claims.require_scope(&Scope::publish(&package.publisher))?;
     let object = state.store(body).await?;
 
     let allow_similar = query.allow_similar == Some(true) && claims.role == Role::Admin;
