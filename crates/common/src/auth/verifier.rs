@@ -288,7 +288,7 @@ impl JwtVerifier {
 
     /// Verifies a token exchanged for a personal access token (its own
     /// audience, a `pat` claim).
-    pub fn verify_personal(&self, token: &str) -> Result<Claims, ApiError> {
+    fn verify_personal(&self, token: &str) -> Result<Claims, ApiError> {
         let claims = self.verify_with(token, &self.token)?;
         if claims.pat.is_none() {
             return Err(ApiError::Unauthenticated(
@@ -358,7 +358,6 @@ impl JwtVerifier {
             Credential::User => self.verify(token),
             Credential::Service => self.verify_internal(token),
             Credential::LichtblickCookie => self.verify_lichtblick(token),
-            Credential::Personal => self.verify_personal(token),
             // A user's token, else one exchanged for a personal access
             // token: the audience tells them apart.
             Credential::UserOrPersonal => {
@@ -389,8 +388,6 @@ pub enum Credential {
     Service,
     /// The token of Lichtblick's session cookie.
     LichtblickCookie,
-    /// A token admin-api exchanged for a personal access token.
-    Personal,
     /// Either a user's access token or one exchanged for a personal access
     /// token: for the routes that check a scope.
     UserOrPersonal,
