@@ -43,13 +43,25 @@ pub(crate) fn block_on_thread<T: Send + 'static>(
     .unwrap()
 }
 
-/// A TCP port nothing listens on now.
+/// A port free now, for a service that must know it before it starts.
+/// Taken below Linux's ephemeral range (32768–60999), so that neither
+/// another test's `bind(0)` nor an outgoing connection (a database pool's)
+/// takes it before the caller binds it; handed out in turn from an offset
+/// of this process's own, each checked free.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    use std::sync::atomic::{AtomicU32, Ordering};
+    const FIRST: u32 = 20_000;
+    const COUNT: u32 = 12_000;
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let offset = std::process::id().wrapping_mul(7919) % COUNT;
+    for _ in 0..COUNT {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let port = u16::try_from(FIRST + (offset + n) % COUNT).unwrap_or(u16::MAX);
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port between {FIRST} and {}", FIRST + COUNT)
 }
 
 /// The browser tests' tools, from `make test`: Playwright's Python and
