@@ -14,6 +14,8 @@ pub struct ExtensionSummary {
     pub name: String,
     pub display_name: Option<String>,
     pub publisher: String,
+    /// An administrator marked the publisher's namespace verified.
+    pub publisher_verified: bool,
     pub description: Option<String>,
     /// The latest version that is not yanked (a pre-release only if there is
     /// no release); null when every version is yanked.
@@ -63,6 +65,10 @@ pub struct MarketplaceEntry {
     pub name: String,
     pub description: String,
     pub publisher: String,
+    /// Sora's own field (loaders ignore what they do not know): an
+    /// administrator marked the publisher's namespace verified.
+    #[serde(rename = "publisherVerified")]
+    pub publisher_verified: bool,
     pub homepage: String,
     pub readme: String,
     pub changelog: String,

@@ -23,6 +23,8 @@ pub struct ExtensionRow {
     pub featured: bool,
     pub hidden: bool,
     pub updated_at: OffsetDateTime,
+    /// An administrator marked its publisher verified.
+    pub publisher_verified: bool,
 }
 
 #[derive(Debug)]
@@ -46,9 +48,11 @@ pub async fn load(
 ) -> sqlx::Result<Vec<ExtensionRow>> {
     sqlx::query_as!(
         ExtensionRow,
-        "SELECT id, publisher, name, owner, latest_version, display_name, description, keywords,
-                license, homepage, downloads, featured, hidden, updated_at
-         FROM extensions WHERE $1::text[] IS NULL OR id = ANY($1)",
+        r#"SELECT id, publisher, name, owner, latest_version, display_name, description, keywords,
+                license, homepage, downloads, featured, hidden, updated_at,
+                coalesce((SELECT p.verified FROM publishers p WHERE p.id = publisher), false)
+                    AS "publisher_verified!"
+         FROM extensions WHERE $1::text[] IS NULL OR id = ANY($1)"#,
         ids as Option<&[String]>
     )
     .fetch_all(conn)
@@ -110,22 +114,6 @@ pub async fn lock(conn: &mut PgConnection, id: &ExtensionId) -> sqlx::Result<Opt
     )
     .fetch_optional(conn)
     .await
-}
-
-/// Whether someone other than `user` publishes under `publisher`.
-pub async fn publisher_taken(
-    conn: &mut PgConnection,
-    publisher: &str,
-    user: &str,
-) -> sqlx::Result<bool> {
-    let taken = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM extensions WHERE publisher = $1 AND owner <> $2) AS "taken!""#,
-        publisher,
-        user
-    )
-    .fetch_one(conn)
-    .await?;
-    Ok(taken)
 }
 
 /// `(id, publisher)` of the extensions whose id is within one character of

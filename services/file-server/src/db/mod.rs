@@ -4,4 +4,5 @@
 pub mod downloads;
 pub mod extensions;
 pub mod layouts;
+pub mod publishers;
 pub mod workspaces;

@@ -6,6 +6,7 @@ pub mod ids;
 pub mod listing;
 pub mod ownership;
 pub mod package;
+pub mod publisher;
 pub mod search;
 pub mod workspace;
 

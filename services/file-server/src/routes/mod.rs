@@ -6,6 +6,7 @@ pub mod extensions;
 pub mod layouts;
 pub mod lichtblick;
 pub mod marketplace;
+pub mod publishers;
 pub mod workspaces;
 
 use actix_web::{HttpResponse, web};
@@ -17,6 +18,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_layout_bytes: usize) {
     // marketplace.json first: it would also parse as an extension id.
     marketplace::configure(cfg);
     extensions::configure(cfg);
+    publishers::configure(cfg);
     downloads::configure(cfg);
     layouts::configure(cfg);
     workspaces::configure(cfg);

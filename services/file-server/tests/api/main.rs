@@ -13,6 +13,7 @@ mod marketplace;
 mod ownership;
 mod packages;
 mod platform;
+mod publishers;
 mod replicas;
 mod security;
 mod storage;

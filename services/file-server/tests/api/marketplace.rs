@@ -50,6 +50,8 @@ async fn marketplace_json_is_the_foxglove_index_with_absolute_urls() {
             "license",
             "name",
             "publisher",
+            // Sora's own; the Foxglove and Lichtblick loaders ignore it.
+            "publisherVerified",
             "readme",
             "sha256sum",
             "version"
@@ -67,11 +69,14 @@ async fn marketplace_json_is_the_foxglove_index_with_absolute_urls() {
         plot["readme"],
         "https://sora.example.com/api/extensions/acme.plot/readme?version=1.1.0"
     );
-    // Every field is a string (or the keywords array), even when the package left it out.
+    // Every field of the Foxglove index is a string (or the keywords
+    // array), even when the package left it out.
     let min = &entries[1];
     for (key, value) in min.as_object().unwrap() {
         if key == "keywords" {
             assert_eq!(value, &json!([]));
+        } else if key == "publisherVerified" {
+            assert_eq!(value, &json!(false));
         } else {
             assert!(value.is_string(), "{key} is {value}");
         }

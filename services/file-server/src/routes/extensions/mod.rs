@@ -7,7 +7,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use sora_common::ApiError;
-use sora_common::auth::{Claims, MaybeAuthenticated};
+use sora_common::auth::MaybeAuthenticated;
 use sora_common::events::outbox;
 use sora_common::extract::Query;
 use sora_common::page::Page;
@@ -20,6 +20,7 @@ use crate::catalog::views::{ExtensionDetails, ExtensionSummary};
 use crate::db;
 use crate::domain::ids::{ExtensionId, Version, latest};
 use crate::domain::listing::ListParams;
+use crate::routes::publishers;
 use crate::state::AppState;
 
 pub mod moderation;
@@ -106,20 +107,18 @@ pub async fn list_extensions(
     )))
 }
 
-/// The extension as `caller` may see it: a hidden extension exists only for
-/// its owner and admins.
+/// The extension as anonymous callers see it: a hidden extension does not
+/// exist for them.
 fn visible<'a>(
     entry: Option<&'a Arc<ExtensionEntry>>,
     id: &ExtensionId,
-    caller: Option<&Claims>,
 ) -> Result<&'a Arc<ExtensionEntry>, ApiError> {
-    entry
-        .filter(|e| !e.row.hidden || caller.is_some_and(|c| c.may_manage(&e.row.owner)))
-        .ok_or_else(|| not_found(id))
+    entry.filter(|e| !e.row.hidden).ok_or_else(|| not_found(id))
 }
 
 /// One extension with all its versions. Anonymous callers see public
-/// extensions; with a token, the owner (or an admin) also sees it while hidden.
+/// extensions; with a token, members of its publisher (and admins) also see
+/// it while hidden.
 #[utoipa::path(get, path = "/api/extensions/{id}", tag = "extensions",
     params(("id" = String, Path, description = "`publisher.name`")),
     security((), ("bearer" = [])), responses(
@@ -132,8 +131,16 @@ pub async fn get_extension(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let snapshot = state.catalog.snapshot();
-    let entry = visible(snapshot.extension(&path), &path, caller.as_ref())?;
+    let entry = snapshot.extension(&path).ok_or_else(|| not_found(&path))?;
     if entry.row.hidden {
+        // A hidden extension exists for its publisher's members and admins.
+        let Some(caller) = caller else {
+            return Err(not_found(&path));
+        };
+        let mut conn = state.db.acquire().await?;
+        if !publishers::publishes_under(&mut conn, &caller, &entry.row.publisher).await? {
+            return Err(not_found(&path));
+        }
         return Ok(HttpResponse::Ok().json(entry.details(state.catalog.base_url())));
     }
     Ok(json_bytes(entry.details_json.clone()))
@@ -185,7 +192,7 @@ async fn document(
     changelog: bool,
 ) -> Result<HttpResponse, ApiError> {
     let snapshot = state.catalog.snapshot();
-    let entry = visible(snapshot.extension(id), id, None)?;
+    let entry = visible(snapshot.extension(id), id)?;
     let found = match version {
         Some(version) => entry.version(version),
         None => entry.latest(),

@@ -1,5 +1,7 @@
 //! Yanking a version, and moderation (featured, hidden), by owners and admins.
 
+use std::collections::HashSet;
+
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use sora_common::ApiError;
@@ -13,6 +15,7 @@ use crate::catalog::Changes;
 use crate::catalog::views::ExtensionDetails;
 use crate::db;
 use crate::domain::ids::{ExtensionId, Version};
+use crate::routes::publishers;
 use crate::state::AppState;
 
 /// Yank a version: it leaves "latest" but stays downloadable by its exact
@@ -34,11 +37,7 @@ pub async fn yank_version(
     let locked = db::extensions::lock(&mut tx, &id)
         .await?
         .ok_or_else(|| not_found(&id))?;
-    if !claims.may_manage(&locked.owner) {
-        return Err(ApiError::Forbidden(format!(
-            "`{id}` belongs to another user"
-        )));
-    }
+    publishers::require_publisher(&mut tx, &claims, &locked.publisher).await?;
     claims.require_scope(&Scope::publish(&locked.publisher))?;
     let newly_yanked = db::extensions::yank(&mut tx, &id, &version)
         .await?
@@ -63,8 +62,9 @@ pub async fn yank_version(
 }
 
 /// The extensions the catalog leaves out, as the caller may manage them:
-/// hidden ones and those whose every version is yanked (an editor's own; an
-/// admin's, all), by id. The moderation page lists them to show them again.
+/// hidden ones and those whose every version is yanked (those of the
+/// caller's publishers; an admin's, all), by id. The moderation page lists
+/// them to show them again.
 #[utoipa::path(get, path = "/api/extensions/unlisted", tag = "extensions",
     security(("bearer" = [])), responses(
     (status = 200, body = Vec<ExtensionDetails>),
@@ -73,15 +73,24 @@ pub async fn yank_version(
 pub async fn unlisted_extensions(
     Editor(claims): Editor,
     state: web::Data<AppState>,
-) -> HttpResponse {
+) -> Result<HttpResponse, ApiError> {
+    let own: HashSet<String> = if claims.role == Role::Admin {
+        HashSet::new()
+    } else {
+        let mut conn = state.db.acquire().await?;
+        db::publishers::of_user(&mut conn, &claims.sub)
+            .await?
+            .into_iter()
+            .collect()
+    };
     let snapshot = state.catalog.snapshot();
     let mut unlisted: Vec<_> = snapshot
         .extensions()
-        .filter(|e| !e.listed() && claims.may_manage(&e.row.owner))
+        .filter(|e| !e.listed() && (claims.role == Role::Admin || own.contains(&e.row.publisher)))
         .collect();
     unlisted.sort_by(|a, b| a.row.id.cmp(&b.row.id));
     let base = state.catalog.base_url();
-    HttpResponse::Ok().json(unlisted.iter().map(|e| e.details(base)).collect::<Vec<_>>())
+    Ok(HttpResponse::Ok().json(unlisted.iter().map(|e| e.details(base)).collect::<Vec<_>>()))
 }
 
 /// `hidden_by` of a takedown by an admin.
@@ -125,11 +134,14 @@ pub async fn moderate_extension(
         .ok_or_else(|| not_found(&id))?;
     let was_hidden = locked.hidden;
     // Someone else's hidden extension does not exist for them.
-    if !claims.may_manage(&locked.owner) {
+    if !publishers::publishes_under(&mut tx, &claims, &locked.publisher).await? {
         return Err(if was_hidden {
             not_found(&id)
         } else {
-            ApiError::Forbidden(format!("`{id}` belongs to another user"))
+            ApiError::Forbidden(format!(
+                "only members of the publisher `{}` hide `{id}`",
+                locked.publisher
+            ))
         });
     }
     claims.require_scope(&Scope::publish(&locked.publisher))?;

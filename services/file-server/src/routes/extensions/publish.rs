@@ -1,10 +1,10 @@
 //! `POST /api/extensions`: publishing a version, and the rules a new id
-//! must pass (publisher namespace, typosquats).
+//! must pass (its publisher's namespace, typosquats).
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use sora_common::ApiError;
-use sora_common::auth::{Claims, Role, Scope, ScopedEditor};
+use sora_common::auth::{Role, Scope, ScopedEditor};
 use sora_common::body::BodyRules;
 use sora_common::error::FieldError;
 use sora_common::events::types::ExtensionPublished;
@@ -19,6 +19,7 @@ use crate::db;
 use crate::db::extensions::StoredPackage;
 use crate::domain::ownership::typosquat_of;
 use crate::domain::package::{self, Package};
+use crate::routes::publishers;
 
 use crate::state::{AppState, created};
 
@@ -70,27 +71,15 @@ pub async fn publish_extension(
 
     let allow_similar = query.allow_similar == Some(true) && claims.role == Role::Admin;
     let mut tx = state.db.begin().await?;
-    let owner = match db::extensions::lock(&mut tx, &package.id).await? {
-        Some(locked) => locked.owner,
-        None => {
-            check_new_id(&mut tx, &package, &claims, allow_similar).await?;
-            if db::extensions::insert(&mut tx, &package, &claims.sub).await? {
-                claims.sub.clone()
-            } else {
-                // Another request created it meanwhile (its commit is visible
-                // now): it is theirs, or ours from another upload.
-                db::extensions::lock(&mut tx, &package.id)
-                    .await?
-                    .ok_or_else(|| not_found(&package.id))?
-                    .owner
-            }
-        }
-    };
-    if !claims.may_manage(&owner) {
-        return Err(ApiError::Forbidden(format!(
-            "`{}` belongs to another user",
-            package.id
-        )));
+    // The namespace: the first publish under a name claims it; from then on
+    // its members publish under it.
+    db::publishers::claim(&mut tx, &package.publisher, &claims.sub).await?;
+    publishers::require_publisher(&mut tx, &claims, &package.publisher).await?;
+    if db::extensions::lock(&mut tx, &package.id).await?.is_none() {
+        check_new_id(&mut tx, &package, allow_similar).await?;
+        // Another request may have created it meanwhile (its commit is
+        // visible now): then this is one more version of it.
+        db::extensions::insert(&mut tx, &package, &claims.sub).await?;
     }
     let file = StoredPackage {
         sha256: &object.sha256,
@@ -134,22 +123,12 @@ pub async fn publish_extension(
     ))
 }
 
-/// A new id: its publisher name must not belong to someone else (an admin
-/// may use any), and it must not imitate another publisher's id.
+/// A new id must not imitate another publisher's (an admin may allow it).
 async fn check_new_id(
     conn: &mut PgConnection,
     package: &Package,
-    claims: &Claims,
     allow_similar: bool,
 ) -> Result<(), ApiError> {
-    if claims.role != Role::Admin
-        && db::extensions::publisher_taken(conn, &package.publisher, &claims.sub).await?
-    {
-        return Err(ApiError::Forbidden(format!(
-            "the publisher name `{}` belongs to another user",
-            package.publisher
-        )));
-    }
     if allow_similar {
         return Ok(());
     }
