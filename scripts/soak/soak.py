@@ -817,21 +817,39 @@ def run_faults(faults, services, postgres, proxies, stop):
 
 
 def fresh_burst(services, postgres, proxies, errors):
-    """Each fresh process lives through one freeze under load before it is
-    measured: requests pile up on its connections and are then served at
-    once, which fills what is bounded but kept at its peak (the database
-    pool at its size, per-worker request pools, the allocator's caches),
-    as the run's first faults did to the processes that end it. What the
-    run adds beyond one such fault is what the comparison looks for: a
-    freeze repeated three times on one process left its live heap where
-    the first had put it (5.7, 5.7, 5.8 MiB), which a leak would not."""
-    burst = [{"start": now() + 1 + 25 * i, "kind": "freeze", "target": name, "seconds": 10}
-             for i, name in enumerate(services)]
-    log("fresh processes: one freeze each under load, as the run's faults did")
+    """Each fresh process lives through one fault of each kind the run
+    applied short of a kill (a freeze of each service, PostgreSQL stopped
+    and crashed, and in the AWS configuration the bus and the store cut)
+    under load before it is measured. Requests pile up meanwhile and are
+    then served at once, which fills what is bounded but kept at its peak
+    (the database pool at its size, the allocator's caches, and actix-web's
+    pool of up to 128 requests per worker, each keeping the head of the
+    last request it served, whose header values share the read buffer of
+    that request's connection: the more requests a fault piles up, the
+    more of those buffers stay). A 15 s PostgreSQL stop piles more requests
+    on feedback-api than a 10 s freeze of it: a fresh process that had only
+    been frozen ended 1.5 MiB of such buffers below the run's (heap profile
+    in docs/soak.md). What the run adds beyond one fault of each kind is
+    what the comparison looks for: a freeze repeated three times on one
+    process left its live heap where the first had put it (5.7, 5.7,
+    5.8 MiB), which a leak would not."""
+    kinds = []
+    for fault in schedule(ARGS):
+        kind = (fault["kind"], fault["target"], fault["seconds"])
+        if fault["kind"] != "kill" and kind not in kinds:
+            kinds.append(kind)
+    for name in services:
+        if ("freeze", name, 10) not in kinds:
+            kinds.append(("freeze", name, 10))
+    burst, at = [], now() + 1
+    for kind, target, seconds in kinds:
+        burst.append({"start": at, "kind": kind, "target": target, "seconds": seconds})
+        at += seconds + 15
+    log(f"fresh processes: one fault of each kind under load ({len(burst)}), as the run's faults did")
     thread = threading.Thread(target=apply_faults,
                               args=(burst, services, postgres, proxies, threading.Event(), errors))
     thread.start()
-    drive(ARGS.rate, burst[-1]["start"] + 25, threading.Event())
+    drive(ARGS.rate, at + 10, threading.Event())
     thread.join()
     return burst
 
@@ -1137,7 +1155,7 @@ def check(postgres, services, args, faults, rss, start, load_end, skipped, drain
 
     # Memory: a process's private memory (RssAnon) at the end of the run
     # within 10 % of a fresh process's on the same data after the same
-    # warm-up and one freeze under load (`fresh_burst`), both net of what
+    # warm-up and one fault of each kind under load (`fresh_burst`), both net of what
     # their bounded caches hold. RSS also counts
     # the executable's pages, which fill in as code paths (a reconnection,
     # an error) run for the first time, and a cache that filled during the

@@ -23,20 +23,9 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
+/// What is wrong with one field (defined with the package rules, which the
+/// `sora` command line shares).
+pub use sora_package::FieldError;
 
 /// The error type of every handler.
 #[derive(Debug, thiserror::Error)]

@@ -2,13 +2,15 @@
 //! layout validators, ownership, and catalog search. Nothing here touches
 //! the network, storage or the database.
 
-pub mod ids;
 pub mod listing;
 pub mod ownership;
-pub mod package;
 pub mod publisher;
 pub mod search;
 pub mod workspace;
+
+/// Extension ids and versions, and the package rules: shared with the `sora`
+/// command line, which checks a package before uploading it.
+pub use sora_package::{ids, rules as package};
 
 /// Layout validation and analysis live in the common crate: the
 /// recommender's offline evaluation reads layouts the same way.

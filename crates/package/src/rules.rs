@@ -10,10 +10,10 @@ use std::collections::HashSet;
 use std::io::{Cursor, Read};
 
 use serde_json::Value;
-use sora_common::error::FieldError;
 use zip::ZipArchive;
 
-use super::ids::{ExtensionId, Version, check_part};
+use crate::FieldError;
+use crate::ids::{ExtensionId, Version, check_part};
 
 /// Bounds on what a package may unpack to.
 #[derive(Debug, Clone, Copy)]
