@@ -23,6 +23,18 @@ pub struct Limits {
     pub max_entries: usize,
 }
 
+impl Limits {
+    /// The server's defaults (`marketplace.*`), which `sora package` checks.
+    pub const DEFAULT: Self = Self {
+        max_uncompressed_bytes: 256 * 1024 * 1024,
+        max_compression_ratio: 100,
+        max_entries: 10_000,
+    };
+}
+
+/// The largest `.foxe` the server takes by default (`marketplace.max_upload_bytes`).
+pub const MAX_UPLOAD_BYTES: u64 = 50 * 1024 * 1024;
+
 /// An entry may always unpack to this much, whatever its ratio: small text
 /// files compress far better than 100:1.
 const RATIO_FLOOR_BYTES: u64 = 1024 * 1024;

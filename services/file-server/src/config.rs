@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use sora_common::config::{Check, ServiceSettings};
 use sora_common::storage::StorageSettings;
+use sora_package::Limits;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -68,10 +69,10 @@ pub struct MarketplaceSettings {
 impl Default for MarketplaceSettings {
     fn default() -> Self {
         Self {
-            max_upload_bytes: 50 * 1024 * 1024,
-            max_uncompressed_bytes: 256 * 1024 * 1024,
-            max_compression_ratio: 100,
-            max_entries: 10_000,
+            max_upload_bytes: sora_package::rules::MAX_UPLOAD_BYTES,
+            max_uncompressed_bytes: Limits::DEFAULT.max_uncompressed_bytes,
+            max_compression_ratio: Limits::DEFAULT.max_compression_ratio,
+            max_entries: Limits::DEFAULT.max_entries,
             max_layout_bytes: 512 * 1024,
             publishes_per_hour: 60,
         }

@@ -1,0 +1,230 @@
+//! The Sora server as the command line sees it: a personal access token
+//! exchanged for a 15-minute token, then the marketplace's routes. Every
+//! refusal comes back as a [`Failure`] carrying the server's problem.
+
+use std::time::Duration;
+
+use futures_util::stream;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::config::Credentials;
+
+/// Why a command failed, and its exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: Exit,
+    pub message: String,
+    /// The server's problem+json, when it answered with one.
+    pub problem: Option<Value>,
+}
+
+/// What the exit code of a failed command means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// The server refused (403, 404, 409, 422, …).
+    Refused = 1,
+    /// The package is not valid: nothing was sent.
+    Invalid = 3,
+    /// Not signed in, or the token was refused (expired, revoked).
+    Auth = 4,
+    /// The server could not be reached or is unavailable: try again.
+    Unavailable = 5,
+}
+
+impl Failure {
+    pub fn new(code: Exit, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            problem: None,
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Self {
+        Self::new(Exit::Refused, format!("{error:#}"))
+    }
+}
+
+fn unreachable(url: &str, error: &reqwest::Error) -> Failure {
+    Failure::new(
+        Exit::Unavailable,
+        format!(
+            "cannot reach {url}: {error}; check the address (`sora login --server`) and try again"
+        ),
+    )
+}
+
+/// A failure from a problem+json answer.
+async fn refused(response: reqwest::Response) -> Failure {
+    let status = response.status();
+    let problem: Option<Value> = response.json().await.ok();
+    let detail = problem
+        .as_ref()
+        .and_then(|p| p["detail"].as_str().or(p["title"].as_str()))
+        .unwrap_or_else(|| status.canonical_reason().unwrap_or("refused"))
+        .to_owned();
+    let mut message = format!("{} {}", status.as_u16(), detail);
+    if let Some(errors) = problem.as_ref().and_then(|p| p["errors"].as_array()) {
+        for error in errors {
+            message.push_str(&format!(
+                "\n  {}: {}",
+                error["field"].as_str().unwrap_or("?"),
+                error["message"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    let code = match status.as_u16() {
+        401 => {
+            message.push_str("\n(sign in again: `sora login`)");
+            Exit::Auth
+        }
+        429 | 500..=599 => Exit::Unavailable,
+        _ => Exit::Refused,
+    };
+    Failure {
+        code,
+        message,
+        problem,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Exchanged {
+    pub access_token: String,
+    pub scopes: Vec<String>,
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    pub credentials: Credentials,
+}
+
+impl Client {
+    pub fn new(credentials: Credentials) -> Result<Self, Failure> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .user_agent(concat!("sora-cli/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Failure::new(Exit::Unavailable, format!("no HTTP client: {e}")))?;
+        Ok(Self { http, credentials })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.credentials.server.trim_end_matches('/'))
+    }
+
+    /// The personal access token exchanged for a 15-minute token.
+    pub async fn exchange(&self) -> Result<Exchanged, Failure> {
+        let url = format!(
+            "{}/api/admin/auth/token",
+            self.credentials.auth_base().trim_end_matches('/')
+        );
+        let response = self
+            .http
+            .post(&url)
+            .json(&serde_json::json!({ "token": self.credentials.token }))
+            .send()
+            .await
+            .map_err(|e| unreachable(&url, &e))?;
+        if !response.status().is_success() {
+            let mut failure = refused(response).await;
+            if failure.code == Exit::Refused || failure.code == Exit::Auth {
+                failure.code = Exit::Auth;
+                failure.message = format!(
+                    "the server refused the access token ({}); make a new one in the \
+                     dashboard (Tokens) and run `sora login`",
+                    failure.message
+                );
+            }
+            return Err(failure);
+        }
+        response.json().await.map_err(|e| {
+            Failure::new(
+                Exit::Unavailable,
+                format!("an unreadable answer from {url}: {e}"),
+            )
+        })
+    }
+
+    /// GET `path` as JSON, with `bearer` if any; None on 404.
+    pub async fn get(&self, path: &str, bearer: Option<&str>) -> Result<Option<Value>, Failure> {
+        let url = self.url(path);
+        let mut request = self.http.get(&url);
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.map_err(|e| unreachable(&url, &e))?;
+        if response.status() == 404 {
+            return Ok(None);
+        }
+        if !response.status().is_success() {
+            return Err(refused(response).await);
+        }
+        let body = response.json().await.map_err(|e| {
+            Failure::new(
+                Exit::Unavailable,
+                format!("an unreadable answer from {url}: {e}"),
+            )
+        })?;
+        Ok(Some(body))
+    }
+
+    /// Uploads `package`, showing its progress on a terminal.
+    pub async fn publish(&self, bearer: &str, package: Vec<u8>) -> Result<Value, Failure> {
+        let url = self.url("/api/extensions");
+        let total = package.len() as u64;
+        let bar = ProgressBar::new(total).with_style(
+            ProgressStyle::with_template(
+                "uploading {bar:30} {bytes}/{total_bytes} {bytes_per_sec}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        let chunks: Vec<Vec<u8>> = package.chunks(64 * 1024).map(<[u8]>::to_vec).collect();
+        let progress = bar.clone();
+        let body = stream::iter(chunks.into_iter().map(move |chunk| {
+            progress.inc(chunk.len() as u64);
+            Ok::<_, std::io::Error>(chunk)
+        }));
+        let response = self
+            .http
+            .post(&url)
+            .bearer_auth(bearer)
+            .header("content-type", "application/zip")
+            .header("content-length", total)
+            .body(reqwest::Body::wrap_stream(body))
+            .send()
+            .await
+            .map_err(|e| unreachable(&url, &e));
+        bar.finish_and_clear();
+        let response = response?;
+        if !response.status().is_success() {
+            return Err(refused(response).await);
+        }
+        response.json().await.map_err(|e| {
+            Failure::new(
+                Exit::Unavailable,
+                format!("an unreadable answer from {url}: {e}"),
+            )
+        })
+    }
+
+    /// Yanks `id` `version`.
+    pub async fn yank(&self, bearer: &str, id: &str, version: &str) -> Result<(), Failure> {
+        let url = self.url(&format!("/api/extensions/{id}/versions/{version}"));
+        let response = self
+            .http
+            .delete(&url)
+            .bearer_auth(bearer)
+            .send()
+            .await
+            .map_err(|e| unreachable(&url, &e))?;
+        if !response.status().is_success() {
+            return Err(refused(response).await);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,448 @@
+//! `sora`: publish Foxglove/Lichtblick extensions to a Sora server from a
+//! terminal or a CI job. `sora --help` lists the commands; docs/cli.md
+//! explains them, with the exit codes.
+
+mod api;
+mod config;
+mod pack;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use api::{Client, Exit, Failure};
+use clap::{Parser, Subcommand};
+use serde_json::{Value, json};
+use sora_package::ids::{ExtensionId, Version};
+use sora_package::{Limits, Package, validate};
+
+#[derive(Debug, Parser)]
+#[command(name = "sora", version, about = "Publish extensions to a Sora server")]
+struct Cli {
+    /// Print one JSON object on standard output instead of text (errors too).
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Store the server and a personal access token (checked first).
+    Login {
+        /// The server's public address, e.g. https://sora.example.com.
+        #[arg(long)]
+        server: String,
+        /// Where /api/admin/auth/token is, if not on --server (make run:
+        /// http://127.0.0.1:3002).
+        #[arg(long)]
+        auth_url: Option<String>,
+        /// The token (`sora_pat_…`); read from standard input when absent,
+        /// which keeps it out of the shell's history.
+        #[arg(long)]
+        token: Option<String>,
+    },
+    /// Forget the stored token.
+    Logout,
+    /// Show the server and what the stored token may do.
+    Whoami,
+    /// Build the .foxe of an extension folder and check it as the server would.
+    Package {
+        /// The extension's folder (with package.json and dist/).
+        #[arg(default_value = ".")]
+        folder: PathBuf,
+        /// Where to write it (default: <publisher>.<name>-<version>.foxe).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Publish a .foxe (or an extension folder, packaged first).
+    Publish {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Check everything (package, token, scope, namespace) and send nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Yank a version: it leaves "latest" but stays downloadable by version.
+    Yank { id: String, version: String },
+    /// Check a .foxe against what the server publishes for its id and version.
+    Verify { file: PathBuf },
+}
+
+/// What a command says when it succeeds: text for people, JSON for scripts.
+struct Done {
+    text: String,
+    json: Value,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli.command).await {
+        Ok(done) => {
+            if json {
+                println!("{}", done.json);
+            } else {
+                println!("{}", done.text);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            if json {
+                println!(
+                    "{}",
+                    json!({"error": failure.message, "exit_code": failure.code as u8, "problem": failure.problem})
+                );
+            } else {
+                eprintln!("sora: {}", failure.message);
+            }
+            ExitCode::from(failure.code as u8)
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<Done, Failure> {
+    match command {
+        Command::Login {
+            server,
+            auth_url,
+            token,
+        } => login(server, auth_url, token).await,
+        Command::Logout => {
+            let removed = config::remove()?;
+            Ok(Done {
+                text: if removed {
+                    "signed out"
+                } else {
+                    "was not signed in"
+                }
+                .to_owned(),
+                json: json!({"signed_out": removed}),
+            })
+        }
+        Command::Whoami => {
+            let client = client()?;
+            let exchanged = client.exchange().await?;
+            Ok(Done {
+                text: format!(
+                    "{}\nscopes: {}",
+                    client.credentials.server,
+                    exchanged.scopes.join(" ")
+                ),
+                json: json!({"server": client.credentials.server, "scopes": exchanged.scopes}),
+            })
+        }
+        Command::Package { folder, output } => {
+            let (bytes, package) = packaged(&folder)?;
+            let output = output.unwrap_or_else(|| PathBuf::from(file_name(&package)));
+            std::fs::write(&output, &bytes).map_err(|e| {
+                Failure::new(Exit::Refused, format!("writing {}: {e}", output.display()))
+            })?;
+            let mut done = described(&package, &bytes);
+            done.text = format!("{}\nwrote {}", done.text, output.display());
+            done.json["file"] = json!(output.display().to_string());
+            Ok(done)
+        }
+        Command::Publish { path, dry_run } => publish(&path, dry_run).await,
+        Command::Yank { id, version } => {
+            let id = ExtensionId::try_from(id).map_err(|e| Failure::new(Exit::Invalid, e))?;
+            let version = Version::try_from(version).map_err(|e| Failure::new(Exit::Invalid, e))?;
+            let client = client()?;
+            let token = client.exchange().await?.access_token;
+            client
+                .yank(&token, id.as_str(), &version.to_string())
+                .await?;
+            Ok(Done {
+                text: format!("yanked {id} {version}"),
+                json: json!({"id": id.as_str(), "version": version.to_string(), "yanked": true}),
+            })
+        }
+        Command::Verify { file } => verify(&file).await,
+    }
+}
+
+fn client() -> Result<Client, Failure> {
+    let credentials = config::load()?.ok_or_else(|| {
+        Failure::new(
+            Exit::Auth,
+            "not signed in: run `sora login --server <address>` with a personal access \
+             token (dashboard → Tokens), or set SORA_SERVER and SORA_TOKEN",
+        )
+    })?;
+    Client::new(credentials)
+}
+
+async fn login(
+    server: String,
+    auth_url: Option<String>,
+    token: Option<String>,
+) -> Result<Done, Failure> {
+    let token = match token {
+        Some(token) => token,
+        None => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| Failure::new(Exit::Auth, format!("reading the token: {e}")))?;
+            text
+        }
+    };
+    let token = token.trim().to_owned();
+    if !token.starts_with("sora_pat_") {
+        return Err(Failure::new(
+            Exit::Auth,
+            "that is not a personal access token (they start with sora_pat_); make one in \
+             the dashboard (Tokens)",
+        ));
+    }
+    let credentials = config::Credentials {
+        server: server.trim_end_matches('/').to_owned(),
+        auth_url: auth_url.map(|u| u.trim_end_matches('/').to_owned()),
+        token,
+    };
+    let client = Client::new(credentials)?;
+    let exchanged = client.exchange().await?;
+    let path = config::save(&client.credentials)?;
+    Ok(Done {
+        text: format!(
+            "signed in to {}; scopes: {}; saved in {}",
+            client.credentials.server,
+            exchanged.scopes.join(" "),
+            path.display()
+        ),
+        json: json!({
+            "server": client.credentials.server,
+            "scopes": exchanged.scopes,
+            "file": path.display().to_string(),
+        }),
+    })
+}
+
+fn file_name(package: &Package) -> String {
+    format!("{}-{}.foxe", package.id, package.version)
+}
+
+/// `path` packaged if it is a folder, read if it is a file; checked.
+fn packaged(path: &Path) -> Result<(Vec<u8>, Package), Failure> {
+    let bytes = if path.is_dir() {
+        pack::package(path).map_err(|e| Failure::new(Exit::Invalid, format!("{e:#}")))?
+    } else {
+        std::fs::read(path)
+            .map_err(|e| Failure::new(Exit::Invalid, format!("reading {}: {e}", path.display())))?
+    };
+    if bytes.len() as u64 > sora_package::rules::MAX_UPLOAD_BYTES {
+        return Err(Failure::new(
+            Exit::Invalid,
+            format!(
+                "the package is {} bytes; the server takes at most {} by default",
+                bytes.len(),
+                sora_package::rules::MAX_UPLOAD_BYTES
+            ),
+        ));
+    }
+    match validate(&bytes, Limits::DEFAULT) {
+        Ok(package) => Ok((bytes, package)),
+        Err(refused) => {
+            let mut message = "the package would be refused; nothing was sent:".to_owned();
+            for error in &refused.0 {
+                message.push_str(&format!("\n  {}: {}", error.field, error.message));
+            }
+            Err(Failure {
+                code: Exit::Invalid,
+                message,
+                problem: Some(json!({"errors": refused.0})),
+            })
+        }
+    }
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn described(package: &Package, bytes: &[u8]) -> Done {
+    let warnings = sora_package::warnings(package.display_name.as_deref());
+    let mut text = format!(
+        "{} {} ({} bytes, sha256 {})",
+        package.id,
+        package.version,
+        bytes.len(),
+        sha256(bytes)
+    );
+    for warning in &warnings {
+        text.push_str(&format!(
+            "\nwarning: {}: {}",
+            warning.field, warning.message
+        ));
+    }
+    Done {
+        text,
+        json: json!({
+            "id": package.id.as_str(),
+            "version": package.version.to_string(),
+            "size": bytes.len(),
+            "sha256": sha256(bytes),
+            "warnings": warnings,
+        }),
+    }
+}
+
+/// Whether a scope of a token exchanged for a personal access token
+/// allows publishing under `publisher`.
+fn covers(scopes: &[String], publisher: &str) -> bool {
+    scopes
+        .iter()
+        .any(|s| s == "publish:*" || s.strip_prefix("publish:") == Some(publisher))
+}
+
+async fn publish(path: &Path, dry_run: bool) -> Result<Done, Failure> {
+    let (bytes, package) = packaged(path)?;
+    let client = client()?;
+    let exchanged = client.exchange().await?;
+    if !covers(&exchanged.scopes, &package.publisher) {
+        return Err(Failure::new(
+            Exit::Auth,
+            format!(
+                "the access token cannot publish under `{}` (its scopes: {}); make one with \
+                 publish:{} in the dashboard (Tokens)",
+                package.publisher,
+                exchanged.scopes.join(" "),
+                package.publisher
+            ),
+        ));
+    }
+    let mut done = described(&package, &bytes);
+    if dry_run {
+        let namespace = client
+            .get(
+                &format!("/api/publishers/{}", package.publisher),
+                Some(&exchanged.access_token),
+            )
+            .await;
+        // A token exchanged for an access token is not a session: the
+        // namespace's members are not shown to it, but whether it exists is.
+        let claimed = matches!(namespace, Ok(Some(_)));
+        let existing = client
+            .get(&format!("/api/extensions/{}", package.id), None)
+            .await?;
+        let published = existing.as_ref().is_some_and(|details| {
+            details["versions"].as_array().is_some_and(|v| {
+                v.iter()
+                    .any(|v| v["version"] == package.version.to_string())
+            })
+        });
+        if published {
+            return Err(Failure::new(
+                Exit::Refused,
+                format!(
+                    "{} {} is already published; raise the version in package.json",
+                    package.id, package.version
+                ),
+            ));
+        }
+        done.text = format!(
+            "{}\ndry run: the package is valid and the token may publish under `{}`{}; nothing was sent",
+            done.text,
+            package.publisher,
+            if claimed {
+                " (the server checks that you are one of its members)"
+            } else {
+                ", a new publisher: publishing makes you its owner"
+            }
+        );
+        done.json["dry_run"] = json!(true);
+        done.json["new_publisher"] = json!(!claimed);
+        return Ok(done);
+    }
+    let details = client.publish(&exchanged.access_token, bytes).await?;
+    done.text = format!(
+        "published {} {}\n{}",
+        package.id,
+        package.version,
+        details["download_url"].as_str().unwrap_or_default()
+    );
+    done.json["published"] = json!(true);
+    done.json["details"] = details;
+    Ok(done)
+}
+
+async fn verify(file: &Path) -> Result<Done, Failure> {
+    let (bytes, package) = packaged(file)?;
+    let client = client_or_anonymous()?;
+    let details = client
+        .get(&format!("/api/extensions/{}", package.id), None)
+        .await?
+        .ok_or_else(|| {
+            Failure::new(
+                Exit::Refused,
+                format!(
+                    "{} publishes no extension `{}`",
+                    client.credentials.server, package.id
+                ),
+            )
+        })?;
+    let version = package.version.to_string();
+    let published = details["versions"]
+        .as_array()
+        .and_then(|versions| versions.iter().find(|v| v["version"] == version))
+        .ok_or_else(|| {
+            Failure::new(
+                Exit::Refused,
+                format!(
+                    "{} publishes no version {version} of `{}`",
+                    client.credentials.server, package.id
+                ),
+            )
+        })?;
+    let ours = sha256(&bytes);
+    let theirs = published["sha256"].as_str().unwrap_or_default();
+    if ours != theirs {
+        return Err(Failure {
+            code: Exit::Refused,
+            message: format!(
+                "{} is NOT what {} publishes as {} {}: sha256 {ours}, published {theirs}",
+                file.display(),
+                client.credentials.server,
+                package.id,
+                version
+            ),
+            problem: None,
+        });
+    }
+    Ok(Done {
+        text: format!(
+            "{} is {} {} as {} publishes it (sha256 {ours})",
+            file.display(),
+            package.id,
+            version,
+            client.credentials.server
+        ),
+        json: json!({"id": package.id.as_str(), "version": version, "sha256": ours, "verified": true}),
+    })
+}
+
+/// The stored server, or `SORA_SERVER` alone: verifying reads public routes.
+fn client_or_anonymous() -> Result<Client, Failure> {
+    if let Some(credentials) = config::load()? {
+        return Client::new(credentials);
+    }
+    let server = std::env::var("SORA_SERVER")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            Failure::new(
+                Exit::Auth,
+                "which server? run `sora login --server <address>` or set SORA_SERVER",
+            )
+        })?;
+    Client::new(config::Credentials {
+        server,
+        auth_url: None,
+        token: String::new(),
+    })
+}
