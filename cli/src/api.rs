@@ -173,8 +173,14 @@ impl Client {
         Ok(Some(body))
     }
 
-    /// Uploads `package`, showing its progress on a terminal.
-    pub async fn publish(&self, bearer: &str, package: Vec<u8>) -> Result<Value, Failure> {
+    /// Uploads `package` (signed: `signature` and its key's id), showing its
+    /// progress on a terminal.
+    pub async fn publish(
+        &self,
+        bearer: &str,
+        package: Vec<u8>,
+        signature: Option<(String, String)>,
+    ) -> Result<Value, Failure> {
         let url = self.url("/api/extensions");
         let total = package.len() as u64;
         let bar = ProgressBar::new(total).with_style(
@@ -189,12 +195,18 @@ impl Client {
             progress.inc(chunk.len() as u64);
             Ok::<_, std::io::Error>(chunk)
         }));
-        let response = self
+        let mut request = self
             .http
             .post(&url)
             .bearer_auth(bearer)
             .header("content-type", "application/zip")
-            .header("content-length", total)
+            .header("content-length", total);
+        if let Some((signature, key_id)) = signature {
+            request = request
+                .header("x-sora-signature", signature)
+                .header("x-sora-signing-key", key_id);
+        }
+        let response = request
             .body(reqwest::Body::wrap_stream(body))
             .send()
             .await

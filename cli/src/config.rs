@@ -80,9 +80,14 @@ pub fn load() -> anyhow::Result<Option<Credentials>> {
 /// Writes `credentials`, readable by their owner alone.
 pub fn save(credentials: &Credentials) -> anyhow::Result<PathBuf> {
     let path = file()?;
-    let parent = path.parent().unwrap_or(&path);
+    write_private(&path, &serde_json::to_vec_pretty(credentials)?)?;
+    Ok(path)
+}
+
+/// Writes `bytes` to `path`, readable by its owner alone (0600 on Unix).
+pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let parent = path.parent().unwrap_or(path);
     std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    let text = serde_json::to_vec_pretty(credentials)?;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -91,7 +96,7 @@ pub fn save(credentials: &Credentials) -> anyhow::Result<PathBuf> {
         options.mode(0o600);
     }
     let mut out = options
-        .open(&path)
+        .open(path)
         .with_context(|| format!("writing {}", path.display()))?;
     // A file made before with wider rights keeps them through `mode`.
     #[cfg(unix)]
@@ -99,8 +104,13 @@ pub fn save(credentials: &Credentials) -> anyhow::Result<PathBuf> {
         use std::os::unix::fs::PermissionsExt;
         out.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     }
-    out.write_all(&text)?;
-    Ok(path)
+    out.write_all(bytes)?;
+    Ok(())
+}
+
+/// Where `sora keys generate` keeps the signing key (PKCS#8).
+pub fn signing_key_file() -> anyhow::Result<PathBuf> {
+    Ok(dir()?.join("signing-key.pk8"))
 }
 
 /// Forgets the stored token; true when there was one.

@@ -4,6 +4,7 @@
 
 mod api;
 mod config;
+mod keys;
 mod pack;
 
 use std::io::Read;
@@ -55,18 +56,43 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Publish a .foxe (or an extension folder, packaged first).
+    /// Publish a .foxe (or an extension folder, packaged first), signed
+    /// with your key when there is one (`sora keys generate`).
     Publish {
         #[arg(default_value = ".")]
         path: PathBuf,
         /// Check everything (package, token, scope, namespace) and send nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Sign with this PKCS#8 key file instead of the stored one.
+        #[arg(long, conflicts_with = "no_sign")]
+        key: Option<PathBuf>,
+        /// Send the package unsigned even though a key is at hand.
+        #[arg(long)]
+        no_sign: bool,
+    },
+    /// Your signing key: make one, or show its public half.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
     },
     /// Yank a version: it leaves "latest" but stays downloadable by version.
     Yank { id: String, version: String },
-    /// Check a .foxe against what the server publishes for its id and version.
+    /// Check a .foxe against what the server publishes for its id and
+    /// version, and its signature against the publisher's keys.
     Verify { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Make an Ed25519 key and keep it (0600) beside the credentials.
+    Generate {
+        /// Replace the key there is (revoke it on the server first).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the public key and its id.
+    Show,
 }
 
 /// What a command says when it succeeds: text for people, JSON for scripts.
@@ -144,7 +170,57 @@ async fn run(command: Command) -> Result<Done, Failure> {
             done.json["file"] = json!(output.display().to_string());
             Ok(done)
         }
-        Command::Publish { path, dry_run } => publish(&path, dry_run).await,
+        Command::Publish {
+            path,
+            dry_run,
+            key,
+            no_sign,
+        } => {
+            let key = if no_sign {
+                None
+            } else {
+                keys::load(key.as_deref())
+                    .map_err(|e| Failure::new(Exit::Invalid, format!("{e:#}")))?
+            };
+            publish(&path, dry_run, key.as_ref()).await
+        }
+        Command::Keys { command } => {
+            let (key, path) = match command {
+                KeysCommand::Generate { force } => {
+                    let (key, path) = keys::generate(force)?;
+                    (key, Some(path))
+                }
+                KeysCommand::Show => (
+                    keys::load(None)?.ok_or_else(|| {
+                        Failure::new(Exit::Invalid, "no signing key: run `sora keys generate`")
+                    })?,
+                    None,
+                ),
+            };
+            let mut text = format!(
+                "public key {}
+key id {}",
+                key.public(),
+                key.id()
+            );
+            if let Some(path) = &path {
+                text = format!(
+                    "{text}
+kept in {}
+register it with your namespace (an owner, signed in):
+  \
+                     curl -X POST <server>/api/publishers/<publisher>/keys -H \"authorization: Bearer $SESSION\" \\\n  \
+                     -H 'content-type: application/json' -d '{{\"public_key\":\"{}\"}}'",
+                    path.display(),
+                    key.public()
+                );
+            }
+            Ok(Done {
+                text,
+                json: json!({"public_key": key.public(), "key_id": key.id(),
+                             "file": path.map(|p| p.display().to_string())}),
+            })
+        }
         Command::Yank { id, version } => {
             let id = ExtensionId::try_from(id).map_err(|e| Failure::new(Exit::Invalid, e))?;
             let version = Version::try_from(version).map_err(|e| Failure::new(Exit::Invalid, e))?;
@@ -300,7 +376,11 @@ fn covers(scopes: &[String], publisher: &str) -> bool {
         .any(|s| s == "publish:*" || s.strip_prefix("publish:") == Some(publisher))
 }
 
-async fn publish(path: &Path, dry_run: bool) -> Result<Done, Failure> {
+async fn publish(
+    path: &Path,
+    dry_run: bool,
+    key: Option<&keys::SigningKey>,
+) -> Result<Done, Failure> {
     let (bytes, package) = packaged(path)?;
     let client = client()?;
     let exchanged = client.exchange().await?;
@@ -355,18 +435,30 @@ async fn publish(path: &Path, dry_run: bool) -> Result<Done, Failure> {
                 ", a new publisher: publishing makes you its owner"
             }
         );
+        if let Some(key) = key {
+            done.text
+                .push_str(&format!("\nwould sign with key {}", key.id()));
+        }
         done.json["dry_run"] = json!(true);
         done.json["new_publisher"] = json!(!claimed);
         return Ok(done);
     }
-    let details = client.publish(&exchanged.access_token, bytes).await?;
+    let signature = key.map(|key| (key.sign(&bytes), key.id()));
+    let signed_by = signature.as_ref().map(|(_, id)| id.clone());
+    let details = client
+        .publish(&exchanged.access_token, bytes, signature)
+        .await?;
     done.text = format!(
         "published {} {}\n{}",
         package.id,
         package.version,
         details["download_url"].as_str().unwrap_or_default()
     );
+    if let Some(id) = &signed_by {
+        done.text.push_str(&format!("\nsigned with key {id}"));
+    }
     done.json["published"] = json!(true);
+    done.json["signed_by"] = json!(signed_by);
     done.json["details"] = details;
     Ok(done)
 }
@@ -414,16 +506,74 @@ async fn verify(file: &Path) -> Result<Done, Failure> {
             problem: None,
         });
     }
+    let signed =
+        signature_check(&client, &package.publisher, &published["signature"], &bytes).await?;
+    let signed_text = match &signed {
+        Some(key_id) => format!("; signed by key {key_id} of `{}`", package.publisher),
+        None => "; not signed".to_owned(),
+    };
     Ok(Done {
         text: format!(
-            "{} is {} {} as {} publishes it (sha256 {ours})",
+            "{} is {} {} as {} publishes it (sha256 {ours}){signed_text}",
             file.display(),
             package.id,
             version,
             client.credentials.server
         ),
-        json: json!({"id": package.id.as_str(), "version": version, "sha256": ours, "verified": true}),
+        json: json!({"id": package.id.as_str(), "version": version, "sha256": ours,
+                     "verified": true, "signed_by": signed}),
     })
+}
+
+/// The id of the key that signed the version, checked against the
+/// publisher's published keys; None for an unsigned version.
+async fn signature_check(
+    client: &Client,
+    publisher: &str,
+    signature: &Value,
+    bytes: &[u8],
+) -> Result<Option<String>, Failure> {
+    if signature.is_null() {
+        return Ok(None);
+    }
+    let key_id = signature["key_id"].as_str().unwrap_or_default();
+    let keys = client
+        .get(&format!("/api/publishers/{publisher}/keys"), None)
+        .await?
+        .unwrap_or_default();
+    let key = keys
+        .as_array()
+        .and_then(|keys| keys.iter().find(|k| k["id"] == key_id))
+        .ok_or_else(|| {
+            Failure::new(
+                Exit::Refused,
+                format!("signed by key {key_id}, which `{publisher}` does not publish: do not trust this file"),
+            )
+        })?;
+    if !key["revoked_at"].is_null() {
+        return Err(Failure::new(
+            Exit::Refused,
+            format!(
+                "signed by key {key_id} of `{publisher}`, which was revoked: do not trust this file"
+            ),
+        ));
+    }
+    let public = sora_package::signing::public_key(key["public_key"].as_str().unwrap_or_default())
+        .map_err(|e| Failure::new(Exit::Refused, format!("the server's key {key_id}: {e}")))?;
+    let digest = sora_package::signing::digest(bytes);
+    if !sora_package::signing::verifies(
+        &public,
+        &digest,
+        signature["signature"].as_str().unwrap_or_default(),
+    ) {
+        return Err(Failure::new(
+            Exit::Refused,
+            format!(
+                "the signature does not verify with key {key_id} of `{publisher}`: do not trust this file"
+            ),
+        ));
+    }
+    Ok(Some(key_id.to_owned()))
 }
 
 /// The stored server, or `SORA_SERVER` alone: verifying reads public routes.

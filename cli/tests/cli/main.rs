@@ -69,8 +69,8 @@ impl Stack {
         answer["access_token"].as_str().unwrap().to_owned()
     }
 
-    /// A new editor's personal access token with `scopes`.
-    async fn editor_token(&self, email: &str, scopes: &[&str]) -> String {
+    /// A new editor's personal access token with `scopes`, and a session.
+    async fn editor(&self, email: &str, scopes: &[&str]) -> (String, String) {
         let root = self
             .login(
                 ROOT,
@@ -92,7 +92,7 @@ impl Stack {
             .admin
             .client
             .post(self.admin.url("/api/admin/tokens"))
-            .bearer_auth(session)
+            .bearer_auth(&session)
             .json(&json!({"name": "cli", "scopes": scopes}))
             .send()
             .await
@@ -100,7 +100,11 @@ impl Stack {
             .json()
             .await
             .unwrap();
-        token["secret"].as_str().unwrap().to_owned()
+        (token["secret"].as_str().unwrap().to_owned(), session)
+    }
+
+    async fn editor_token(&self, email: &str, scopes: &[&str]) -> String {
+        self.editor(email, scopes).await.0
     }
 
     /// The versions file-server lists for `id` (none when it has no such id).
@@ -216,9 +220,7 @@ fn path(p: &Path) -> &str {
 #[tokio::test]
 async fn a_new_user_logs_in_packages_publishes_verifies_and_yanks_from_the_terminal() {
     let stack = Stack::spawn().await;
-    let token = stack
-        .editor_token("ada@example.com", &["publish:acme"])
-        .await;
+    let (token, session) = stack.editor("ada@example.com", &["publish:acme"]).await;
     let terminal = Terminal::new();
 
     // The token is checked before it is kept, and kept for its owner alone.
@@ -259,6 +261,7 @@ async fn a_new_user_logs_in_packages_publishes_verifies_and_yanks_from_the_termi
         .await;
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(published["published"], true);
+    assert_eq!(published["signed_by"], Value::Null);
     assert_eq!(published["details"]["sha256"], sha.as_str());
     assert_eq!(
         stack.versions("acme.plot").await,
@@ -268,6 +271,80 @@ async fn a_new_user_logs_in_packages_publishes_verifies_and_yanks_from_the_termi
     let (code, verified, stderr) = terminal.sora(&["verify", path(&foxe), "--json"], "").await;
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(verified["verified"], true);
+    assert_eq!(verified["signed_by"], Value::Null);
+
+    // A key of one's own, registered by the namespace's owner: what is
+    // published from then on is signed, and verifies against it.
+    let (code, key, stderr) = terminal.sora(&["keys", "generate", "--json"], "").await;
+    assert_eq!(code, 0, "{stderr}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let file = terminal.config.join("signing-key.pk8");
+        assert_eq!(
+            std::fs::metadata(file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    assert_eq!(
+        terminal.sora(&["keys", "generate"], "").await.0,
+        1,
+        "kept, not replaced"
+    );
+    let registered = stack
+        .files
+        .client
+        .post(stack.files.url("/api/publishers/acme/keys"))
+        .bearer_auth(&session)
+        .json(&json!({"public_key": key["public_key"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), 201);
+    let signed_folder = extension("acme", "1.1.0", "module.exports.activate = () => {};");
+    let signed_foxe = signed_folder.join("signed.foxe");
+    let (code, _, stderr) = terminal
+        .sora(
+            &["package", path(&signed_folder), "-o", path(&signed_foxe)],
+            "",
+        )
+        .await;
+    assert_eq!(code, 0, "{stderr}");
+    let (code, published, stderr) = terminal
+        .sora(&["publish", path(&signed_foxe), "--json"], "")
+        .await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(published["signed_by"], key["key_id"]);
+    let (code, verified, stderr) = terminal
+        .sora(&["verify", path(&signed_foxe), "--json"], "")
+        .await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(verified["signed_by"], key["key_id"]);
+    // Once the key is revoked, what it signed no longer verifies.
+    let revoked = stack
+        .files
+        .client
+        .delete(stack.files.url(&format!(
+            "/api/publishers/acme/keys/{}",
+            key["key_id"].as_str().unwrap()
+        )))
+        .bearer_auth(&session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 204);
+    let (code, _, stderr) = terminal.sora(&["verify", path(&signed_foxe)], "").await;
+    assert_eq!(code, 1);
+    assert!(stderr.contains("revoked"), "{stderr}");
+    // And the server takes nothing more it signs.
+    let later = extension("acme", "1.2.0", "x");
+    let (code, _, stderr) = terminal.sora(&["publish", path(&later)], "").await;
+    assert_eq!(code, 1);
+    assert!(stderr.contains("revoked"), "{stderr}");
+    let (code, _, stderr) = terminal
+        .sora(&["publish", path(&later), "--no-sign"], "")
+        .await;
+    assert_eq!(code, 0, "{stderr}");
     // A file changed after publishing is not what the server publishes.
     let tampered = extension("acme", "1.0.0", "fetch('https://evil.example/x');");
     let (code, text, stderr) = terminal.sora(&["verify", path(&tampered)], "").await;
@@ -275,7 +352,9 @@ async fn a_new_user_logs_in_packages_publishes_verifies_and_yanks_from_the_termi
     assert!(stderr.contains("NOT what"), "{stderr}");
 
     // The same version again: refused, with what to do.
-    let (code, _, stderr) = terminal.sora(&["publish", path(&folder)], "").await;
+    let (code, _, stderr) = terminal
+        .sora(&["publish", path(&folder), "--no-sign"], "")
+        .await;
     assert_eq!(code, 1);
     assert!(
         stderr.contains("409") && stderr.contains("new version"),
@@ -289,9 +368,10 @@ async fn a_new_user_logs_in_packages_publishes_verifies_and_yanks_from_the_termi
 
     let (code, _, stderr) = terminal.sora(&["yank", "acme.plot", "1.0.0"], "").await;
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(
-        stack.versions("acme.plot").await,
-        [("1.0.0".to_owned(), true)]
+    let versions = stack.versions("acme.plot").await;
+    assert!(
+        versions.contains(&("1.0.0".to_owned(), true)),
+        "{versions:?}"
     );
 
     let (code, _, _) = terminal.sora(&["logout"], "").await;

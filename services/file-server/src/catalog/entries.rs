@@ -6,8 +6,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::views::{
-    ExtensionDetails, ExtensionSummary, LayoutSummary, MarketplaceEntry, VersionInfo, layout_url,
-    version_url,
+    ExtensionDetails, ExtensionSummary, LayoutSummary, MarketplaceEntry, Signature, VersionInfo,
+    layout_url, version_url,
 };
 use crate::db::extensions::{ExtensionRow, VersionRow};
 use crate::db::layouts::LayoutRow;
@@ -32,6 +32,7 @@ pub struct VersionEntry {
     pub downloads: i64,
     pub has_readme: bool,
     pub has_changelog: bool,
+    pub signature: Option<Signature>,
 }
 
 #[derive(Debug)]
@@ -67,6 +68,10 @@ impl ExtensionEntry {
                     downloads: v.downloads,
                     has_readme: v.has_readme,
                     has_changelog: v.has_changelog,
+                    signature: v
+                        .signature
+                        .zip(v.signed_by)
+                        .map(|(signature, key_id)| Signature { key_id, signature }),
                 })
             })
             .collect();
@@ -158,6 +163,7 @@ impl ExtensionEntry {
                         published_at: v.published_at,
                         yanked: v.yanked,
                         downloads: v.downloads,
+                        signature: v.signature.clone(),
                     }
                 })
                 .collect(),
@@ -179,6 +185,8 @@ impl ExtensionEntry {
             description: row.description.clone().unwrap_or_default(),
             publisher: row.publisher.clone(),
             publisher_verified: row.publisher_verified,
+            signature: latest.signature.as_ref().map(|s| s.signature.clone()),
+            signed_by: latest.signature.as_ref().map(|s| s.key_id.clone()),
             homepage: row.homepage.clone().unwrap_or_default(),
             license: row.license.clone().unwrap_or_default(),
             sha256sum: latest.file.sha256.clone(),

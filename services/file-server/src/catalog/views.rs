@@ -47,6 +47,16 @@ pub struct VersionInfo {
     pub yanked: bool,
     pub downloads: i64,
     pub download_url: String,
+    /// The publisher's signature of the package, if it was signed.
+    pub signature: Option<Signature>,
+}
+
+/// An Ed25519 signature of a package's SHA-256 digest (base64), and the id
+/// of the key (`GET /api/publishers/{publisher}/keys`) that made it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Signature {
+    pub key_id: String,
+    pub signature: String,
 }
 
 /// One extension with every version, newest first (semver order).
@@ -69,6 +79,12 @@ pub struct MarketplaceEntry {
     /// administrator marked the publisher's namespace verified.
     #[serde(rename = "publisherVerified")]
     pub publisher_verified: bool,
+    /// Sora's own: the publisher's signature of the latest version (base64
+    /// Ed25519 of its SHA-256 digest), and the id of the key that made it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+    #[serde(rename = "signedBy", skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<String>,
     pub homepage: String,
     pub readme: String,
     pub changelog: String,

@@ -39,6 +39,8 @@ pub struct VersionRow {
     pub downloads: i64,
     pub has_readme: bool,
     pub has_changelog: bool,
+    pub signature: Option<String>,
+    pub signed_by: Option<String>,
 }
 
 /// The extensions named by `ids`, or all of them.
@@ -67,7 +69,8 @@ pub async fn load_versions(
     sqlx::query_as!(
         VersionRow,
         r#"SELECT extension_id, version, sha256, size, storage_key, published_at, yanked, downloads,
-                readme IS NOT NULL AS "has_readme!", changelog IS NOT NULL AS "has_changelog!"
+                readme IS NOT NULL AS "has_readme!", changelog IS NOT NULL AS "has_changelog!",
+                signature, signed_by
          FROM extension_versions WHERE $1::text[] IS NULL OR extension_id = ANY($1)"#,
         ids as Option<&[String]>
     )
@@ -152,6 +155,8 @@ pub struct StoredPackage<'a> {
     pub sha256: &'a str,
     pub size: i64,
     pub storage_key: &'a str,
+    /// The publisher's signature (base64) and the id of the key that made it.
+    pub signature: Option<(&'a str, &'a str)>,
 }
 
 /// Adds `package`'s version; false when that version exists already.
@@ -163,8 +168,9 @@ pub async fn insert_version(
 ) -> sqlx::Result<bool> {
     let inserted = sqlx::query!(
         "INSERT INTO extension_versions (extension_id, version, display_name, description, keywords,
-            license, homepage, sha256, size, storage_key, readme, changelog, published_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+            license, homepage, sha256, size, storage_key, readme, changelog, published_by,
+            signature, signed_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          ON CONFLICT (extension_id, version) DO NOTHING",
         package.id.as_str(),
         package.version.to_string(),
@@ -178,7 +184,9 @@ pub async fn insert_version(
         file.storage_key,
         package.readme,
         package.changelog,
-        published_by
+        published_by,
+        file.signature.map(|(signature, _)| signature),
+        file.signature.map(|(_, key)| key)
     )
     .execute(conn)
     .await?;

@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 pub struct PublisherRow {
     pub id: String,
     pub verified: bool,
+    pub require_signatures: bool,
     pub verified_at: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
     /// The role in it of the user asked about.
@@ -28,7 +29,7 @@ pub async fn get(
 ) -> sqlx::Result<Option<PublisherRow>> {
     sqlx::query_as!(
         PublisherRow,
-        r#"SELECT p.id, p.verified, p.verified_at, p.created_at, m.role AS "role?"
+        r#"SELECT p.id, p.verified, p.require_signatures, p.verified_at, p.created_at, m.role AS "role?"
            FROM publishers p
            LEFT JOIN publisher_members m ON m.publisher = p.id AND m.user_id = $2
            WHERE p.id = $1"#,
@@ -47,7 +48,7 @@ pub async fn list(
 ) -> sqlx::Result<Vec<PublisherRow>> {
     sqlx::query_as!(
         PublisherRow,
-        r#"SELECT p.id, p.verified, p.verified_at, p.created_at, m.role AS "role?"
+        r#"SELECT p.id, p.verified, p.require_signatures, p.verified_at, p.created_at, m.role AS "role?"
            FROM publishers p
            LEFT JOIN publisher_members m ON m.publisher = p.id AND m.user_id = $1
            WHERE $2 OR m.user_id IS NOT NULL
@@ -185,4 +186,99 @@ pub async fn create(conn: &mut PgConnection, id: &str) -> sqlx::Result<bool> {
     .execute(conn)
     .await?;
     Ok(created.rows_affected() == 1)
+}
+
+/// Whether `id` takes signed packages only (false for a namespace not made yet).
+pub async fn requires_signatures(conn: &mut PgConnection, id: &str) -> sqlx::Result<bool> {
+    let required = sqlx::query_scalar!(
+        "SELECT require_signatures FROM publishers WHERE id = $1",
+        id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(required.unwrap_or(false))
+}
+
+pub async fn set_require_signatures(
+    conn: &mut PgConnection,
+    id: &str,
+    required: bool,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE publishers SET require_signatures = $2 WHERE id = $1",
+        id,
+        required
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug)]
+pub struct KeyRow {
+    pub id: String,
+    pub publisher: String,
+    pub public_key: String,
+    pub created_at: OffsetDateTime,
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+/// Every key `id` registered, revoked ones too, oldest first.
+pub async fn keys(conn: &mut PgConnection, id: &str) -> sqlx::Result<Vec<KeyRow>> {
+    sqlx::query_as!(
+        KeyRow,
+        "SELECT id, publisher, public_key, created_at, revoked_at FROM publisher_keys
+         WHERE publisher = $1 ORDER BY created_at, id",
+        id
+    )
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn key(conn: &mut PgConnection, key_id: &str) -> sqlx::Result<Option<KeyRow>> {
+    sqlx::query_as!(
+        KeyRow,
+        "SELECT id, publisher, public_key, created_at, revoked_at FROM publisher_keys WHERE id = $1",
+        key_id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Registers a key; false when that key is registered already (to any namespace).
+pub async fn add_key(
+    conn: &mut PgConnection,
+    publisher: &str,
+    key_id: &str,
+    public_key: &str,
+    added_by: &str,
+) -> sqlx::Result<bool> {
+    let added = sqlx::query!(
+        "INSERT INTO publisher_keys (id, publisher, public_key, added_by) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING",
+        key_id,
+        publisher,
+        public_key,
+        added_by
+    )
+    .execute(conn)
+    .await?;
+    Ok(added.rows_affected() == 1)
+}
+
+/// Revokes `publisher`'s key `key_id`; false when it has no such key.
+pub async fn revoke_key(
+    conn: &mut PgConnection,
+    publisher: &str,
+    key_id: &str,
+) -> sqlx::Result<bool> {
+    let revoked = sqlx::query!(
+        "UPDATE publisher_keys SET revoked_at = coalesce(revoked_at, now())
+         WHERE publisher = $1 AND id = $2",
+        publisher,
+        key_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(revoked.rows_affected() == 1)
 }

@@ -16,4 +16,5 @@ mod platform;
 mod publishers;
 mod replicas;
 mod security;
+mod signatures;
 mod storage;

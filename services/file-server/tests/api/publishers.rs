@@ -382,9 +382,10 @@ async fn the_migration_gives_each_existing_publisher_to_whoever_published_first(
     // The schema as it was before namespaces, with extensions published then.
     sqlx::raw_sql(
         "SET search_path = file_server;
-         DROP TABLE publisher_members, publishers;
+         DROP TABLE publisher_keys, publisher_members, publishers;
+         ALTER TABLE extension_versions DROP COLUMN signature, DROP COLUMN signed_by;
          DROP FUNCTION announce_publisher_change();
-         DELETE FROM _sqlx_migrations WHERE version = 7;
+         DELETE FROM _sqlx_migrations WHERE version >= 7;
          INSERT INTO extensions (id, publisher, name, owner, created_at) VALUES
              ('acme.plot', 'acme', 'plot', 'alice', '2026-01-01'),
              ('acme.map', 'acme', 'map', 'root', '2026-01-02'),

@@ -10,6 +10,7 @@ use sora_common::error::FieldError;
 use sora_common::events::types::ExtensionPublished;
 use sora_common::extract::Query;
 use sora_common::problems;
+use sora_package::signing;
 use sqlx::PgConnection;
 
 use super::{enqueue, not_found, refresh_latest};
@@ -67,6 +68,7 @@ pub async fn publish_extension(
             .map_err(ApiError::internal)?;
     let package = validated.map_err(|refused| ApiError::Validation(refused.0))?;
     claims.require_scope(&Scope::publish(&package.publisher))?;
+    let signature = checked_signature(&req, &state, &package, &body).await?;
     let object = state.store(body).await?;
 
     let allow_similar = query.allow_similar == Some(true) && claims.role == Role::Admin;
@@ -85,6 +87,9 @@ pub async fn publish_extension(
         sha256: &object.sha256,
         size: object.size,
         storage_key: &object.key,
+        signature: signature
+            .as_ref()
+            .map(|(signature, key)| (signature.as_str(), key.as_str())),
     };
     if !db::extensions::insert_version(&mut tx, &package, &file, &claims.sub).await? {
         return Err(ApiError::Conflict(format!(
@@ -146,4 +151,80 @@ async fn check_new_id(
         )]));
     }
     Ok(())
+}
+
+/// Headers of a signed publish: the Ed25519 signature (base64) of the
+/// package's SHA-256 digest, and the id of the publisher's key that made it.
+pub const SIGNATURE_HEADER: &str = "x-sora-signature";
+pub const SIGNING_KEY_HEADER: &str = "x-sora-signing-key";
+
+/// The signature the request carries, checked against the publisher's keys:
+/// refused (nothing stored) when it does not verify, when its key is
+/// another namespace's or revoked, and when the namespace takes signed
+/// packages only and there is none.
+async fn checked_signature(
+    req: &HttpRequest,
+    state: &AppState,
+    package: &Package,
+    body: &[u8],
+) -> Result<Option<(String, String)>, ApiError> {
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .map(|v| v.to_str().map(str::to_owned))
+            .transpose()
+            .map_err(|_| ApiError::BadRequest(format!("{name} is not text")))
+    };
+    let (signature, key_id) = (header(SIGNATURE_HEADER)?, header(SIGNING_KEY_HEADER)?);
+    let refuse =
+        |field: &str, message: String| ApiError::Validation(vec![FieldError::new(field, message)]);
+    let mut conn = state.db.acquire().await?;
+    let publisher = &package.publisher;
+    let (signature, key_id) = match (signature, key_id) {
+        (None, None) => {
+            if db::publishers::requires_signatures(&mut conn, publisher).await? {
+                return Err(refuse(
+                    SIGNATURE_HEADER,
+                    format!(
+                        "`{publisher}` takes signed packages only: sign the package with one of \
+                         its keys (`sora publish` signs with the key of `sora keys generate`)"
+                    ),
+                ));
+            }
+            return Ok(None);
+        }
+        (Some(signature), Some(key_id)) => (signature, key_id),
+        _ => {
+            return Err(refuse(
+                SIGNATURE_HEADER,
+                format!("a signature needs both {SIGNATURE_HEADER} and {SIGNING_KEY_HEADER}"),
+            ));
+        }
+    };
+    let key = db::publishers::key(&mut conn, &key_id)
+        .await?
+        .filter(|key| &key.publisher == publisher)
+        .ok_or_else(|| {
+            refuse(
+                SIGNING_KEY_HEADER,
+                format!(
+                    "{key_id} is not a key of `{publisher}` (GET /api/publishers/{publisher}/keys)"
+                ),
+            )
+        })?;
+    if key.revoked_at.is_some() {
+        return Err(refuse(
+            SIGNING_KEY_HEADER,
+            format!("the key {key_id} of `{publisher}` was revoked; sign with a current one"),
+        ));
+    }
+    let raw =
+        signing::public_key(&key.public_key).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
+    if !signing::verifies(&raw, &signing::digest(body), &signature) {
+        return Err(refuse(
+            SIGNATURE_HEADER,
+            format!("the signature does not verify with the key {key_id} for this package"),
+        ));
+    }
+    Ok(Some((signature, key_id)))
 }
