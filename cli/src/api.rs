@@ -173,6 +173,26 @@ impl Client {
         Ok(Some(body))
     }
 
+    /// GET `path`: the body and the headers.
+    pub async fn get_bytes(
+        &self,
+        path: &str,
+    ) -> Result<(Vec<u8>, reqwest::header::HeaderMap), Failure> {
+        let url = self.url(path);
+        let response = self
+            .http
+            .get(&url)
+            .send()
+            .await
+            .map_err(|e| unreachable(&url, &e))?;
+        if !response.status().is_success() {
+            return Err(refused(response).await);
+        }
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(|e| unreachable(&url, &e))?;
+        Ok((body.to_vec(), headers))
+    }
+
     /// Uploads `package` (signed: `signature` and its key's id), showing its
     /// progress on a terminal.
     pub async fn publish(

@@ -6,39 +6,12 @@
 use std::path::Path;
 
 use anyhow::{Context, anyhow, bail};
-use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use sora_package::signing;
 
 use crate::config;
 
-pub struct SigningKey {
-    pair: Ed25519KeyPair,
-}
-
-impl SigningKey {
-    fn from_pkcs8(bytes: &[u8]) -> anyhow::Result<Self> {
-        let pair = Ed25519KeyPair::from_pkcs8(bytes)
-            .or_else(|_| Ed25519KeyPair::from_pkcs8_maybe_unchecked(bytes))
-            .map_err(|_| anyhow!("not an Ed25519 private key (PKCS#8)"))?;
-        Ok(Self { pair })
-    }
-
-    pub fn public(&self) -> String {
-        signing::encode(self.pair.public_key().as_ref())
-    }
-
-    pub fn id(&self) -> String {
-        signing::key_id(self.pair.public_key().as_ref())
-    }
-
-    /// The signature (base64) of `package`'s digest.
-    pub fn sign(&self, package: &[u8]) -> String {
-        signing::encode(self.pair.sign(&signing::digest(package)).as_ref())
-    }
-}
+pub use sora_package::signing::Signer as SigningKey;
 
 /// Makes a key and keeps it; refuses to replace one unless `force`.
 pub fn generate(force: bool) -> anyhow::Result<(SigningKey, std::path::PathBuf)> {
@@ -50,10 +23,9 @@ pub fn generate(force: bool) -> anyhow::Result<(SigningKey, std::path::PathBuf)>
             path.display()
         );
     }
-    let pkcs8 = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new())
-        .map_err(|_| anyhow!("no random numbers for a key"))?;
-    config::write_private(&path, pkcs8.as_ref())?;
-    Ok((SigningKey::from_pkcs8(pkcs8.as_ref())?, path))
+    let (key, document) = SigningKey::generate().map_err(|e| anyhow!(e))?;
+    config::write_private(&path, &document)?;
+    Ok((key, path))
 }
 
 /// The key to sign with: `explicit`, else `SORA_SIGNING_KEY`, else the
@@ -61,7 +33,9 @@ pub fn generate(force: bool) -> anyhow::Result<(SigningKey, std::path::PathBuf)>
 pub fn load(explicit: Option<&Path>) -> anyhow::Result<Option<SigningKey>> {
     if let Some(path) = explicit {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        return SigningKey::from_pkcs8(&bytes).map(Some);
+        return SigningKey::from_pkcs8(&bytes)
+            .map(Some)
+            .map_err(|e| anyhow!(e));
     }
     if let Some(encoded) = std::env::var("SORA_SIGNING_KEY")
         .ok()
@@ -70,11 +44,15 @@ pub fn load(explicit: Option<&Path>) -> anyhow::Result<Option<SigningKey>> {
         let bytes = STANDARD
             .decode(encoded.trim())
             .context("SORA_SIGNING_KEY is not base64")?;
-        return SigningKey::from_pkcs8(&bytes).map(Some);
+        return SigningKey::from_pkcs8(&bytes)
+            .map(Some)
+            .map_err(|e| anyhow!(e));
     }
     let path = config::signing_key_file()?;
     match std::fs::read(&path) {
-        Ok(bytes) => SigningKey::from_pkcs8(&bytes).map(Some),
+        Ok(bytes) => SigningKey::from_pkcs8(&bytes)
+            .map(Some)
+            .map_err(|e| anyhow!(e)),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(error) => Err(error).context(format!("reading {}", path.display())),
     }

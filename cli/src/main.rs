@@ -81,6 +81,13 @@ enum Command {
     /// Check a .foxe against what the server publishes for its id and
     /// version, and its signature against the publisher's keys.
     Verify { file: PathBuf },
+    /// Check the server's signature of its catalog (marketplace.json).
+    VerifyIndex {
+        /// The server's public key (base64) to trust, as pinned before;
+        /// without it, the key the server publishes (printed, to pin).
+        #[arg(long)]
+        key: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -235,6 +242,7 @@ register it with your namespace (an owner, signed in):
             })
         }
         Command::Verify { file } => verify(&file).await,
+        Command::VerifyIndex { key } => verify_index(key.as_deref()).await,
     }
 }
 
@@ -574,6 +582,85 @@ async fn signature_check(
         ));
     }
     Ok(Some(key_id.to_owned()))
+}
+
+/// Checks `marketplace.json` against the server's signature, by `pinned`
+/// or by the key the server publishes.
+async fn verify_index(pinned: Option<&str>) -> Result<Done, Failure> {
+    use sora_package::signing;
+    let client = client_or_anonymous()?;
+    let (index, headers) = client.get_bytes("/api/extensions/marketplace.json").await?;
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                Failure::new(
+                    Exit::Refused,
+                    format!("the index carries no {name}: it is not signed"),
+                )
+            })
+    };
+    let (signature, key_id) = (header("x-sora-signature")?, header("x-sora-signing-key")?);
+    let public = match pinned {
+        Some(key) => signing::public_key(key)
+            .map_err(|e| Failure::new(Exit::Invalid, format!("--key {e}")))?,
+        None => {
+            let keys = client
+                .get("/api/extensions/marketplace-keys.json", None)
+                .await?
+                .unwrap_or_default();
+            let key = keys
+                .as_array()
+                .and_then(|keys| keys.iter().find(|k| k["id"] == key_id.as_str()))
+                .and_then(|k| k["public_key"].as_str())
+                .ok_or_else(|| {
+                    Failure::new(
+                        Exit::Refused,
+                        format!("the server publishes no key {key_id}"),
+                    )
+                })?;
+            signing::public_key(key).map_err(|e| Failure::new(Exit::Refused, e))?
+        }
+    };
+    if signing::key_id(&public) != key_id
+        || !signing::verifies(&public, &signing::digest(&index), &signature)
+    {
+        return Err(Failure::new(
+            Exit::Refused,
+            format!(
+                "the index of {} does NOT verify with key {}: do not trust it",
+                client.credentials.server,
+                signing::key_id(&public)
+            ),
+        ));
+    }
+    let entries = serde_json::from_slice::<Value>(&index)
+        .ok()
+        .and_then(|v| v.as_array().map(Vec::len))
+        .unwrap_or(0);
+    Ok(Done {
+        text: format!(
+            "the index of {} ({entries} extensions, sha256 {}) is signed by key {key_id}{}",
+            client.credentials.server,
+            signing::hex(&signing::digest(&index)),
+            if pinned.is_some() {
+                " (pinned)"
+            } else {
+                "; pin it with --key "
+            }
+            .to_owned()
+                + &if pinned.is_some() {
+                    String::new()
+                } else {
+                    signing::encode(&public)
+                }
+        ),
+        json: json!({"verified": true, "key_id": key_id, "public_key": signing::encode(&public),
+                     "pinned": pinned.is_some(), "extensions": entries,
+                     "sha256": signing::hex(&signing::digest(&index))}),
+    })
 }
 
 /// The stored server, or `SORA_SERVER` alone: verifying reads public routes.

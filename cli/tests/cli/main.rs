@@ -374,6 +374,20 @@ async fn a_new_user_logs_in_packages_publishes_verifies_and_yanks_from_the_termi
         "{versions:?}"
     );
 
+    // The catalog's index is signed by the server: pinned, its key verifies
+    // it; another key does not.
+    let (code, index, stderr) = terminal.sora(&["verify-index", "--json"], "").await;
+    assert_eq!(code, 0, "{stderr}");
+    let pinned = index["public_key"].as_str().unwrap().to_owned();
+    let (code, _, stderr) = terminal.sora(&["verify-index", "--key", &pinned], "").await;
+    assert_eq!(code, 0, "{stderr}");
+    let stranger = key["public_key"].as_str().unwrap();
+    let (code, _, stderr) = terminal
+        .sora(&["verify-index", "--key", stranger], "")
+        .await;
+    assert_eq!(code, 1);
+    assert!(stderr.contains("NOT verify"), "{stderr}");
+
     let (code, _, _) = terminal.sora(&["logout"], "").await;
     assert_eq!(code, 0);
     assert!(!stored.exists());

@@ -5,7 +5,8 @@
 //! the raw 32-byte public key. Keys and signatures travel in base64.
 
 use aws_lc_rs::digest;
-use aws_lc_rs::signature::{ED25519, UnparsedPublicKey};
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
@@ -53,6 +54,46 @@ pub fn encode(bytes: &[u8]) -> String {
     STANDARD.encode(bytes)
 }
 
+/// An Ed25519 private key that signs packages (the command line) or the
+/// catalog's index (the server).
+pub struct Signer {
+    pair: Ed25519KeyPair,
+}
+
+impl Signer {
+    /// A key from its PKCS#8 document (v1 or v2).
+    pub fn from_pkcs8(document: &[u8]) -> Result<Self, String> {
+        Ed25519KeyPair::from_pkcs8(document)
+            .or_else(|_| Ed25519KeyPair::from_pkcs8_maybe_unchecked(document))
+            .map(|pair| Self { pair })
+            .map_err(|_| "not an Ed25519 private key (PKCS#8)".to_owned())
+    }
+
+    /// A new key, and its PKCS#8 document to keep.
+    pub fn generate() -> Result<(Self, Vec<u8>), String> {
+        let document = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new())
+            .map_err(|_| "no random numbers for a key".to_owned())?;
+        Ok((
+            Self::from_pkcs8(document.as_ref())?,
+            document.as_ref().to_vec(),
+        ))
+    }
+
+    /// The raw public key, base64.
+    pub fn public(&self) -> String {
+        encode(self.pair.public_key().as_ref())
+    }
+
+    pub fn id(&self) -> String {
+        key_id(self.pair.public_key().as_ref())
+    }
+
+    /// The signature (base64) of `data`'s SHA-256 digest.
+    pub fn sign(&self, data: &[u8]) -> String {
+        encode(self.pair.sign(&digest(data)).as_ref())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -61,6 +102,17 @@ mod tests {
     use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
 
     use super::*;
+
+    #[test]
+    fn a_signer_signs_what_verifies() {
+        let (signer, document) = Signer::generate().unwrap();
+        let again = Signer::from_pkcs8(&document).unwrap();
+        assert_eq!(signer.id(), again.id());
+        let signature = signer.sign(b"index");
+        let public = public_key(&signer.public()).unwrap();
+        assert!(verifies(&public, &digest(b"index"), &signature));
+        assert!(Signer::from_pkcs8(b"nonsense").is_err());
+    }
 
     #[test]
     fn a_signature_verifies_with_its_key_only_and_for_its_package_only() {

@@ -1,10 +1,12 @@
 //! file-server's own settings: the marketplace's limits and policy, where
 //! files are stored, and how downloads are served.
 
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use sora_common::config::{Check, ServiceSettings};
 use sora_common::storage::StorageSettings;
 use sora_package::Limits;
+use sora_package::signing::Signer;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -64,7 +66,16 @@ pub struct MarketplaceSettings {
     /// Publishes (extensions and layouts) one editor may attempt per hour;
     /// 0 means unlimited. Admins are never limited.
     pub publishes_per_hour: u32,
+    /// The Ed25519 key (base64 of its PKCS#8 document) that signs
+    /// `marketplace.json`; its public half is served at
+    /// `/api/extensions/marketplace-keys.json`. Every replica needs the same
+    /// one. The default is a development key, refused in production.
+    pub index_signing_key: SecretString,
 }
+
+/// A development key for `marketplace.index_signing_key`: public in this
+/// repository, so refused when `SORA_ENV=production`.
+pub const DEV_INDEX_SIGNING_KEY: &str = "MFECAQEwBQYDK2VwBCIEID2GuoIRBvqfHOn0dQhs9h2uo5PD7mc4ZY2fkiczEbfcgSEASu4UP1BIXXeUb/eHeU/X6PpFMrcYS2Ec7ZJtO98FH48=";
 
 impl Default for MarketplaceSettings {
     fn default() -> Self {
@@ -75,6 +86,7 @@ impl Default for MarketplaceSettings {
             max_entries: Limits::DEFAULT.max_entries,
             max_layout_bytes: 512 * 1024,
             publishes_per_hour: 60,
+            index_signing_key: DEV_INDEX_SIGNING_KEY.into(),
         }
     }
 }
@@ -130,6 +142,18 @@ impl ServiceSettings for FileServerSettings {
         if m.max_layout_bytes == 0 {
             market.bad("max_layout_bytes", "must be positive");
         }
+        if index_signer(m).is_err() {
+            market.bad(
+                "index_signing_key",
+                "must be an Ed25519 private key: base64 of its PKCS#8 document \
+                 (`sora keys generate` writes one)",
+            );
+        }
+        market.no_dev_secret(
+            "index_signing_key",
+            &m.index_signing_key,
+            DEV_INDEX_SIGNING_KEY,
+        );
         self.storage.validate(&mut check.section("storage"));
         let mut downloads = check.section("downloads");
         if self.downloads.send_buffer_bytes < 1024 * 1024 {
@@ -160,4 +184,13 @@ impl ServiceSettings for FileServerSettings {
             lichtblick.bad("recommendation_timeout_ms", "must be positive");
         }
     }
+}
+
+/// The key that signs the marketplace index.
+pub fn index_signer(market: &MarketplaceSettings) -> Result<Signer, String> {
+    use base64::Engine;
+    let document = base64::engine::general_purpose::STANDARD
+        .decode(market.index_signing_key.expose_secret().trim())
+        .map_err(|_| "not base64".to_owned())?;
+    Signer::from_pkcs8(&document)
 }

@@ -64,6 +64,7 @@ pub static SPEC: ServiceSpec = ServiceSpec {
         routes::downloads::download_version,
         routes::downloads::download_layout,
         routes::marketplace::marketplace_index,
+        routes::marketplace::index_keys,
         routes::layouts::list_layouts,
         routes::layouts::get_layout,
         routes::layouts::publish_layout,
@@ -144,7 +145,12 @@ pub async fn build(mut platform: Platform<FileServerSettings>) -> anyhow::Result
     platform.add_readiness_check(Arc::new(StorageCheck(store.clone())));
     platform.set_summary(Arc::new(CatalogSummary(platform.db.clone())));
 
-    let catalog = Arc::new(Catalog::new(&platform.settings.server.public_base_url));
+    let signer = config::index_signer(&platform.settings.service.marketplace)
+        .map_err(|e| anyhow::anyhow!("marketplace.index_signing_key: {e}"))?;
+    let catalog = Arc::new(Catalog::new(
+        &platform.settings.server.public_base_url,
+        signer,
+    ));
     let first_load = async {
         let mut conn = platform.db.acquire().await?;
         catalog.load_all(&mut conn).await

@@ -22,6 +22,8 @@ use uuid::Uuid;
 pub use entries::{ExtensionEntry, LayoutEntry, StoredFile, VersionEntry};
 
 use crate::db;
+use sora_package::signing::Signer;
+
 use crate::domain::ids::ExtensionId;
 use crate::domain::listing::Listing;
 
@@ -74,13 +76,15 @@ impl Changes {
 }
 
 /// The catalog as it was after one change: never modified, replaced whole.
-#[derive(Default)]
 pub struct Snapshot {
     extensions: HashMap<String, Arc<ExtensionEntry>>,
     layouts: HashMap<Uuid, Arc<LayoutEntry>>,
     listed_extensions: Listing<ExtensionEntry>,
     listed_layouts: Listing<LayoutEntry>,
     marketplace_json: Bytes,
+    /// The server's signature of `marketplace_json` (base64 Ed25519 of its
+    /// SHA-256 digest).
+    marketplace_signature: String,
 }
 
 impl Snapshot {
@@ -107,6 +111,11 @@ impl Snapshot {
         self.marketplace_json.clone()
     }
 
+    /// The server's signature of [`Snapshot::marketplace_json`].
+    pub fn marketplace_signature(&self) -> &str {
+        &self.marketplace_signature
+    }
+
     /// Every extension, listed or not (for the overview's figures).
     pub fn extensions(&self) -> impl Iterator<Item = &Arc<ExtensionEntry>> {
         self.extensions.values()
@@ -116,6 +125,7 @@ impl Snapshot {
         extensions: HashMap<String, Arc<ExtensionEntry>>,
         layouts: HashMap<Uuid, Arc<LayoutEntry>>,
         base: &str,
+        signer: &Signer,
     ) -> Self {
         let listed: Vec<Arc<ExtensionEntry>> = extensions
             .values()
@@ -133,12 +143,14 @@ impl Snapshot {
         let marketplace_json = serde_json::to_vec(&index)
             .map(Bytes::from)
             .unwrap_or_else(|_| Bytes::from_static(b"[]"));
+        let marketplace_signature = signer.sign(&marketplace_json);
         Self {
             extensions,
             layouts,
             listed_extensions,
             listed_layouts,
             marketplace_json,
+            marketplace_signature,
         }
     }
 }
@@ -150,15 +162,24 @@ pub struct Catalog {
     reloading: tokio::sync::Mutex<()>,
     /// Public base URL, without a trailing slash, for absolute links.
     base_url: String,
+    /// Signs the marketplace index of each snapshot.
+    signer: Signer,
 }
 
 impl Catalog {
-    pub fn new(base_url: &str) -> Self {
+    pub fn new(base_url: &str, signer: Signer) -> Self {
+        let empty = Snapshot::with(HashMap::new(), HashMap::new(), base_url, &signer);
         Self {
-            current: RwLock::new(Arc::new(Snapshot::default())),
+            current: RwLock::new(Arc::new(empty)),
             reloading: tokio::sync::Mutex::new(()),
             base_url: base_url.trim_end_matches('/').to_owned(),
+            signer,
         }
+    }
+
+    /// The id of the key that signs the marketplace index, and its public half.
+    pub fn index_key(&self) -> (String, String) {
+        (self.signer.id(), self.signer.public())
     }
 
     pub fn base_url(&self) -> &str {
@@ -186,6 +207,7 @@ impl Catalog {
             extensions.into_iter().collect(),
             layouts.into_iter().collect(),
             &self.base_url,
+            &self.signer,
         ));
         Ok(())
     }
@@ -219,7 +241,12 @@ impl Catalog {
             layouts.remove(id);
         }
         layouts.extend(fresh_layouts);
-        self.replace(Snapshot::with(extensions, layouts, &self.base_url));
+        self.replace(Snapshot::with(
+            extensions,
+            layouts,
+            &self.base_url,
+            &self.signer,
+        ));
         Ok(())
     }
 

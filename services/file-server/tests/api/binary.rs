@@ -48,7 +48,9 @@ fn production_mode_refuses_the_dev_secrets_it_uses() {
     let (code, stderr) = run_with(&[("SORA_ENV", "production")]);
     assert_eq!(code, Some(78), "{stderr}");
     assert!(
-        stderr.contains("database.password") && stderr.contains("auth.public_keys"),
+        stderr.contains("database.password")
+            && stderr.contains("auth.public_keys")
+            && stderr.contains("marketplace.index_signing_key"),
         "{stderr}"
     );
     // file-server does not use the feedback secrets, so it does not ask for them.

@@ -105,3 +105,53 @@ async fn lists_and_the_index_show_a_change_at_once() {
         .unwrap();
     assert_eq!(index.as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn the_index_is_signed_by_the_server_and_each_change_is_signed_anew() {
+    let app = spawn_app().await;
+    let keys: Value = app
+        .get("/api/extensions/marketplace-keys.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let key = sora_package::signing::public_key(keys[0]["public_key"].as_str().unwrap()).unwrap();
+    let key_id = keys[0]["id"].as_str().unwrap().to_owned();
+    let key_id = &key_id;
+    let signed = |response: reqwest::Response| async move {
+        let headers = response.headers().clone();
+        assert_eq!(headers["x-sora-signing-key"], key_id.as_str());
+        let signature = headers["x-sora-signature"].to_str().unwrap().to_owned();
+        (response.bytes().await.unwrap(), signature)
+    };
+    let (empty, first) = signed(app.get("/api/extensions/marketplace.json").await).await;
+    let digest = sora_package::signing::digest;
+    assert!(sora_package::signing::verifies(
+        &key,
+        &digest(&empty),
+        &first
+    ));
+
+    publish(&app, "acme", "plot", "1.0.0").await;
+    let (index, second) = signed(app.get("/api/extensions/marketplace.json").await).await;
+    assert_ne!(index, empty);
+    assert!(sora_package::signing::verifies(
+        &key,
+        &digest(&index),
+        &second
+    ));
+    // A copy changed on its way (a mirror, a proxy) does not verify.
+    assert!(!sora_package::signing::verifies(
+        &key,
+        &digest(&index),
+        &first
+    ));
+    let mut tampered = index.to_vec();
+    let at = tampered.len() / 2;
+    tampered[at] ^= 1;
+    assert!(!sora_package::signing::verifies(
+        &key,
+        &digest(&tampered),
+        &second
+    ));
+}
