@@ -5,6 +5,7 @@
 mod api;
 mod config;
 mod keys;
+mod mirror;
 mod pack;
 
 use std::io::Read;
@@ -81,6 +82,29 @@ enum Command {
     /// Check a .foxe against what the server publishes for its id and
     /// version, and its signature against the publisher's keys.
     Verify { file: PathBuf },
+    /// Copy extensions from a Foxglove-format index (or an exported folder)
+    /// into the server, or export them to a folder.
+    Mirror {
+        /// The index's URL (extensions.json, marketplace.json) or a folder
+        /// `sora mirror --export` wrote.
+        #[arg(long)]
+        from: String,
+        /// Write the packages and an index to this folder instead of publishing.
+        #[arg(long)]
+        export: Option<PathBuf>,
+        /// Only these ids or publishers (repeat the option).
+        #[arg(long)]
+        include: Vec<String>,
+        /// Not these ids or publishers (repeat the option).
+        #[arg(long)]
+        exclude: Vec<String>,
+        /// Only versions matching this requirement, e.g. ">=1.0, <2".
+        #[arg(long)]
+        versions: Option<String>,
+        /// Check everything and publish nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Check the server's signature of its catalog (marketplace.json).
     VerifyIndex {
         /// The server's public key (base64) to trust, as pinned before;
@@ -243,6 +267,29 @@ register it with your namespace (an owner, signed in):
         }
         Command::Verify { file } => verify(&file).await,
         Command::VerifyIndex { key } => verify_index(key.as_deref()).await,
+        Command::Mirror {
+            from,
+            export,
+            include,
+            exclude,
+            versions,
+            dry_run,
+        } => {
+            let versions = versions
+                .map(|v| semver::VersionReq::parse(&v))
+                .transpose()
+                .map_err(|e| Failure::new(Exit::Invalid, format!("--versions: {e}")))?;
+            let selection = mirror::Selection {
+                include,
+                exclude,
+                versions,
+            };
+            let results = match &export {
+                Some(dir) => mirror::to_folder(&from, dir, &selection).await?,
+                None => mirror::to_server(&client()?, &from, &selection, dry_run).await?,
+            };
+            mirrored(results)
+        }
     }
 }
 
@@ -661,6 +708,46 @@ async fn verify_index(pinned: Option<&str>) -> Result<Done, Failure> {
                      "pinned": pinned.is_some(), "extensions": entries,
                      "sha256": signing::hex(&signing::digest(&index))}),
     })
+}
+
+/// The report of a mirror run: a failure (exit 1) when any entry was
+/// refused, failed or conflicts, after every other entry was done.
+fn mirrored(results: Vec<Value>) -> Result<Done, Failure> {
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    let mut text = String::new();
+    for result in &results {
+        let what = result["result"].as_str().unwrap_or_default().to_owned();
+        text.push_str(&format!(
+            "{} {}: {what}{}\n",
+            result["id"].as_str().unwrap_or("?"),
+            result["version"].as_str().unwrap_or("?"),
+            result["detail"]
+                .as_str()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default()
+        ));
+        *counts.entry(what).or_default() += 1;
+    }
+    let summary: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
+    text.push_str(&summary.join(", "));
+    let bad = results
+        .iter()
+        .filter(|r| {
+            matches!(
+                r["result"].as_str(),
+                Some("refused" | "failed" | "conflict")
+            )
+        })
+        .count();
+    let json = json!({"results": results, "counts": counts});
+    if bad > 0 {
+        return Err(Failure {
+            code: Exit::Refused,
+            message: format!("{text}\n{bad} not mirrored (the rest was)"),
+            problem: Some(json),
+        });
+    }
+    Ok(Done { text, json })
 }
 
 /// The stored server, or `SORA_SERVER` alone: verifying reads public routes.

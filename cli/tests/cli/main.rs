@@ -15,6 +15,8 @@ use sora_common::auth::dev;
 use sora_testing::TestApp;
 use tokio::io::AsyncWriteExt;
 
+mod mirror;
+
 const ROOT: &str = "admin@sora.local";
 const PASSWORD: &str = "a-long-password-2026";
 
@@ -23,13 +25,13 @@ fn trust_dev_key<S>(settings: &mut Settings<S>) {
 }
 
 /// admin-api (which signs) and file-server (which trusts it), as deployed.
-struct Stack {
-    admin: TestApp<AdminSettings>,
-    files: TestApp<FileServerSettings>,
+pub(crate) struct Stack {
+    pub(crate) admin: TestApp<AdminSettings>,
+    pub(crate) files: TestApp<FileServerSettings>,
 }
 
 impl Stack {
-    async fn spawn() -> Self {
+    pub(crate) async fn spawn() -> Self {
         let admin = TestApp::spawn_with(
             &admin_api::SPEC,
             |s| {
@@ -70,7 +72,7 @@ impl Stack {
     }
 
     /// A new editor's personal access token with `scopes`, and a session.
-    async fn editor(&self, email: &str, scopes: &[&str]) -> (String, String) {
+    pub(crate) async fn editor(&self, email: &str, scopes: &[&str]) -> (String, String) {
         let root = self
             .login(
                 ROOT,
@@ -103,12 +105,12 @@ impl Stack {
         (token["secret"].as_str().unwrap().to_owned(), session)
     }
 
-    async fn editor_token(&self, email: &str, scopes: &[&str]) -> String {
+    pub(crate) async fn editor_token(&self, email: &str, scopes: &[&str]) -> String {
         self.editor(email, scopes).await.0
     }
 
     /// The versions file-server lists for `id` (none when it has no such id).
-    async fn versions(&self, id: &str) -> Vec<(String, bool)> {
+    pub(crate) async fn versions(&self, id: &str) -> Vec<(String, bool)> {
         let answer = self.files.get(&format!("/api/extensions/{id}")).await;
         if answer.status() == 404 {
             return Vec::new();
@@ -129,19 +131,19 @@ impl Stack {
 }
 
 /// A user's machine: a configuration folder of its own.
-struct Terminal {
-    config: PathBuf,
+pub(crate) struct Terminal {
+    pub(crate) config: PathBuf,
 }
 
 impl Terminal {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let config = temp("config");
         Self { config }
     }
 
     /// Runs `sora args…` with `stdin`; the exit code, and stdout parsed as
     /// JSON when `--json` was given (else as a string).
-    async fn sora(&self, args: &[&str], stdin: &str) -> (i32, Value, String) {
+    pub(crate) async fn sora(&self, args: &[&str], stdin: &str) -> (i32, Value, String) {
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_sora"))
             .args(args)
             .env("SORA_CONFIG_DIR", &self.config)
@@ -171,7 +173,7 @@ impl Terminal {
         (status.code().unwrap(), parsed, stderr)
     }
 
-    async fn login(&self, stack: &Stack, token: &str) -> i32 {
+    pub(crate) async fn login(&self, stack: &Stack, token: &str) -> i32 {
         let (code, _, stderr) = self
             .sora(
                 &[
@@ -189,7 +191,7 @@ impl Terminal {
     }
 }
 
-fn temp(what: &str) -> PathBuf {
+pub(crate) fn temp(what: &str) -> PathBuf {
     let dir =
         std::env::temp_dir().join(format!("sora-cli-{what}-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -198,7 +200,7 @@ fn temp(what: &str) -> PathBuf {
 
 /// An extension folder as create-lichtblick-extension leaves it after
 /// `npm run build`.
-fn extension(publisher: &str, version: &str, code: &str) -> PathBuf {
+pub(crate) fn extension(publisher: &str, version: &str, code: &str) -> PathBuf {
     let dir = temp("ext");
     let manifest = json!({
         "name": "plot", "publisher": publisher, "version": version,
@@ -213,7 +215,7 @@ fn extension(publisher: &str, version: &str, code: &str) -> PathBuf {
     dir
 }
 
-fn path(p: &Path) -> &str {
+pub(crate) fn path(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
