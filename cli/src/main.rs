@@ -105,6 +105,14 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Scan a package (.foxe or folder) or scripts as the server does before
+    /// publishing: code loaded from the network, obfuscation (high); eval,
+    /// new Function (warnings). Exit 1 when a finding is high.
+    Scan {
+        /// .foxe files, extension folders, or .js/.mjs/.cjs/.ts/.tsx files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Check the server's signature of its catalog (marketplace.json).
     VerifyIndex {
         /// The server's public key (base64) to trust, as pinned before;
@@ -267,6 +275,7 @@ register it with your namespace (an owner, signed in):
         }
         Command::Verify { file } => verify(&file).await,
         Command::VerifyIndex { key } => verify_index(key.as_deref()).await,
+        Command::Scan { paths } => scan(&paths),
         Command::Mirror {
             from,
             export,
@@ -512,6 +521,18 @@ async fn publish(
     if let Some(id) = &signed_by {
         done.text.push_str(&format!("\nsigned with key {id}"));
     }
+    // What the server's scan found: shown, for the publisher to act on or
+    // to explain.
+    for finding in details["scan"].as_array().into_iter().flatten() {
+        done.text.push_str(&format!(
+            "\nscan: {} {} {}:{}: {}",
+            finding["severity"].as_str().unwrap_or_default(),
+            finding["rule"].as_str().unwrap_or_default(),
+            finding["file"].as_str().unwrap_or_default(),
+            finding["line"],
+            finding["message"].as_str().unwrap_or_default()
+        ));
+    }
     done.json["published"] = json!(true);
     done.json["signed_by"] = json!(signed_by);
     done.json["details"] = details;
@@ -708,6 +729,53 @@ async fn verify_index(pinned: Option<&str>) -> Result<Done, Failure> {
                      "pinned": pinned.is_some(), "extensions": entries,
                      "sha256": signing::hex(&signing::digest(&index))}),
     })
+}
+
+/// Findings in `paths`, as `sora_package::scan` reports them.
+fn scan(paths: &[PathBuf]) -> Result<Done, Failure> {
+    use sora_package::scan::{Severity, scan_package, scan_script, worst};
+    let mut findings = Vec::new();
+    for path in paths {
+        let name = path.display().to_string();
+        let script = ["js", "mjs", "cjs", "ts", "tsx"]
+            .iter()
+            .any(|ext| path.extension().is_some_and(|e| e == *ext));
+        if script {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Failure::new(Exit::Invalid, format!("{name}: {e}")))?;
+            findings.extend(scan_script(&name, &text));
+        } else {
+            let (bytes, _) = packaged(path)?;
+            findings.extend(scan_package(&bytes));
+        }
+    }
+    let mut text = String::new();
+    for f in &findings {
+        let severity = match f.severity {
+            Severity::High => "HIGH",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        text.push_str(&format!(
+            "{severity} {} {}:{}: {}\n",
+            f.rule, f.file, f.line, f.message
+        ));
+        if !f.excerpt.is_empty() {
+            text.push_str(&format!("    {}\n", f.excerpt));
+        }
+    }
+    text.push_str(&format!("{} findings", findings.len()));
+    let json = json!({"findings": findings});
+    if worst(&findings) == Some(Severity::High) {
+        return Err(Failure {
+            code: Exit::Refused,
+            message: format!(
+                "{text}\na finding is high: the server holds or refuses such a package, as its policy says"
+            ),
+            problem: Some(json),
+        });
+    }
+    Ok(Done { text, json })
 }
 
 /// The report of a mirror run: a failure (exit 1) when any entry was

@@ -5,6 +5,7 @@
 
 pub mod ids;
 pub mod rules;
+pub mod scan;
 pub mod signing;
 
 use serde::{Deserialize, Serialize};

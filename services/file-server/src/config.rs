@@ -71,6 +71,19 @@ pub struct MarketplaceSettings {
     /// `/api/extensions/marketplace-keys.json`. Every replica needs the same
     /// one. The default is a development key, refused in production.
     pub index_signing_key: SecretString,
+    /// What a package whose pre-publish scan finds something of severity
+    /// `high` (code loaded from the network, obfuscation) gets: `warn`
+    /// (published, the finding shown to its publisher and to admins) or
+    /// `refuse` (422, nothing stored).
+    pub scan_policy: ScanPolicy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScanPolicy {
+    #[default]
+    Warn,
+    Refuse,
 }
 
 /// A development key for `marketplace.index_signing_key`: public in this
@@ -87,6 +100,7 @@ impl Default for MarketplaceSettings {
             max_layout_bytes: 512 * 1024,
             publishes_per_hour: 60,
             index_signing_key: DEV_INDEX_SIGNING_KEY.into(),
+            scan_policy: ScanPolicy::Warn,
         }
     }
 }

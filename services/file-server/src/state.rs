@@ -41,6 +41,8 @@ pub struct AppState {
     pub publishes: Option<KeyedLimiter<String>>,
     pub limits: Limits,
     pub max_upload_bytes: u64,
+    /// What a package with a `high` scan finding gets.
+    pub scan_policy: crate::config::ScanPolicy,
     pub max_layout_bytes: usize,
     pub downloads: DownloadSettings,
     /// Asked for a recording's best layout (Lichtblick's `default_data`).

@@ -157,6 +157,8 @@ pub struct StoredPackage<'a> {
     pub storage_key: &'a str,
     /// The publisher's signature (base64) and the id of the key that made it.
     pub signature: Option<(&'a str, &'a str)>,
+    /// What the pre-publish scan found.
+    pub findings: &'a [sora_package::scan::Finding],
 }
 
 /// Adds `package`'s version; false when that version exists already.
@@ -169,8 +171,8 @@ pub async fn insert_version(
     let inserted = sqlx::query!(
         "INSERT INTO extension_versions (extension_id, version, display_name, description, keywords,
             license, homepage, sha256, size, storage_key, readme, changelog, published_by,
-            signature, signed_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            signature, signed_by, scan_findings)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
          ON CONFLICT (extension_id, version) DO NOTHING",
         package.id.as_str(),
         package.version.to_string(),
@@ -186,7 +188,8 @@ pub async fn insert_version(
         package.changelog,
         published_by,
         file.signature.map(|(signature, _)| signature),
-        file.signature.map(|(_, key)| key)
+        file.signature.map(|(_, key)| key),
+        serde_json::to_value(file.findings).unwrap_or_default()
     )
     .execute(conn)
     .await?;
@@ -295,5 +298,21 @@ pub async fn figures(conn: &mut PgConnection) -> sqlx::Result<CatalogFigures> {
               WHERE day = (now() AT TIME ZONE 'UTC')::date) AS "downloads_today!""#
     )
     .fetch_one(conn)
+    .await
+}
+
+/// What the pre-publish scan found in `id` `version`; None when there is no
+/// such version.
+pub async fn scan_findings(
+    conn: &mut PgConnection,
+    id: &ExtensionId,
+    version: &str,
+) -> sqlx::Result<Option<serde_json::Value>> {
+    sqlx::query_scalar!(
+        "SELECT scan_findings FROM extension_versions WHERE extension_id = $1 AND version = $2",
+        id.as_str(),
+        version
+    )
+    .fetch_optional(conn)
     .await
 }

@@ -15,6 +15,7 @@ mod packages;
 mod platform;
 mod publishers;
 mod replicas;
+mod scan;
 mod security;
 mod signatures;
 mod storage;

@@ -383,7 +383,8 @@ async fn the_migration_gives_each_existing_publisher_to_whoever_published_first(
     sqlx::raw_sql(
         "SET search_path = file_server;
          DROP TABLE publisher_keys, publisher_members, publishers;
-         ALTER TABLE extension_versions DROP COLUMN signature, DROP COLUMN signed_by;
+         ALTER TABLE extension_versions DROP COLUMN signature, DROP COLUMN signed_by,
+             DROP COLUMN scan_findings;
          DROP FUNCTION announce_publisher_change();
          DELETE FROM _sqlx_migrations WHERE version >= 7;
          INSERT INTO extensions (id, publisher, name, owner, created_at) VALUES

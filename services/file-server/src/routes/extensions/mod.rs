@@ -45,6 +45,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/api/extensions/{id}/versions/{version}")
                 .delete(moderation::yank_version),
+        )
+        .service(
+            web::resource("/api/extensions/{id}/versions/{version}/scan")
+                .get(moderation::scan_findings),
         );
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use sora_common::ApiError;
-use sora_common::auth::{Editor, Role, Scope, ScopedEditor};
+use sora_common::auth::{Editor, Role, Scope, ScopedEditor, Viewer};
 use sora_common::events::types::{ContentKind, ContentRemoved, RemovalReason};
 use sora_common::extract::Json;
 use sora_common::problems;
@@ -203,4 +203,43 @@ pub async fn moderate_extension(
     let snapshot = state.catalog.snapshot();
     let entry = snapshot.extension(&id).ok_or_else(|| not_found(&id))?;
     Ok(HttpResponse::Ok().json(entry.details(state.catalog.base_url())))
+}
+
+/// What the pre-publish scan found in a version (its publisher's members and
+/// admins): `{"findings": [...]}`, most severe first.
+#[utoipa::path(get, path = "/api/extensions/{id}/versions/{version}/scan", tag = "extensions",
+    params(("id" = String, Path, description = "`publisher.name`"), ("version" = String, Path, description = "a semantic version")),
+    security(("bearer" = [])), responses(
+    (status = 200, body = ScanReport),
+    problems::SignedIn, problems::NotFound,
+))]
+pub async fn scan_findings(
+    Viewer(claims): Viewer,
+    path: web::Path<(ExtensionId, Version)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, version) = path.into_inner();
+    let mut conn = state.db.acquire().await?;
+    let Some(locked) = state
+        .catalog
+        .snapshot()
+        .extension(&id)
+        .map(|e| e.row.publisher.clone())
+    else {
+        return Err(not_found(&id));
+    };
+    // Someone else's findings do not exist for them.
+    if !publishers::publishes_under(&mut conn, &claims, &locked).await? {
+        return Err(not_found(&id));
+    }
+    let findings = db::extensions::scan_findings(&mut conn, &id, &version.to_string())
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("there is no version `{version}` of `{id}`")))?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "findings": findings })))
+}
+
+/// The answer of the scan route.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ScanReport {
+    pub findings: Vec<sora_package::scan::Finding>,
 }

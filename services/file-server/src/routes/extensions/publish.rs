@@ -10,12 +10,14 @@ use sora_common::error::FieldError;
 use sora_common::events::types::ExtensionPublished;
 use sora_common::extract::Query;
 use sora_common::problems;
+use sora_package::scan::{self, Finding, Severity};
 use sora_package::signing;
 use sqlx::PgConnection;
 
 use super::{enqueue, not_found, refresh_latest};
 use crate::catalog::Changes;
 use crate::catalog::views::ExtensionDetails;
+use crate::config::ScanPolicy;
 use crate::db;
 use crate::db::extensions::StoredPackage;
 use crate::domain::ownership::typosquat_of;
@@ -23,6 +25,16 @@ use crate::domain::package::{self, Package};
 use crate::routes::publishers;
 
 use crate::state::{AppState, created};
+
+/// A version just published, with what the pre-publish scan found in it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Published {
+    #[serde(flatten)]
+    pub details: ExtensionDetails,
+    /// The scan's findings (severity `high`: code loaded from the network,
+    /// obfuscation; `warning`: eval, new Function; `info`), most severe first.
+    pub scan: Vec<Finding>,
+}
 
 /// Query of `POST /api/extensions`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -43,7 +55,7 @@ pub struct PublishQuery {
         (Vec<u8> = "application/octet-stream"),
     )),
     security(("bearer" = [])), responses(
-    (status = 201, body = ExtensionDetails),
+    (status = 201, body = Published),
     problems::JsonBody, problems::SignedIn, problems::Conflict, problems::RateLimited,
 ))]
 pub async fn publish_extension(
@@ -62,11 +74,31 @@ pub async fn publish_extension(
     };
     let body = sora_common::body::read(&req, payload, &rules).await?;
     let limits = state.limits;
-    let (validated, body) =
-        tokio::task::spawn_blocking(move || (package::validate(&body, limits), body))
-            .await
-            .map_err(ApiError::internal)?;
+    let (validated, findings, body) = tokio::task::spawn_blocking(move || {
+        let validated = package::validate(&body, limits);
+        let findings = validated
+            .as_ref()
+            .map(|_| scan::scan_package(&body))
+            .unwrap_or_default();
+        (validated, findings, body)
+    })
+    .await
+    .map_err(ApiError::internal)?;
     let package = validated.map_err(|refused| ApiError::Validation(refused.0))?;
+    if state.scan_policy == ScanPolicy::Refuse && scan::worst(&findings) == Some(Severity::High) {
+        return Err(ApiError::Validation(
+            findings
+                .iter()
+                .filter(|f| f.severity == Severity::High)
+                .map(|f| {
+                    FieldError::new(
+                        format!("{}:{}", f.file, f.line),
+                        format!("{}: {} ({})", f.rule, f.message, f.excerpt),
+                    )
+                })
+                .collect(),
+        ));
+    }
     claims.require_scope(&Scope::publish(&package.publisher))?;
     let signature = checked_signature(&req, &state, &package, &body).await?;
     let object = state.store(body).await?;
@@ -90,6 +122,7 @@ pub async fn publish_extension(
         signature: signature
             .as_ref()
             .map(|(signature, key)| (signature.as_str(), key.as_str())),
+        findings: &findings,
     };
     if !db::extensions::insert_version(&mut tx, &package, &file, &claims.sub).await? {
         return Err(ApiError::Conflict(format!(
@@ -123,7 +156,10 @@ pub async fn publish_extension(
         .ok_or_else(|| not_found(&package.id))?;
     Ok(created(
         format!("/api/extensions/{}", package.id),
-        entry.details(state.catalog.base_url()),
+        Published {
+            details: entry.details(state.catalog.base_url()),
+            scan: findings,
+        },
         remaining,
     ))
 }
