@@ -31,6 +31,8 @@ pub enum Exit {
     Auth = 4,
     /// The server could not be reached or is unavailable: try again.
     Unavailable = 5,
+    /// Stored but held for review: not published until an admin releases it.
+    Held = 6,
 }
 
 impl Failure {

@@ -521,6 +521,16 @@ async fn publish(
     if let Some(id) = &signed_by {
         done.text.push_str(&format!("\nsigned with key {id}"));
     }
+    let held = details["held"] == true;
+    if held {
+        done.text = format!(
+            "{} {} is HELD FOR REVIEW, not published: the server's scan found something \
+             an admin must look at first (below). Appeal with a reason:\n  curl -X POST \
+             {}/api/extensions/{}/versions/{}/appeal -H \"authorization: Bearer $SESSION\" \
+             -H 'content-type: application/json' -d '{{\"reason\":\"…\"}}'",
+            package.id, package.version, client.credentials.server, package.id, package.version
+        );
+    }
     // What the server's scan found: shown, for the publisher to act on or
     // to explain.
     for finding in details["scan"].as_array().into_iter().flatten() {
@@ -533,9 +543,17 @@ async fn publish(
             finding["message"].as_str().unwrap_or_default()
         ));
     }
-    done.json["published"] = json!(true);
+    done.json["published"] = json!(!held);
+    done.json["held"] = json!(held);
     done.json["signed_by"] = json!(signed_by);
     done.json["details"] = details;
+    if held {
+        return Err(Failure {
+            code: Exit::Held,
+            message: done.text,
+            problem: Some(done.json),
+        });
+    }
     Ok(done)
 }
 

@@ -32,6 +32,11 @@ pub(crate) struct Stack {
 
 impl Stack {
     pub(crate) async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// With file-server's settings adjusted by `adjust`.
+    pub(crate) async fn spawn_with(adjust: impl FnOnce(&mut Settings<FileServerSettings>)) -> Self {
         let admin = TestApp::spawn_with(
             &admin_api::SPEC,
             |s| {
@@ -49,6 +54,7 @@ impl Stack {
                 trust_dev_key(s);
                 s.auth.revocations_url = revocations;
                 s.service.storage.path = sora_testing::settings::temp_storage_path();
+                adjust(s);
             },
             file_server::build,
         )
@@ -481,4 +487,36 @@ async fn each_refusal_exits_with_its_code_says_what_to_do_and_changes_nothing() 
         .await;
     assert_eq!(code, 5);
     assert!(stderr.contains("cannot reach"), "{stderr}");
+}
+
+#[tokio::test]
+async fn a_version_held_for_review_is_never_reported_as_published() {
+    let stack = Stack::spawn_with(|s| {
+        s.service.marketplace.scan_policy = file_server::config::ScanPolicy::Hold;
+    })
+    .await;
+    let terminal = Terminal::new();
+    let token = stack
+        .editor_token("ada@example.com", &["publish:acme"])
+        .await;
+    assert_eq!(terminal.login(&stack, &token).await, 0);
+    let folder = extension(
+        "acme",
+        "1.0.0",
+        "export const load = () => import('https://cdn.example/panel.js');",
+    );
+    // `sora scan` says so before anything is sent.
+    let (code, _, stderr) = terminal.sora(&["scan", path(&folder)], "").await;
+    assert_eq!(code, 1);
+    assert!(stderr.contains("remote-import"), "{stderr}");
+    let (code, answer, _) = terminal
+        .sora(&["publish", path(&folder), "--json"], "")
+        .await;
+    assert_eq!(code, 6);
+    assert_eq!(answer["problem"]["held"], true);
+    assert_eq!(answer["problem"]["published"], false);
+    let (code, _, stderr) = terminal.sora(&["publish", path(&folder)], "").await;
+    assert_ne!(code, 0);
+    assert!(!stderr.contains("published acme"), "{stderr}");
+    assert!(stack.versions("acme.plot").await.is_empty());
 }

@@ -73,8 +73,9 @@ pub struct MarketplaceSettings {
     pub index_signing_key: SecretString,
     /// What a package whose pre-publish scan finds something of severity
     /// `high` (code loaded from the network, obfuscation) gets: `warn`
-    /// (published, the finding shown to its publisher and to admins) or
-    /// `refuse` (422, nothing stored).
+    /// (published, the finding shown to its publisher and to admins), `hold`
+    /// (stored but not listed, downloaded or announced until an admin
+    /// releases it; 202) or `refuse` (422, nothing stored).
     pub scan_policy: ScanPolicy,
 }
 
@@ -83,6 +84,7 @@ pub struct MarketplaceSettings {
 pub enum ScanPolicy {
     #[default]
     Warn,
+    Hold,
     Refuse,
 }
 

@@ -33,6 +33,8 @@ pub struct VersionEntry {
     pub has_readme: bool,
     pub has_changelog: bool,
     pub signature: Option<Signature>,
+    /// Held for review: invisible to the catalog until released.
+    pub held: bool,
 }
 
 #[derive(Debug)]
@@ -72,6 +74,7 @@ impl ExtensionEntry {
                         .signature
                         .zip(v.signed_by)
                         .map(|(signature, key_id)| Signature { key_id, signature }),
+                    held: v.held,
                 })
             })
             .collect();
@@ -116,10 +119,11 @@ impl ExtensionEntry {
         self.version(latest)
     }
 
+    /// A version anyone may see and download (not held for review).
     pub fn version(&self, version: &str) -> Option<&VersionEntry> {
         self.versions
             .iter()
-            .find(|v| v.version.to_string() == version)
+            .find(|v| !v.held && v.version.to_string() == version)
     }
 
     pub fn summary(&self, base: &str) -> ExtensionSummary {
@@ -153,6 +157,7 @@ impl ExtensionEntry {
             versions: self
                 .versions
                 .iter()
+                .filter(|v| !v.held)
                 .map(|v| {
                     let version = v.version.to_string();
                     VersionInfo {

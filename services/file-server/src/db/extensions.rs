@@ -41,6 +41,8 @@ pub struct VersionRow {
     pub has_changelog: bool,
     pub signature: Option<String>,
     pub signed_by: Option<String>,
+    /// Held for review: not listed, downloaded or announced until released.
+    pub held: bool,
 }
 
 /// The extensions named by `ids`, or all of them.
@@ -70,7 +72,7 @@ pub async fn load_versions(
         VersionRow,
         r#"SELECT extension_id, version, sha256, size, storage_key, published_at, yanked, downloads,
                 readme IS NOT NULL AS "has_readme!", changelog IS NOT NULL AS "has_changelog!",
-                signature, signed_by
+                signature, signed_by, held
          FROM extension_versions WHERE $1::text[] IS NULL OR extension_id = ANY($1)"#,
         ids as Option<&[String]>
     )
@@ -159,6 +161,8 @@ pub struct StoredPackage<'a> {
     pub signature: Option<(&'a str, &'a str)>,
     /// What the pre-publish scan found.
     pub findings: &'a [sora_package::scan::Finding],
+    /// Held for review (the scan policy `hold`).
+    pub held: bool,
 }
 
 /// Adds `package`'s version; false when that version exists already.
@@ -171,8 +175,8 @@ pub async fn insert_version(
     let inserted = sqlx::query!(
         "INSERT INTO extension_versions (extension_id, version, display_name, description, keywords,
             license, homepage, sha256, size, storage_key, readme, changelog, published_by,
-            signature, signed_by, scan_findings)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+            signature, signed_by, scan_findings, held)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
          ON CONFLICT (extension_id, version) DO NOTHING",
         package.id.as_str(),
         package.version.to_string(),
@@ -189,25 +193,27 @@ pub async fn insert_version(
         published_by,
         file.signature.map(|(signature, _)| signature),
         file.signature.map(|(_, key)| key),
-        serde_json::to_value(file.findings).unwrap_or_default()
+        serde_json::to_value(file.findings).unwrap_or_default(),
+        file.held
     )
     .execute(conn)
     .await?;
     Ok(inserted.rows_affected() == 1)
 }
 
-/// Every version of `id` with whether it is yanked.
+/// Every version of `id` with whether it is out of "latest" (yanked or held).
 pub async fn version_states(
     conn: &mut PgConnection,
     id: &ExtensionId,
 ) -> sqlx::Result<Vec<(String, bool)>> {
+    // A held version is out of "latest" as a yanked one is.
     let rows = sqlx::query!(
-        "SELECT version, yanked FROM extension_versions WHERE extension_id = $1",
+        r#"SELECT version, yanked OR held AS "out!" FROM extension_versions WHERE extension_id = $1"#,
         id.as_str()
     )
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.version, r.yanked)).collect())
+    Ok(rows.into_iter().map(|r| (r.version, r.out)).collect())
 }
 
 /// Points `id` at `latest` (or at none) and copies that version's metadata
@@ -310,6 +316,111 @@ pub async fn scan_findings(
 ) -> sqlx::Result<Option<serde_json::Value>> {
     sqlx::query_scalar!(
         "SELECT scan_findings FROM extension_versions WHERE extension_id = $1 AND version = $2",
+        id.as_str(),
+        version
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// A version held for review, as its reviewers see it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct HeldVersion {
+    pub extension_id: String,
+    pub publisher: String,
+    pub version: String,
+    pub published_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub published_at: OffsetDateTime,
+    #[schema(value_type = Vec<sora_package::scan::Finding>)]
+    pub scan_findings: serde_json::Value,
+    pub appeal: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub appealed_at: Option<OffsetDateTime>,
+}
+
+/// Versions held for review, of `publishers` (None: of every publisher).
+pub async fn held(
+    conn: &mut PgConnection,
+    publishers: Option<&[String]>,
+) -> sqlx::Result<Vec<HeldVersion>> {
+    sqlx::query_as!(
+        HeldVersion,
+        "SELECT v.extension_id, e.publisher, v.version, v.published_by, v.published_at,
+                v.scan_findings, v.appeal, v.appealed_at
+         FROM extension_versions v JOIN extensions e ON e.id = v.extension_id
+         WHERE v.held AND ($1::text[] IS NULL OR e.publisher = ANY($1))
+         ORDER BY v.published_at",
+        publishers as Option<&[String]>
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Releases a held version; false when it is not held (or not there).
+pub async fn release(
+    conn: &mut PgConnection,
+    id: &ExtensionId,
+    version: &str,
+    admin: &str,
+    reason: &str,
+) -> sqlx::Result<bool> {
+    let released = sqlx::query!(
+        "UPDATE extension_versions
+         SET held = false, released_by = $3, released_at = now(), release_reason = $4
+         WHERE extension_id = $1 AND version = $2 AND held",
+        id.as_str(),
+        version,
+        admin,
+        reason
+    )
+    .execute(conn)
+    .await?;
+    Ok(released.rows_affected() == 1)
+}
+
+/// Records the publisher's appeal of a held version; false when it is not held.
+pub async fn appeal(
+    conn: &mut PgConnection,
+    id: &ExtensionId,
+    version: &str,
+    message: &str,
+) -> sqlx::Result<bool> {
+    let appealed = sqlx::query!(
+        "UPDATE extension_versions SET appeal = $3, appealed_at = now()
+         WHERE extension_id = $1 AND version = $2 AND held",
+        id.as_str(),
+        version,
+        message
+    )
+    .execute(conn)
+    .await?;
+    Ok(appealed.rows_affected() == 1)
+}
+
+/// What `sora.extension.published.v1` says of a released version.
+pub struct Announced {
+    pub publisher: String,
+    pub name: String,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    pub keywords: Vec<String>,
+    pub sha256: String,
+    pub size: i64,
+}
+
+pub async fn announced(
+    conn: &mut PgConnection,
+    id: &ExtensionId,
+    version: &str,
+) -> sqlx::Result<Option<Announced>> {
+    sqlx::query_as!(
+        Announced,
+        "SELECT e.publisher, e.name, v.display_name, v.description, v.keywords, v.sha256, v.size
+         FROM extension_versions v JOIN extensions e ON e.id = v.extension_id
+         WHERE v.extension_id = $1 AND v.version = $2",
         id.as_str(),
         version
     )

@@ -384,7 +384,9 @@ async fn the_migration_gives_each_existing_publisher_to_whoever_published_first(
         "SET search_path = file_server;
          DROP TABLE publisher_keys, publisher_members, publishers;
          ALTER TABLE extension_versions DROP COLUMN signature, DROP COLUMN signed_by,
-             DROP COLUMN scan_findings;
+             DROP COLUMN scan_findings, DROP COLUMN held, DROP COLUMN appeal,
+             DROP COLUMN appealed_at, DROP COLUMN released_by, DROP COLUMN released_at,
+             DROP COLUMN release_reason;
          DROP FUNCTION announce_publisher_change();
          DELETE FROM _sqlx_migrations WHERE version >= 7;
          INSERT INTO extensions (id, publisher, name, owner, created_at) VALUES

@@ -25,11 +25,13 @@ use crate::state::AppState;
 
 pub mod moderation;
 pub mod publish;
+pub mod review;
 
 /// Each path once, with every method it has, wherever its handler lives.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    // Before `{id}`, which would take "unlisted" as an id.
+    // Before `{id}`, which would take "unlisted" or "held" as an id.
     cfg.service(web::resource("/api/extensions/unlisted").get(moderation::unlisted_extensions))
+        .service(web::resource("/api/extensions/held").get(review::held_versions))
         .service(
             web::resource("/api/extensions")
                 .get(list_extensions)
@@ -49,6 +51,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/api/extensions/{id}/versions/{version}/scan")
                 .get(moderation::scan_findings),
+        )
+        .service(
+            web::resource("/api/extensions/{id}/versions/{version}/release")
+                .post(review::release_version),
+        )
+        .service(
+            web::resource("/api/extensions/{id}/versions/{version}/appeal")
+                .post(review::appeal_version),
         );
 }
 

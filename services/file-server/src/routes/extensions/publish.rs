@@ -31,6 +31,10 @@ use crate::state::{AppState, created};
 pub struct Published {
     #[serde(flatten)]
     pub details: ExtensionDetails,
+    /// Held for review (202): the version is stored but not listed,
+    /// downloaded or announced until an admin releases it; the publisher may
+    /// appeal (`POST …/versions/{version}/appeal`).
+    pub held: bool,
     /// The scan's findings (severity `high`: code loaded from the network,
     /// obfuscation; `warning`: eval, new Function; `info`), most severe first.
     pub scan: Vec<Finding>,
@@ -56,6 +60,7 @@ pub struct PublishQuery {
     )),
     security(("bearer" = [])), responses(
     (status = 201, body = Published),
+    (status = 202, description = "held for review (scan_policy = hold)", body = Published),
     problems::JsonBody, problems::SignedIn, problems::Conflict, problems::RateLimited,
 ))]
 pub async fn publish_extension(
@@ -85,7 +90,9 @@ pub async fn publish_extension(
     .await
     .map_err(ApiError::internal)?;
     let package = validated.map_err(|refused| ApiError::Validation(refused.0))?;
-    if state.scan_policy == ScanPolicy::Refuse && scan::worst(&findings) == Some(Severity::High) {
+    let alarming = scan::worst(&findings) == Some(Severity::High);
+    let held = alarming && state.scan_policy == ScanPolicy::Hold;
+    if alarming && state.scan_policy == ScanPolicy::Refuse {
         return Err(ApiError::Validation(
             findings
                 .iter()
@@ -123,6 +130,7 @@ pub async fn publish_extension(
             .as_ref()
             .map(|(signature, key)| (signature.as_str(), key.as_str())),
         findings: &findings,
+        held,
     };
     if !db::extensions::insert_version(&mut tx, &package, &file, &claims.sub).await? {
         return Err(ApiError::Conflict(format!(
@@ -131,35 +139,58 @@ pub async fn publish_extension(
         )));
     }
     refresh_latest(&mut tx, &package.id).await?;
-    enqueue(
-        &mut tx,
-        &state,
-        &ExtensionPublished {
-            id: package.id.to_string(),
-            version: package.version.to_string(),
-            publisher: package.publisher.clone(),
-            name: package.name.clone(),
-            display_name: package.display_name.clone(),
-            description: package.description.clone(),
-            keywords: package.keywords.clone(),
-            sha256: object.sha256.clone(),
-            size: object.size as u64,
-            actor: claims.sub.clone(),
-        },
-    )
-    .await?;
+    if held {
+        // Announced (and so audited as published, indexed, counted) when
+        // an admin releases it.
+        crate::routes::audit(
+            &mut tx,
+            &state,
+            &claims.sub,
+            "extension.held",
+            ("extension", package.id.to_string()),
+            serde_json::json!({
+                "version": package.version.to_string(),
+                "rules": findings.iter().filter(|f| f.severity == Severity::High)
+                    .map(|f| f.rule.as_str()).collect::<Vec<_>>(),
+            }),
+        )
+        .await?;
+    } else {
+        enqueue(
+            &mut tx,
+            &state,
+            &ExtensionPublished {
+                id: package.id.to_string(),
+                version: package.version.to_string(),
+                publisher: package.publisher.clone(),
+                name: package.name.clone(),
+                display_name: package.display_name.clone(),
+                description: package.description.clone(),
+                keywords: package.keywords.clone(),
+                sha256: object.sha256.clone(),
+                size: object.size as u64,
+                actor: claims.sub.clone(),
+            },
+        )
+        .await?;
+    }
     state.commit(tx, &Changes::extension(&package.id)).await?;
     tracing::info!(id = %package.id, version = %package.version, "extension published");
     let snapshot = state.catalog.snapshot();
     let entry = snapshot
         .extension(&package.id)
         .ok_or_else(|| not_found(&package.id))?;
+    let answer = Published {
+        details: entry.details(state.catalog.base_url()),
+        held,
+        scan: findings,
+    };
+    if held {
+        return Ok(HttpResponse::Accepted().json(answer));
+    }
     Ok(created(
         format!("/api/extensions/{}", package.id),
-        Published {
-            details: entry.details(state.catalog.base_url()),
-            scan: findings,
-        },
+        answer,
         remaining,
     ))
 }
