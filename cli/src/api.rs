@@ -94,6 +94,20 @@ async fn refused(response: reqwest::Response) -> Failure {
     }
 }
 
+/// Sends `request`: its JSON answer, or the failure.
+async fn answer(url: &str, request: reqwest::RequestBuilder) -> Result<Value, Failure> {
+    let response = request.send().await.map_err(|e| unreachable(url, &e))?;
+    if !response.status().is_success() {
+        return Err(refused(response).await);
+    }
+    response.json().await.map_err(|e| {
+        Failure::new(
+            Exit::Unavailable,
+            format!("an unreadable answer from {url}: {e}"),
+        )
+    })
+}
+
 #[derive(Debug, Deserialize)]
 pub struct Exchanged {
     pub access_token: String,
@@ -173,6 +187,23 @@ impl Client {
             )
         })?;
         Ok(Some(body))
+    }
+
+    /// POSTs `body` (octet-stream) to `path`: the JSON answer.
+    pub async fn post_bytes(&self, path: &str, body: Vec<u8>) -> Result<Value, Failure> {
+        let url = self.url(path);
+        let request = self
+            .http
+            .post(&url)
+            .header("content-type", "application/octet-stream")
+            .body(body);
+        answer(&url, request).await
+    }
+
+    /// POSTs `body` as JSON to `path`: the JSON answer.
+    pub async fn post_json(&self, path: &str, body: &Value) -> Result<Value, Failure> {
+        let url = self.url(path);
+        answer(&url, self.http.post(&url).json(body)).await
     }
 
     /// GET `path`: the body and the headers.

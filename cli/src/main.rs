@@ -7,6 +7,7 @@ mod config;
 mod keys;
 mod mirror;
 mod pack;
+mod recording;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -112,6 +113,18 @@ enum Command {
         /// .foxe files, extension folders, or .js/.mjs/.cjs/.ts/.tsx files.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+    /// Layouts and extensions for a recording, with the reasons: sends only
+    /// the file's summary (or, without one, its topics), never its messages.
+    Recommend {
+        file: PathBuf,
+        /// How many items.
+        #[arg(long, default_value_t = 5)]
+        limit: u32,
+        /// Where the recommendation service is, if not on the server
+        /// (`make run`: http://127.0.0.1:3003); also SORA_RECOMMEND_URL.
+        #[arg(long)]
+        recommend_url: Option<String>,
     },
     /// Check the server's signature of its catalog (marketplace.json).
     VerifyIndex {
@@ -276,6 +289,11 @@ register it with your namespace (an owner, signed in):
         Command::Verify { file } => verify(&file).await,
         Command::VerifyIndex { key } => verify_index(key.as_deref()).await,
         Command::Scan { paths } => scan(&paths),
+        Command::Recommend {
+            file,
+            limit,
+            recommend_url,
+        } => recommend(&file, limit, recommend_url).await,
         Command::Mirror {
             from,
             export,
@@ -746,6 +764,63 @@ async fn verify_index(pinned: Option<&str>) -> Result<Done, Failure> {
         json: json!({"verified": true, "key_id": key_id, "public_key": signing::encode(&public),
                      "pinned": pinned.is_some(), "extensions": entries,
                      "sha256": signing::hex(&signing::digest(&index))}),
+    })
+}
+
+async fn recommend(file: &Path, limit: u32, url: Option<String>) -> Result<Done, Failure> {
+    let request =
+        recording::request(file).map_err(|e| Failure::new(Exit::Invalid, format!("{e:#}")))?;
+    let base = match url.or_else(|| {
+        std::env::var("SORA_RECOMMEND_URL")
+            .ok()
+            .filter(|s| !s.is_empty())
+    }) {
+        Some(url) => url,
+        None => client_or_anonymous()?.credentials.server,
+    };
+    let client = Client::new(config::Credentials {
+        server: base,
+        auth_url: None,
+        token: String::new(),
+    })?;
+    let (answer, sent, via) = match request {
+        recording::Request::Tail(tail) => {
+            let sent = tail.len();
+            let path = format!("/api/recommendations/from-mcap?limit={limit}");
+            (client.post_bytes(&path, tail).await?, sent, "summary")
+        }
+        recording::Request::Features(features) => {
+            let body = json!({"mcap": features, "limit": limit});
+            let sent = body.to_string().len();
+            let answer = client.post_json("/api/recommendations", &body).await?;
+            (answer, sent, "topics")
+        }
+    };
+    let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    let mut text = format!("sent the {via}: {sent} bytes of {size}\n");
+    for (rank, item) in answer["items"].as_array().into_iter().flatten().enumerate() {
+        text.push_str(&format!(
+            "{}. {} {} ({}): {}\n",
+            rank + 1,
+            item["kind"].as_str().unwrap_or_default(),
+            item["name"].as_str().unwrap_or_default(),
+            item["id"].as_str().unwrap_or_default(),
+            item["reasons"]
+                .as_array()
+                .map(|r| r
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join("; "))
+                .unwrap_or_default()
+        ));
+    }
+    if answer["items"].as_array().is_none_or(Vec::is_empty) {
+        text.push_str("nothing in the catalog suits this recording yet\n");
+    }
+    Ok(Done {
+        text: text.trim_end().to_owned(),
+        json: json!({"sent_bytes": sent, "file_bytes": size, "sent": via, "answer": answer}),
     })
 }
 

@@ -520,3 +520,72 @@ async fn a_version_held_for_review_is_never_reported_as_published() {
     assert!(!stderr.contains("published acme"), "{stderr}");
     assert!(stack.versions("acme.plot").await.is_empty());
 }
+
+#[tokio::test]
+async fn recommend_sends_a_recordings_summary_or_its_topics_never_its_messages() {
+    let recommender = TestApp::spawn_with(
+        &recommendation::SPEC,
+        |s| s.service.catalog.file_server_url = String::new(),
+        recommendation::build,
+    )
+    .await;
+    let terminal = Terminal::new();
+    let url = recommender.url("");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/mcap");
+    let recording = fixtures.join("rerun__rosbag2_2025_09_10-13_03_56_0.mcap");
+    let (code, answer, stderr) = terminal
+        .sora(
+            &[
+                "recommend",
+                path(&recording),
+                "--recommend-url",
+                &url,
+                "--json",
+            ],
+            "",
+        )
+        .await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(answer["sent"], "summary");
+    let (sent, size) = (
+        answer["sent_bytes"].as_u64().unwrap(),
+        answer["file_bytes"].as_u64().unwrap(),
+    );
+    assert!(sent * 20 < size, "{sent} of {size} bytes sent");
+    assert_eq!(
+        answer["answer"]["features"]["topics"]
+            .as_array()
+            .unwrap()
+            .len(),
+        32
+    );
+
+    // A truncated file has no summary: its topics are read here and sent.
+    let truncated = fixtures.join("rosbag-analyzer-web__test_sample_truncated.mcap");
+    let (code, answer, stderr) = terminal
+        .sora(
+            &[
+                "recommend",
+                path(&truncated),
+                "--recommend-url",
+                &url,
+                "--json",
+            ],
+            "",
+        )
+        .await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(answer["sent"], "topics");
+    assert!(
+        answer["answer"]["recommendation_id"].is_string(),
+        "{answer}"
+    );
+
+    let not_mcap = temp("not-mcap").join("x.mcap");
+    std::fs::write(&not_mcap, b"hello").unwrap();
+    let (code, _, stderr) = terminal
+        .sora(&["recommend", path(&not_mcap), "--recommend-url", &url], "")
+        .await;
+    assert_eq!(code, 3);
+    assert!(stderr.contains("not an MCAP file"), "{stderr}");
+}
