@@ -494,6 +494,7 @@ async function catalog() {
   if (kind === "extensions" && catalogState.selected) await versions(catalogState.selected);
   else $("versions").hidden = true;
   if (can("editor")) await unlisted();
+  if (can("editor")) await held();
 }
 
 function extensionRow(item) {
@@ -580,6 +581,35 @@ async function unlisted() {
     }
     row.appendChild(actions);
     $("unlisted-rows").appendChild(row);
+  }
+}
+
+async function held() {
+  const items = await load("catalog", "Versions held for review", () => api(catalogPath("extensions", "/held")));
+  $("held-rows").replaceChildren();
+  if (!items) return;
+  if (items.length === 0) emptyRow($("held-rows"), "None.", 4);
+  for (const item of items) {
+    const name = `${item.extension_id} ${item.version}`;
+    const row = document.createElement("tr");
+    cell(row, name);
+    const found = item.scan_findings
+      .filter((finding) => finding.severity === "high")
+      .map((finding) => `${finding.rule} in ${finding.file}:${finding.line}: ${finding.message}`);
+    cell(row, found.join("\n") || "—");
+    cell(row, item.appeal ?? "—");
+    const actions = document.createElement("td");
+    if (can("admin")) {
+      const reason = document.createElement("input");
+      reason.type = "text";
+      reason.setAttribute("aria-label", `Reason to release ${name}`);
+      reason.placeholder = "why it is safe";
+      const path = `/${encodeURIComponent(item.extension_id)}/versions/${encodeURIComponent(item.version)}/release`;
+      actions.append(reason, button("Release", () => act("catalog",
+        () => api(catalogPath("extensions", path), "POST", { reason: reason.value }), catalog), `Release ${name}`));
+    }
+    row.appendChild(actions);
+    $("held-rows").appendChild(row);
   }
 }
 

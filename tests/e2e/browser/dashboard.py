@@ -133,6 +133,16 @@ with sync_playwright() as p:
     expect(page.locator("#unlisted-rows")).to_contain_text("None.")
     assert public("/api/extensions/acme.map")[0] == 200
 
+    # A version held for review: what the scan found, released with a reason.
+    expect(page.locator("#held-rows")).to_contain_text("acme.loader 1.0.0")
+    expect(page.locator("#held-rows")).to_contain_text("remote-import")
+    assert public("/api/extensions/acme.loader/versions/1.0.0/download")[0] == 404
+    page.get_by_label("Reason to release acme.loader 1.0.0").fill("the CDN is acme's own")
+    page.get_by_role("button", name="Release acme.loader 1.0.0").click()
+    expect(page.locator("#held-rows")).to_contain_text("None.")
+    expect(page.locator("#catalog-rows")).to_contain_text("acme.loader")
+    assert public("/api/extensions/acme.loader")[0] == 200
+
     # Delete the layout.
     page.get_by_label("Kind").select_option("layouts")
     expect(page.locator("#catalog-rows")).to_contain_text("Camera review")

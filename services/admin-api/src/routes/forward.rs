@@ -62,6 +62,12 @@ pub const FORWARDED: &[Forwarded] = &[
         summary: "Hidden and fully yanked extensions the caller may manage (editor).",
     },
     Forwarded {
+        path: "/api/admin/catalog/extensions/held",
+        methods: &[Get],
+        peer: FILES,
+        summary: "Versions held for review, with what the scan found and any appeal (their publisher's members; admins: all).",
+    },
+    Forwarded {
         path: "/api/admin/catalog/extensions/{id}",
         methods: &[Get, Patch],
         peer: FILES,
@@ -72,6 +78,12 @@ pub const FORWARDED: &[Forwarded] = &[
         methods: &[Delete],
         peer: FILES,
         summary: "Yank a version (owner or admin).",
+    },
+    Forwarded {
+        path: "/api/admin/catalog/extensions/{id}/versions/{version}/release",
+        methods: &[Post],
+        peer: FILES,
+        summary: "Release a version held for review, with a reason (admin).",
     },
     Forwarded {
         path: "/api/admin/catalog/layouts",

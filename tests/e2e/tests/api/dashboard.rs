@@ -28,7 +28,13 @@ struct System {
 
 impl System {
     async fn spawn() -> Self {
-        let files = spawn_files(trust_dev_key).await;
+        // Packages whose scan finds code loaded from the network are held
+        // for an admin's review.
+        let files = spawn_files(|s| {
+            trust_dev_key(s);
+            s.service.marketplace.scan_policy = file_server::config::ScanPolicy::Hold;
+        })
+        .await;
         let bus = |events: &mut sora_common::events::EventsSettings| {
             events.postgres.host = files.settings.database.host.clone();
             events.postgres.port = files.settings.database.port;
@@ -77,6 +83,32 @@ impl System {
             .await
             .unwrap();
         assert_eq!(response.status(), 201);
+    }
+
+    /// Publishes `acme.<name>` 1.0.0 loading a script from the network:
+    /// held for review.
+    async fn publish_held(&self, name: &str) {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        let manifest = json!({"name": name, "publisher": "acme", "version": "1.0.0",
+                              "main": "dist/extension.js", "displayName": name});
+        zip.start_file("package.json", options).unwrap();
+        zip.write_all(manifest.to_string().as_bytes()).unwrap();
+        zip.start_file("dist/extension.js", options).unwrap();
+        zip.write_all(b"export const load = () => import('https://cdn.example/panel.js');")
+            .unwrap();
+        let response = self
+            .files
+            .client
+            .post(self.files.url("/api/extensions"))
+            .bearer_auth(self.files.tokens.token_for("user-acme", Role::Editor))
+            .header("content-type", "application/zip")
+            .body(zip.finish().unwrap().into_inner())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 202);
     }
 
     async fn download(&self, path: &str, times: usize) {
@@ -281,6 +313,7 @@ async fn the_dashboard_moderates_and_charts_real_data_in_chromium() {
     system.publish_extension("plot", "1.0.0").await;
     system.publish_extension("plot", "1.1.0").await;
     system.publish_extension("map", "1.0.0").await;
+    system.publish_held("loader").await;
     let layout = json!({"name": "Camera review",
                         "layout": {"configById": {"Image!a": {"imageTopic": "/camera"}}, "layout": "Image!a"}});
     let layout_id = publish_layout(&system.files, &layout).await["id"]

@@ -86,7 +86,9 @@ pub async fn unlisted_extensions(
     let snapshot = state.catalog.snapshot();
     let mut unlisted: Vec<_> = snapshot
         .extensions()
-        .filter(|e| !e.listed() && (claims.role == Role::Admin || own.contains(&e.row.publisher)))
+        // One whose only versions are held for review is in the held list.
+        .filter(|e| !e.listed() && (e.row.hidden || e.versions.iter().any(|v| !v.held)))
+        .filter(|e| claims.role == Role::Admin || own.contains(&e.row.publisher))
         .collect();
     unlisted.sort_by(|a, b| a.row.id.cmp(&b.row.id));
     let base = state.catalog.base_url();
