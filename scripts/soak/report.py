@@ -191,7 +191,10 @@ def markdown(folder):
                 lines.append(f"| {kind} | " + ", ".join(f"{k}: {v}" for k, v in entry.items()) + " | | | | |")
         lines += ["", "Unanswered: writes whose request got no answer (a timeout, a cut connection); each may",
                   "or may not have happened, and none may be there twice. Feedback is retried with the",
-                  "same event ids, as clients do.", ""]
+                  "same event ids, as clients do. Downloads are counted in memory and written every",
+                  "250 ms (docs/decisions.md, \"Downloads counted\"): a SIGKILL of file-server loses the",
+                  "counts of the interval it interrupts, so \"not counted\" is bounded by the kills of",
+                  "file-server times 250 ms of downloads; a count higher than what was served fails the run.", ""]
         lines += ["### Faults and recovery", "", "| At (s) | Fault | Seconds to `/ready` after it ended |",
                   "|---:|---|---|"]
         for fault in result["faults"]:
