@@ -71,9 +71,10 @@ async fn published_events_are_audited_once_with_the_producers_trace(backend: Bac
         "{rows:?} vs {trace_id}"
     );
 
-    // The outbox is empty and the metrics tell the story on both sides.
-    let backlog = outbox_count(&producer).await;
-    assert_eq!(backlog, 0);
+    // The outbox empties and the metrics tell the story on both sides. The
+    // relay deletes an event once every queue took it (three consumer
+    // queues): the audit log may have it first.
+    eventually(Duration::from_secs(20), 0, || outbox_count(&producer)).await;
     let published = metric(
         &pair.producer,
         "events_published_total{type=\"sora.extension.published.v1\"",

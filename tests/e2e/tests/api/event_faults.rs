@@ -70,8 +70,9 @@ async fn events_wait_in_the_outbox_while_the_bus_is_down(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(distinct, EVENTS as i64, "events 0..{EVENTS} all arrived");
-    let left = outbox_count(&producer).await;
-    assert_eq!(left, 0);
+    // The relay deletes what it sent after the send: the audit log may have
+    // it a moment before the outbox lets it go.
+    eventually(Duration::from_secs(20), 0, || outbox_count(&producer)).await;
 }
 
 #[tokio::test]
