@@ -133,8 +133,18 @@ impl Client {
         format!("{}{path}", self.credentials.server.trim_end_matches('/'))
     }
 
-    /// The personal access token exchanged for a 15-minute token.
+    /// The personal access token, or in a CI job without one the job's
+    /// OIDC token, exchanged for a 15-minute token.
     pub async fn exchange(&self) -> Result<Exchanged, Failure> {
+        self.exchange_for(None).await
+    }
+
+    /// [`Client::exchange`], naming the namespace a CI job's token should
+    /// publish under when it is registered for several.
+    pub async fn exchange_for(&self, publisher: Option<&str>) -> Result<Exchanged, Failure> {
+        if self.credentials.token.is_empty() {
+            return self.exchange_oidc(publisher).await;
+        }
         let url = format!(
             "{}/api/admin/auth/token",
             self.credentials.auth_base().trim_end_matches('/')
@@ -153,6 +163,87 @@ impl Client {
                 failure.message = format!(
                     "the server refused the access token ({}); make a new one in the \
                      dashboard (Tokens) and run `sora login`",
+                    failure.message
+                );
+            }
+            return Err(failure);
+        }
+        response.json().await.map_err(|e| {
+            Failure::new(
+                Exit::Unavailable,
+                format!("an unreadable answer from {url}: {e}"),
+            )
+        })
+    }
+
+    /// The CI job's OIDC token: `SORA_OIDC_TOKEN`, or one GitHub Actions
+    /// issues for the audience `SORA_OIDC_AUDIENCE` (`sora` by default).
+    async fn oidc_token(&self) -> Result<String, Failure> {
+        if let Ok(token) = std::env::var("SORA_OIDC_TOKEN")
+            && !token.is_empty()
+        {
+            return Ok(token);
+        }
+        let auth = |message: String| Failure::new(Exit::Auth, message);
+        let (Ok(request_url), Ok(request_token)) = (
+            std::env::var("ACTIONS_ID_TOKEN_REQUEST_URL"),
+            std::env::var("ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
+        ) else {
+            return Err(auth(
+                "no token: run `sora login`, set SORA_TOKEN, or in GitHub Actions give the job \
+                 `permissions: id-token: write` for trusted publishing"
+                    .to_owned(),
+            ));
+        };
+        let audience = std::env::var("SORA_OIDC_AUDIENCE").unwrap_or_else(|_| "sora".to_owned());
+        let separator = if request_url.contains('?') { '&' } else { '?' };
+        let url = format!("{request_url}{separator}audience={audience}");
+        #[derive(Deserialize)]
+        struct Issued {
+            value: String,
+        }
+        let response = self
+            .http
+            .get(&url)
+            .bearer_auth(request_token)
+            .send()
+            .await
+            .map_err(|e| unreachable(&request_url, &e))?;
+        if !response.status().is_success() {
+            return Err(auth(format!(
+                "the CI refused an OIDC token ({}); does the job have `id-token: write`?",
+                response.status()
+            )));
+        }
+        let issued: Issued = response
+            .json()
+            .await
+            .map_err(|e| auth(format!("an unreadable OIDC token answer: {e}")))?;
+        Ok(issued.value)
+    }
+
+    /// Trusted publishing: the job's OIDC token for a token that publishes
+    /// under the namespace the job is registered for.
+    async fn exchange_oidc(&self, publisher: Option<&str>) -> Result<Exchanged, Failure> {
+        let oidc = self.oidc_token().await?;
+        let url = format!(
+            "{}/api/admin/auth/oidc",
+            self.credentials.auth_base().trim_end_matches('/')
+        );
+        let response = self
+            .http
+            .post(&url)
+            .json(&serde_json::json!({ "token": oidc, "publisher": publisher }))
+            .send()
+            .await
+            .map_err(|e| unreachable(&url, &e))?;
+        if !response.status().is_success() {
+            let mut failure = refused(response).await;
+            if failure.code == Exit::Refused || failure.code == Exit::Auth {
+                failure.code = Exit::Auth;
+                failure.message = format!(
+                    "the server refused this CI job's OIDC token ({}); an owner of the \
+                     namespace registers the repository and workflow as a trusted publisher",
                     failure.message
                 );
             }

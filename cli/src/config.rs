@@ -3,6 +3,9 @@
 //! folder (`$XDG_CONFIG_HOME/sora` on Linux, `~/Library/Application
 //! Support/sora` on macOS, `%APPDATA%\sora` on Windows), or in
 //! `SORA_CONFIG_DIR`. `SORA_SERVER` and `SORA_TOKEN` override it, for CI.
+//! In a CI job with an OIDC token (GitHub Actions with `id-token: write`,
+//! or `SORA_OIDC_TOKEN`) and no `SORA_TOKEN`, `SORA_SERVER` alone is
+//! enough: the job's OIDC token is exchanged (trusted publishing).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -18,8 +21,16 @@ pub struct Credentials {
     /// serves admin-api on a port of its own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_url: Option<String>,
-    /// A personal access token, `sora_pat_…`.
+    /// A personal access token, `sora_pat_…`; empty for trusted
+    /// publishing (the CI job's OIDC token is exchanged instead).
     pub token: String,
+}
+
+/// Whether this process runs in a CI job that can present an OIDC token.
+pub fn has_oidc() -> bool {
+    let set = |name| std::env::var(name).is_ok_and(|v| !v.is_empty());
+    set("SORA_OIDC_TOKEN")
+        || (set("ACTIONS_ID_TOKEN_REQUEST_URL") && set("ACTIONS_ID_TOKEN_REQUEST_TOKEN"))
 }
 
 impl Credentials {
@@ -66,12 +77,12 @@ pub fn load() -> anyhow::Result<Option<Credentials>> {
             }
             Some(c)
         }
-        (None, Some(server), Some(token)) => Some(Credentials {
+        (None, Some(server), token) if token.is_some() || has_oidc() => Some(Credentials {
             server,
             auth_url: std::env::var("SORA_AUTH_URL")
                 .ok()
                 .filter(|s| !s.is_empty()),
-            token,
+            token: token.unwrap_or_default(),
         }),
         (None, _, _) => None,
     })

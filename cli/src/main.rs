@@ -465,7 +465,7 @@ async fn publish(
 ) -> Result<Done, Failure> {
     let (bytes, package) = packaged(path)?;
     let client = client()?;
-    let exchanged = client.exchange().await?;
+    let exchanged = client.exchange_for(Some(&package.publisher)).await?;
     if !covers(&exchanged.scopes, &package.publisher) {
         return Err(Failure::new(
             Exit::Auth,

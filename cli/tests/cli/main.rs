@@ -16,6 +16,7 @@ use sora_testing::TestApp;
 use tokio::io::AsyncWriteExt;
 
 mod mirror;
+mod trusted;
 
 const ROOT: &str = "admin@sora.local";
 const PASSWORD: &str = "a-long-password-2026";
@@ -62,7 +63,7 @@ impl Stack {
         Self { admin, files }
     }
 
-    async fn login(&self, email: &str, password: &str) -> String {
+    pub(crate) async fn login(&self, email: &str, password: &str) -> String {
         let answer: Value = self
             .admin
             .client
@@ -139,12 +140,17 @@ impl Stack {
 /// A user's machine: a configuration folder of its own.
 pub(crate) struct Terminal {
     pub(crate) config: PathBuf,
+    /// Environment variables of its shell (a CI job's, say).
+    pub(crate) env: Vec<(String, String)>,
 }
 
 impl Terminal {
     pub(crate) fn new() -> Self {
         let config = temp("config");
-        Self { config }
+        Self {
+            config,
+            env: Vec::new(),
+        }
     }
 
     /// Runs `sora args…` with `stdin`; the exit code, and stdout parsed as
@@ -156,6 +162,10 @@ impl Terminal {
             .env_remove("SORA_SERVER")
             .env_remove("SORA_TOKEN")
             .env_remove("SORA_AUTH_URL")
+            .env_remove("SORA_OIDC_TOKEN")
+            .env_remove("ACTIONS_ID_TOKEN_REQUEST_URL")
+            .env_remove("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())

@@ -21,6 +21,8 @@ pub struct AdminSettings {
     pub identity: IdentitySettings,
     #[serde(default)]
     pub peers: PeersSettings,
+    #[serde(default)]
+    pub trusted_publishing: TrustedPublishingSettings,
     /// Created with the `admin` role when there is no user at all.
     #[serde(default = "bootstrap_email")]
     pub bootstrap_admin_email: String,
@@ -48,6 +50,7 @@ impl Default for AdminSettings {
         Self {
             identity: IdentitySettings::default(),
             peers: PeersSettings::default(),
+            trusted_publishing: TrustedPublishingSettings::default(),
             bootstrap_admin_email: bootstrap_email(),
             bootstrap_admin_password: bootstrap_password(),
             ip_salt: ip_salt(),
@@ -89,6 +92,46 @@ impl Default for IdentitySettings {
             argon2_memory_kib: 19 * 1024,
             argon2_iterations: 2,
             argon2_parallelism: 1,
+        }
+    }
+}
+
+/// Trusted publishing: the OIDC issuers whose CI jobs may exchange their
+/// tokens for a publishing token (`POST /api/admin/auth/oidc`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrustedPublishingSettings {
+    /// The `aud` a CI job's OIDC token must carry (GitHub Actions: the
+    /// `audience` the job asks its token for).
+    pub audience: String,
+    /// Issuers trusted, each with the URL of its JWKS. GitHub Actions'
+    /// only, by default; none turns trusted publishing off.
+    pub issuers: Vec<OidcIssuer>,
+    /// Lifetime of an exchanged token, at most 900 (15 minutes).
+    pub token_ttl_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcIssuer {
+    /// The `iss` of its tokens, e.g. `https://token.actions.githubusercontent.com`.
+    pub issuer: String,
+    /// Where its signing keys are, e.g. `…/.well-known/jwks`.
+    pub jwks_url: String,
+}
+
+/// GitHub Actions' OIDC issuer.
+pub const GITHUB_ISSUER: &str = "https://token.actions.githubusercontent.com";
+
+impl Default for TrustedPublishingSettings {
+    fn default() -> Self {
+        Self {
+            audience: "sora".to_owned(),
+            issuers: vec![OidcIssuer {
+                issuer: GITHUB_ISSUER.to_owned(),
+                jwks_url: format!("{GITHUB_ISSUER}/.well-known/jwks"),
+            }],
+            token_ttl_secs: 900,
         }
     }
 }
@@ -168,6 +211,25 @@ impl ServiceSettings for AdminSettings {
                     "timeout_ms",
                     "the call timeout and the breaker threshold must be positive",
                 );
+            }
+        }
+        {
+            let mut check = check.section("trusted_publishing");
+            let trusted = &self.trusted_publishing;
+            if trusted.audience.trim().is_empty() {
+                check.bad("audience", "must not be empty");
+            }
+            if !(1..=900).contains(&trusted.token_ttl_secs) {
+                check.bad("token_ttl_secs", "must be 1 to 900 seconds");
+            }
+            for issuer in &trusted.issuers {
+                check.http_url("issuers.jwks_url", &issuer.jwks_url, false);
+                if issuer.issuer.is_empty() || issuer.issuer.ends_with('/') {
+                    check.bad(
+                        "issuers.issuer",
+                        "must be the issuer URL, no trailing slash",
+                    );
+                }
             }
         }
         check.no_dev_secret("ip_salt", &self.ip_salt, dev_secrets::IP_SALT);

@@ -9,7 +9,9 @@ use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
 use base64::Engine;
 use jsonwebtoken::{EncodingKey, Header};
 use secrecy::ExposeSecret;
-use sora_common::auth::{ALGORITHM, AuthSettings, Claims, Role, SERVICE_SUBJECT_PREFIX};
+use sora_common::auth::{
+    ALGORITHM, AuthSettings, Claims, Provenance, Role, SERVICE_SUBJECT_PREFIX, Scope,
+};
 use uuid::Uuid;
 
 use crate::config::IdentitySettings;
@@ -156,6 +158,27 @@ impl Identity {
         self.sign(&claims)
     }
 
+    /// The token a CI job's OIDC token is exchanged for (trusted
+    /// publishing): the audience of personal access tokens, acting as the
+    /// owner who registered the job, publishing under `publisher` only;
+    /// `pat` is the registration, and `provenance` the job.
+    pub fn trusted_token(
+        &self,
+        owner: &Subject<'_>,
+        publisher: &str,
+        provenance: Provenance,
+        ttl: time::Duration,
+    ) -> anyhow::Result<String> {
+        let now = time::OffsetDateTime::now_utc();
+        let claims = Claims {
+            pat: Some(provenance.registration.to_string()),
+            scopes: vec![Scope::publish(publisher).to_string()],
+            provenance: Some(provenance),
+            ..self.claims_for(owner, &self.token_audience, ttl.min(self.access_ttl), now)
+        };
+        self.sign(&claims)
+    }
+
     /// A one-minute access token of the general audience for `caller`
     /// (same user, role and session version), for a call admin-api forwards
     /// on the caller's behalf: what the dashboard's token cannot be used for
@@ -205,6 +228,7 @@ impl Identity {
             on_behalf_of: None,
             ver: user.version,
             pat: None,
+            provenance: None,
             scopes: Vec::new(),
         }
     }
@@ -225,7 +249,29 @@ impl Identity {
             on_behalf_of: Some(caller.sub.clone()),
             ver: caller.ver,
             pat: None,
+            provenance: None,
             scopes: Vec::new(),
+        };
+        self.sign(&claims)
+    }
+
+    /// A one-minute service token for a call admin-api makes for nobody
+    /// signed in (the exchange of a CI job's OIDC token).
+    pub fn internal_token(&self) -> anyhow::Result<String> {
+        let now = time::OffsetDateTime::now_utc();
+        let claims = Claims {
+            sub: format!("{SERVICE_SUBJECT_PREFIX}admin-api"),
+            role: Role::Viewer,
+            iss: self.issuer.clone(),
+            aud: self.internal_audience.clone(),
+            iat: now.unix_timestamp(),
+            exp: (now + time::Duration::seconds(60)).unix_timestamp(),
+            email: None,
+            on_behalf_of: None,
+            ver: 0,
+            pat: None,
+            scopes: Vec::new(),
+            provenance: None,
         };
         self.sign(&claims)
     }

@@ -6,6 +6,7 @@ pub mod db;
 pub mod domain;
 pub mod events;
 pub mod identity;
+pub mod oidc;
 pub mod peers;
 pub mod revocations;
 pub mod routes;
@@ -59,6 +60,7 @@ pub static SPEC: ServiceSpec = ServiceSpec {
         routes::tokens::list_tokens,
         routes::tokens::revoke_token,
         routes::tokens::exchange,
+        routes::trusted::exchange,
     ),
     components(schemas(Page<User>, Page<AuditItem>)),
     tags(
@@ -97,6 +99,11 @@ pub async fn build(mut platform: Platform<AdminSettings>) -> anyhow::Result<Appl
         db: platform.db.clone(),
         throttle: throttle::LoginThrottle::new(own.ip_salt.expose_secret()),
         peers: peers::Peers::from_settings(&own.peers)?,
+        oidc: oidc::OidcIssuers::from_settings(
+            &own.trusted_publishing,
+            platform.settings.auth.leeway_secs,
+        )?,
+        trusted_ttl: time::Duration::seconds(i64::try_from(own.trusted_publishing.token_ttl_secs)?),
         public_keys: platform.settings.auth.public_keys.clone(),
         verifier: platform.verifier.clone(),
         leeway_secs: platform.settings.auth.leeway_secs,

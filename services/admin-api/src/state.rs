@@ -4,6 +4,7 @@ use sora_common::auth::{JwtVerifier, PublicKeys};
 use sqlx::PgPool;
 
 use crate::identity::Identity;
+use crate::oidc::OidcIssuers;
 use crate::peers::Peers;
 use crate::throttle::LoginThrottle;
 
@@ -12,6 +13,10 @@ pub struct AppState {
     pub identity: Identity,
     pub throttle: LoginThrottle,
     pub peers: Peers,
+    /// The CI issuers trusted publishing accepts.
+    pub oidc: OidcIssuers,
+    /// Lifetime of a token exchanged for a CI job's OIDC token.
+    pub trusted_ttl: time::Duration,
     /// The keys the JWKS publishes.
     pub public_keys: PublicKeys,
     /// This replica's token verifier, told of the sessions it ends at once.

@@ -100,6 +100,34 @@ pub struct Claims {
     /// allows.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes: Vec<String>,
+    /// A token exchanged for a CI job's OIDC token (trusted publishing):
+    /// the job that asked, recorded with each version it publishes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+/// Where a version published by trusted publishing was built: the
+/// registration its OIDC token matched, and the job, as the CI's issuer
+/// vouched for it (`docs/security.md`, "Trusted publishing").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Provenance {
+    /// The trusted publisher (registration) the token matched.
+    pub registration: uuid::Uuid,
+    /// The OIDC issuer, e.g. `https://token.actions.githubusercontent.com`.
+    pub issuer: String,
+    /// `owner/name` when the job ran, and the repository's immutable id.
+    pub repository: String,
+    pub repository_id: String,
+    /// The commit built.
+    pub commit: String,
+    /// The workflow, e.g. `acme/lidar/.github/workflows/release.yml@refs/tags/v1.2.0`.
+    pub workflow_ref: String,
+    /// The run, and its page when the issuer is GitHub's.
+    pub run_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
 }
 
 impl Claims {

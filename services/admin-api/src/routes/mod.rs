@@ -7,6 +7,7 @@ pub mod forward;
 pub mod lichtblick;
 pub mod overview;
 pub mod tokens;
+pub mod trusted;
 pub mod users;
 
 use actix_web::web;
@@ -17,6 +18,7 @@ use sqlx::PgConnection;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     auth::configure(cfg);
     tokens::configure(cfg);
+    trusted::configure(cfg);
     lichtblick::configure(cfg);
     dashboard::configure(cfg);
     users::configure(cfg);

@@ -35,6 +35,7 @@ pub struct VersionEntry {
     pub signature: Option<Signature>,
     /// Held for review: invisible to the catalog until released.
     pub held: bool,
+    pub provenance: Option<sora_common::auth::Provenance>,
 }
 
 #[derive(Debug)]
@@ -75,6 +76,7 @@ impl ExtensionEntry {
                         .zip(v.signed_by)
                         .map(|(signature, key_id)| Signature { key_id, signature }),
                     held: v.held,
+                    provenance: v.provenance.and_then(|p| serde_json::from_value(p).ok()),
                 })
             })
             .collect();
@@ -169,6 +171,7 @@ impl ExtensionEntry {
                         yanked: v.yanked,
                         downloads: v.downloads,
                         signature: v.signature.clone(),
+                        provenance: v.provenance.clone(),
                     }
                 })
                 .collect(),

@@ -49,6 +49,10 @@ pub struct VersionInfo {
     pub download_url: String,
     /// The publisher's signature of the package, if it was signed.
     pub signature: Option<Signature>,
+    /// Published by trusted publishing: the repository, commit and workflow
+    /// run that built it, as the CI's OIDC issuer vouched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<sora_common::auth::Provenance>,
 }
 
 /// An Ed25519 signature of a package's SHA-256 digest (base64), and the id

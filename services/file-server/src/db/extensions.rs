@@ -43,6 +43,8 @@ pub struct VersionRow {
     pub signed_by: Option<String>,
     /// Held for review: not listed, downloaded or announced until released.
     pub held: bool,
+    /// Trusted publishing's record of where it was built.
+    pub provenance: Option<serde_json::Value>,
 }
 
 /// The extensions named by `ids`, or all of them.
@@ -72,7 +74,7 @@ pub async fn load_versions(
         VersionRow,
         r#"SELECT extension_id, version, sha256, size, storage_key, published_at, yanked, downloads,
                 readme IS NOT NULL AS "has_readme!", changelog IS NOT NULL AS "has_changelog!",
-                signature, signed_by, held
+                signature, signed_by, held, provenance
          FROM extension_versions WHERE $1::text[] IS NULL OR extension_id = ANY($1)"#,
         ids as Option<&[String]>
     )
@@ -163,6 +165,8 @@ pub struct StoredPackage<'a> {
     pub findings: &'a [sora_package::scan::Finding],
     /// Held for review (the scan policy `hold`).
     pub held: bool,
+    /// Where trusted publishing says it was built.
+    pub provenance: Option<&'a sora_common::auth::Provenance>,
 }
 
 /// Adds `package`'s version; false when that version exists already.
@@ -175,8 +179,8 @@ pub async fn insert_version(
     let inserted = sqlx::query!(
         "INSERT INTO extension_versions (extension_id, version, display_name, description, keywords,
             license, homepage, sha256, size, storage_key, readme, changelog, published_by,
-            signature, signed_by, scan_findings, held)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+            signature, signed_by, scan_findings, held, provenance)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
          ON CONFLICT (extension_id, version) DO NOTHING",
         package.id.as_str(),
         package.version.to_string(),
@@ -194,7 +198,9 @@ pub async fn insert_version(
         file.signature.map(|(signature, _)| signature),
         file.signature.map(|(_, key)| key),
         serde_json::to_value(file.findings).unwrap_or_default(),
-        file.held
+        file.held,
+        file.provenance
+            .map(|p| serde_json::to_value(p).unwrap_or_default())
     )
     .execute(conn)
     .await?;

@@ -5,4 +5,5 @@ pub mod downloads;
 pub mod extensions;
 pub mod layouts;
 pub mod publishers;
+pub mod trusted_publishers;
 pub mod workspaces;

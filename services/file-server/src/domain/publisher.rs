@@ -70,6 +70,7 @@ mod tests {
             on_behalf_of: None,
             ver: 0,
             pat: None,
+            provenance: None,
             scopes: Vec::new(),
         }
     }

@@ -23,6 +23,7 @@ use crate::domain::publisher::{PublisherRole, is_publisher_name, may_manage, may
 use crate::state::AppState;
 
 pub mod keys;
+pub mod trusted;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/api/publishers").get(list_publishers))
@@ -41,7 +42,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .get(keys::list_keys)
                 .post(keys::add_key),
         )
-        .service(web::resource("/api/publishers/{publisher}/keys/{key}").delete(keys::revoke_key));
+        .service(web::resource("/api/publishers/{publisher}/keys/{key}").delete(keys::revoke_key))
+        .service(
+            web::resource("/api/publishers/{publisher}/trusted-publishers")
+                .get(trusted::list)
+                .post(trusted::register),
+        )
+        .service(
+            web::resource("/api/publishers/{publisher}/trusted-publishers/{id}")
+                .delete(trusted::remove),
+        )
+        .service(web::resource("/internal/trusted-publishing/exchange").post(trusted::exchange));
 }
 
 /// A namespace, with the caller's role in it.
@@ -104,7 +115,7 @@ fn summary(row: PublisherRow) -> PublisherSummary {
 }
 
 /// The caller's role in `publisher` (an admin's, if any, too).
-fn role_in(row: &PublisherRow) -> Option<PublisherRole> {
+pub(crate) fn role_in(row: &PublisherRow) -> Option<PublisherRole> {
     row.role.as_deref().and_then(PublisherRole::parse)
 }
 
@@ -185,6 +196,15 @@ pub async fn require_publisher(
     caller: &Claims,
     publisher: &str,
 ) -> Result<(), ApiError> {
+    // A token from trusted publishing lives as long as its registration.
+    if let Some(provenance) = &caller.provenance
+        && !db::trusted_publishers::exists(conn, provenance.registration, publisher).await?
+    {
+        return Err(ApiError::Forbidden(format!(
+            "the trusted publisher this token was exchanged for is no longer registered \
+             for `{publisher}`"
+        )));
+    }
     let role = if caller.role == Role::Admin {
         None
     } else {

@@ -382,8 +382,10 @@ async fn the_migration_gives_each_existing_publisher_to_whoever_published_first(
     // The schema as it was before namespaces, with extensions published then.
     sqlx::raw_sql(
         "SET search_path = file_server;
+         DROP TABLE trusted_publishers, oidc_tokens_spent;
          DROP TABLE publisher_keys, publisher_members, publishers;
          ALTER TABLE extension_versions DROP COLUMN signature, DROP COLUMN signed_by,
+             DROP COLUMN provenance,
              DROP COLUMN scan_findings, DROP COLUMN held, DROP COLUMN appeal,
              DROP COLUMN appealed_at, DROP COLUMN released_by, DROP COLUMN released_at,
              DROP COLUMN release_reason;

@@ -527,7 +527,11 @@ fn the_gateway_serves_lichtblick_and_the_dashboard_on_origins_of_their_own() {
     // personal access tokens, nothing of the administration's: no
     // dashboard, no session, user or token-making routes.
     for location in &app.1 {
-        let allowed = ["= /api/admin/lichtblick/session", "= /api/admin/auth/token"];
+        let allowed = [
+            "= /api/admin/lichtblick/session",
+            "= /api/admin/auth/token",
+            "= /api/admin/auth/oidc",
+        ];
         let administration = location.starts_with("/admin")
             || (location.contains("/api/admin") && !allowed.contains(&location.as_str()));
         assert!(!administration, "{location} on Lichtblick's origin");

@@ -131,6 +131,7 @@ pub async fn publish_extension(
             .map(|(signature, key)| (signature.as_str(), key.as_str())),
         findings: &findings,
         held,
+        provenance: claims.provenance.as_ref(),
     };
     if !db::extensions::insert_version(&mut tx, &package, &file, &claims.sub).await? {
         return Err(ApiError::Conflict(format!(
