@@ -297,6 +297,23 @@ impl Client {
         answer(&url, self.http.post(&url).json(body)).await
     }
 
+    /// Sends `method` to `path` with `bearer` and a JSON `body` (when not
+    /// null): the JSON answer.
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        bearer: &str,
+        body: &Value,
+    ) -> Result<Value, Failure> {
+        let url = self.url(path);
+        let mut request = self.http.request(method, &url).bearer_auth(bearer);
+        if !body.is_null() {
+            request = request.json(body);
+        }
+        answer(&url, request).await
+    }
+
     /// GET `path`: the body and the headers.
     pub async fn get_bytes(
         &self,

@@ -5,6 +5,7 @@
 mod api;
 mod config;
 mod keys;
+mod layouts;
 mod mirror;
 mod pack;
 mod recording;
@@ -77,6 +78,12 @@ enum Command {
     Keys {
         #[command(subcommand)]
         command: KeysCommand,
+    },
+    /// A workspace's team layouts (as Lichtblick syncs them): list, push a
+    /// file, pull one to a file. The token needs `workspace:<name>`.
+    Layouts {
+        #[command(subcommand)]
+        command: layouts::LayoutsCommand,
     },
     /// Yank a version: it leaves "latest" but stays downloadable by version.
     Yank { id: String, version: String },
@@ -286,6 +293,7 @@ register it with your namespace (an owner, signed in):
                 json: json!({"id": id.as_str(), "version": version.to_string(), "yanked": true}),
             })
         }
+        Command::Layouts { command } => layouts::run(&client()?, command).await,
         Command::Verify { file } => verify(&file).await,
         Command::VerifyIndex { key } => verify_index(key.as_deref()).await,
         Command::Scan { paths } => scan(&paths),

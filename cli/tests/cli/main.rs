@@ -15,6 +15,7 @@ use sora_common::auth::dev;
 use sora_testing::TestApp;
 use tokio::io::AsyncWriteExt;
 
+mod layouts;
 mod mirror;
 mod trusted;
 
@@ -110,6 +111,23 @@ impl Stack {
             .await
             .unwrap();
         (token["secret"].as_str().unwrap().to_owned(), session)
+    }
+
+    /// Another personal access token of the user signed in as `session`.
+    pub(crate) async fn token_of(&self, session: &str, scopes: &[&str]) -> String {
+        let token: Value = self
+            .admin
+            .client
+            .post(self.admin.url("/api/admin/tokens"))
+            .bearer_auth(session)
+            .json(&json!({"name": "another", "scopes": scopes}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        token["secret"].as_str().unwrap().to_owned()
     }
 
     pub(crate) async fn editor_token(&self, email: &str, scopes: &[&str]) -> String {

@@ -139,16 +139,24 @@ pub enum BrowserCaller {
 }
 
 impl BrowserCaller {
-    pub fn claims(&self) -> Option<&Claims> {
+    /// The caller's claims, for acting in `workspace`: a token exchanged for
+    /// a personal access token acts only in the workspaces its scopes name
+    /// (`workspace:<name>`, `workspace:*`), 403 elsewhere.
+    pub fn claims_in(&self, workspace: &str) -> Result<Option<&Claims>, ApiError> {
         match self {
-            Self::Anonymous => None,
-            Self::Bearer(claims) | Self::Cookie(claims) => Some(claims),
+            Self::Anonymous => Ok(None),
+            Self::Bearer(claims) | Self::Cookie(claims) => {
+                claims.require_scope(&super::Scope::workspace(workspace))?;
+                Ok(Some(claims))
+            }
         }
     }
 }
 
-/// The caller by bearer token, else by session cookie, else anonymous. A
-/// token or cookie that is sent but invalid is refused (401).
+/// The caller by bearer token (a user's, or one exchanged for a personal
+/// access token: see [`BrowserCaller::claims_in`]), else by session cookie,
+/// else anonymous. A token or cookie that is sent but invalid is refused
+/// (401).
 impl FromRequest for BrowserCaller {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
@@ -157,7 +165,9 @@ impl FromRequest for BrowserCaller {
         let req = req.clone();
         Box::pin(async move {
             if req.headers().contains_key(header::AUTHORIZATION) {
-                let claims = verifier(&req)?.authenticate(&req, Credential::User).await?;
+                let claims = verifier(&req)?
+                    .authenticate(&req, Credential::UserOrPersonal)
+                    .await?;
                 return Ok(Self::Bearer(claims));
             }
             match cookie(&req, BROWSER_COOKIE) {

@@ -14,7 +14,7 @@ pub use extract::{
     ServiceCaller, Viewer, cookie,
 };
 pub use keys::{AuthSettings, PublicKey, PublicKeys, dev};
-pub use scope::{Publisher, Scope};
+pub use scope::{Scope, Which};
 pub use verifier::{Credential, JwtVerifier, Revocation, Revocations};
 
 /// The one algorithm accepted: Ed25519 signatures. Pinning it rules out

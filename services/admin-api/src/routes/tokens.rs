@@ -49,7 +49,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub struct NewPersonalToken {
     /// What the token is for, e.g. `CI of acme/lidar-tools`.
     pub name: String,
-    /// `publish:<publisher>`, `publish:*`, `layouts:write`, `stats:read`.
+    /// `publish:<publisher>`, `publish:*`, `workspace:<name>`, `workspace:*`,
+    /// `layouts:write`, `stats:read`.
     pub scopes: Vec<String>,
     /// Days until it expires: 1 to 366, 90 when left out.
     pub expires_in_days: Option<u32>,
@@ -98,8 +99,10 @@ fn scopes(asked: &[String], role: Role, errors: &mut Vec<FieldError>) -> Vec<Str
     let mut parsed = BTreeSet::new();
     for text in asked {
         match text.parse::<Scope>() {
-            Ok(Scope::StatsRead) => {
-                parsed.insert(Scope::StatsRead);
+            // Within what the user's role (stats) or workspace membership
+            // allows anyway.
+            Ok(scope @ (Scope::StatsRead | Scope::Workspace(_))) => {
+                parsed.insert(scope);
             }
             Ok(scope) if role >= Role::Editor => {
                 parsed.insert(scope);

@@ -184,7 +184,7 @@ pub async fn list_layouts(
         .view(&state.db, &path, render)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("there is no workspace `{}`", *path)))?;
-    let access = view.access(caller.claims());
+    let access = view.access(caller.claims_in(&path)?);
     if !access.may_read() {
         return Err(refused(&access, "read this workspace"));
     }

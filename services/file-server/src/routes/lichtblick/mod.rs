@@ -113,7 +113,7 @@ async fn found_access(
     workspace: &str,
     caller: &BrowserCaller,
 ) -> Result<(Access, db::workspaces::WorkspaceAccess), ApiError> {
-    let claims = caller.claims();
+    let claims = caller.claims_in(workspace)?;
     let found = db::workspaces::access(conn, workspace, claims.map(|c| c.sub.as_str()))
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("there is no workspace `{workspace}`")))?;
