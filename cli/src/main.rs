@@ -632,16 +632,30 @@ async fn verify(file: &Path) -> Result<Done, Failure> {
         Some(key_id) => format!("; signed by key {key_id} of `{}`", package.publisher),
         None => "; not signed".to_owned(),
     };
+    // Trusted publishing's record: which repository, commit and run built it.
+    let provenance = &published["provenance"];
+    let built = match provenance["repository"].as_str() {
+        Some(repository) => format!(
+            "\nbuilt by {repository} at {} ({}, run {})",
+            provenance["commit"].as_str().unwrap_or("?"),
+            provenance["workflow_ref"].as_str().unwrap_or("?"),
+            provenance["run_url"]
+                .as_str()
+                .or(provenance["run_id"].as_str())
+                .unwrap_or("?")
+        ),
+        None => String::new(),
+    };
     Ok(Done {
         text: format!(
-            "{} is {} {} as {} publishes it (sha256 {ours}){signed_text}",
+            "{} is {} {} as {} publishes it (sha256 {ours}){signed_text}{built}",
             file.display(),
             package.id,
             version,
             client.credentials.server
         ),
         json: json!({"id": package.id.as_str(), "version": version, "sha256": ours,
-                     "verified": true, "signed_by": signed}),
+                     "verified": true, "signed_by": signed, "provenance": provenance}),
     })
 }
 

@@ -339,6 +339,17 @@ async fn a_registered_ci_job_publishes_with_its_oidc_token_and_the_version_recor
         Value::Null,
         "published from a laptop"
     );
+
+    // `sora verify` says where a file was built.
+    let foxe = release.join("built.foxe");
+    let (code, _, stderr) = ci
+        .sora(&["package", path(&release), "-o", path(&foxe)], "")
+        .await;
+    assert_eq!(code, 0, "{stderr}");
+    let (code, verified, stderr) = laptop.sora(&["verify", path(&foxe), "--json"], "").await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(verified["provenance"]["repository"], REPOSITORY);
+    assert_eq!(verified["provenance"]["commit"], provenance["commit"]);
 }
 
 #[tokio::test]
