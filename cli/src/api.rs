@@ -145,14 +145,32 @@ impl Client {
         if self.credentials.token.is_empty() {
             return self.exchange_oidc(publisher).await;
         }
+        self.exchange_at(
+            "/api/admin/auth/token",
+            &serde_json::json!({ "token": self.credentials.token }),
+            "the server refused the access token",
+            "make a new one in the dashboard (Tokens) and run `sora login`",
+        )
+        .await
+    }
+
+    /// POSTs `body` to admin-api's `path`: the token it exchanges for, or
+    /// why not (`refusal`, then `remedy`).
+    async fn exchange_at(
+        &self,
+        path: &str,
+        body: &Value,
+        refusal: &str,
+        remedy: &str,
+    ) -> Result<Exchanged, Failure> {
         let url = format!(
-            "{}/api/admin/auth/token",
+            "{}{path}",
             self.credentials.auth_base().trim_end_matches('/')
         );
         let response = self
             .http
             .post(&url)
-            .json(&serde_json::json!({ "token": self.credentials.token }))
+            .json(body)
             .send()
             .await
             .map_err(|e| unreachable(&url, &e))?;
@@ -160,11 +178,7 @@ impl Client {
             let mut failure = refused(response).await;
             if failure.code == Exit::Refused || failure.code == Exit::Auth {
                 failure.code = Exit::Auth;
-                failure.message = format!(
-                    "the server refused the access token ({}); make a new one in the \
-                     dashboard (Tokens) and run `sora login`",
-                    failure.message
-                );
+                failure.message = format!("{refusal} ({}); {remedy}", failure.message);
             }
             return Err(failure);
         }
@@ -226,35 +240,14 @@ impl Client {
     /// under the namespace the job is registered for.
     async fn exchange_oidc(&self, publisher: Option<&str>) -> Result<Exchanged, Failure> {
         let oidc = self.oidc_token().await?;
-        let url = format!(
-            "{}/api/admin/auth/oidc",
-            self.credentials.auth_base().trim_end_matches('/')
-        );
-        let response = self
-            .http
-            .post(&url)
-            .json(&serde_json::json!({ "token": oidc, "publisher": publisher }))
-            .send()
-            .await
-            .map_err(|e| unreachable(&url, &e))?;
-        if !response.status().is_success() {
-            let mut failure = refused(response).await;
-            if failure.code == Exit::Refused || failure.code == Exit::Auth {
-                failure.code = Exit::Auth;
-                failure.message = format!(
-                    "the server refused this CI job's OIDC token ({}); an owner of the \
-                     namespace registers the repository and workflow as a trusted publisher",
-                    failure.message
-                );
-            }
-            return Err(failure);
-        }
-        response.json().await.map_err(|e| {
-            Failure::new(
-                Exit::Unavailable,
-                format!("an unreadable answer from {url}: {e}"),
-            )
-        })
+        self.exchange_at(
+            "/api/admin/auth/oidc",
+            &serde_json::json!({ "token": oidc, "publisher": publisher }),
+            "the server refused this CI job's OIDC token",
+            "an owner of the namespace registers the repository and workflow as a trusted \
+             publisher",
+        )
+        .await
     }
 
     /// GET `path` as JSON, with `bearer` if any; None on 404.

@@ -7,7 +7,7 @@ use std::path::Path;
 use base64::Engine;
 use serde_json::{Value, json};
 
-use super::{ROOT, Stack, Terminal, path, temp};
+use super::{Stack, Terminal, path, temp};
 
 fn fixture(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -29,12 +29,7 @@ fn user_of(session: &str) -> String {
 
 impl Stack {
     async fn workspace(&self, name: &str, owner: &str) {
-        let root = self
-            .login(
-                ROOT,
-                admin_api::config::dev_secrets::BOOTSTRAP_ADMIN_PASSWORD,
-            )
-            .await;
+        let root = self.root().await;
         let made = self
             .files
             .client

@@ -26,6 +26,19 @@ fn trust_dev_key<S>(settings: &mut Settings<S>) {
     settings.auth.public_keys.push(dev::KID, dev::PUBLIC_X);
 }
 
+/// admin-api signing with the development key, hashing passwords cheaply.
+pub(crate) fn admin_settings(s: &mut Settings<AdminSettings>) {
+    trust_dev_key(s);
+    s.service.identity.argon2_memory_kib = 256;
+    s.service.identity.argon2_iterations = 1;
+}
+
+/// file-server trusting that key, storing in a folder of its own.
+pub(crate) fn file_settings(s: &mut Settings<FileServerSettings>) {
+    trust_dev_key(s);
+    s.service.storage.path = sora_testing::settings::temp_storage_path();
+}
+
 /// admin-api (which signs) and file-server (which trusts it), as deployed.
 pub(crate) struct Stack {
     pub(crate) admin: TestApp<AdminSettings>,
@@ -39,23 +52,13 @@ impl Stack {
 
     /// With file-server's settings adjusted by `adjust`.
     pub(crate) async fn spawn_with(adjust: impl FnOnce(&mut Settings<FileServerSettings>)) -> Self {
-        let admin = TestApp::spawn_with(
-            &admin_api::SPEC,
-            |s| {
-                trust_dev_key(s);
-                s.service.identity.argon2_memory_kib = 256;
-                s.service.identity.argon2_iterations = 1;
-            },
-            admin_api::build,
-        )
-        .await;
+        let admin = TestApp::spawn_with(&admin_api::SPEC, admin_settings, admin_api::build).await;
         let revocations = admin.url("/internal/revocations");
         let files = TestApp::spawn_with(
             &file_server::SPEC,
             |s| {
-                trust_dev_key(s);
+                file_settings(s);
                 s.auth.revocations_url = revocations;
-                s.service.storage.path = sora_testing::settings::temp_storage_path();
                 adjust(s);
             },
             file_server::build,
@@ -64,7 +67,7 @@ impl Stack {
         Self { admin, files }
     }
 
-    pub(crate) async fn login(&self, email: &str, password: &str) -> String {
+    async fn login(&self, email: &str, password: &str) -> String {
         let answer: Value = self
             .admin
             .client
@@ -79,14 +82,18 @@ impl Stack {
         answer["access_token"].as_str().unwrap().to_owned()
     }
 
+    /// The bootstrap admin's session.
+    pub(crate) async fn root(&self) -> String {
+        self.login(
+            ROOT,
+            admin_api::config::dev_secrets::BOOTSTRAP_ADMIN_PASSWORD,
+        )
+        .await
+    }
+
     /// A new editor's personal access token with `scopes`, and a session.
     pub(crate) async fn editor(&self, email: &str, scopes: &[&str]) -> (String, String) {
-        let root = self
-            .login(
-                ROOT,
-                admin_api::config::dev_secrets::BOOTSTRAP_ADMIN_PASSWORD,
-            )
-            .await;
+        let root = self.root().await;
         let created = self
             .admin
             .client
@@ -98,29 +105,17 @@ impl Stack {
             .unwrap();
         assert_eq!(created.status(), 201);
         let session = self.login(email, PASSWORD).await;
-        let token: Value = self
-            .admin
-            .client
-            .post(self.admin.url("/api/admin/tokens"))
-            .bearer_auth(&session)
-            .json(&json!({"name": "cli", "scopes": scopes}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        (token["secret"].as_str().unwrap().to_owned(), session)
+        (self.token_of(&session, scopes).await, session)
     }
 
-    /// Another personal access token of the user signed in as `session`.
+    /// A personal access token with `scopes` of the user signed in as `session`.
     pub(crate) async fn token_of(&self, session: &str, scopes: &[&str]) -> String {
         let token: Value = self
             .admin
             .client
             .post(self.admin.url("/api/admin/tokens"))
             .bearer_auth(session)
-            .json(&json!({"name": "another", "scopes": scopes}))
+            .json(&json!({"name": "cli", "scopes": scopes}))
             .send()
             .await
             .unwrap()

@@ -16,7 +16,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 use sora_testing::TestApp;
 
-use super::{Stack, Terminal, extension, path, trust_dev_key};
+use super::{Stack, Terminal, admin_settings, extension, file_settings, path};
 
 const REPOSITORY: &str = "acme/lidar";
 const REPOSITORY_ID: &str = "424242";
@@ -162,22 +162,13 @@ impl Stack {
     /// file-server first, then admin-api, which asks it about trusted
     /// publishers and trusts `issuer`.
     async fn spawn_trusting(issuer: &str) -> Self {
-        let files = TestApp::spawn_with(
-            &file_server::SPEC,
-            |s| {
-                trust_dev_key(s);
-                s.service.storage.path = sora_testing::settings::temp_storage_path();
-            },
-            file_server::build,
-        )
-        .await;
+        let files =
+            TestApp::spawn_with(&file_server::SPEC, file_settings, file_server::build).await;
         let file_server_url = files.url("");
         let admin = TestApp::spawn_with(
             &admin_api::SPEC,
             |s| {
-                trust_dev_key(s);
-                s.service.identity.argon2_memory_kib = 256;
-                s.service.identity.argon2_iterations = 1;
+                admin_settings(s);
                 s.service.peers.file_server_url = file_server_url;
                 s.service.trusted_publishing.issuers = vec![OidcIssuer {
                     issuer: issuer.to_owned(),
@@ -231,8 +222,10 @@ fn registration(issuer: &str) -> Value {
     })
 }
 
-#[tokio::test]
-async fn a_registered_ci_job_publishes_with_its_oidc_token_and_the_version_records_the_run() {
+/// A CI issuer, a stack trusting it, and an owner of the namespaces `acme`
+/// and `other` (each with a version published from a laptop): their
+/// session, and the laptop's terminal.
+async fn owner_of_acme_and_other() -> (Issuer, Stack, String, Terminal) {
     let issuer = Issuer::start().await;
     let stack = Stack::spawn_trusting(&issuer.url).await;
     let (token, session) = stack
@@ -245,6 +238,12 @@ async fn a_registered_ci_job_publishes_with_its_oidc_token_and_the_version_recor
         let (code, _, stderr) = laptop.sora(&["publish", path(&folder)], "").await;
         assert_eq!(code, 0, "{stderr}");
     }
+    (issuer, stack, session, laptop)
+}
+
+#[tokio::test]
+async fn a_registered_ci_job_publishes_with_its_oidc_token_and_the_version_records_the_run() {
+    let (issuer, stack, session, laptop) = owner_of_acme_and_other().await;
     let trusted = stack.files.url("/api/publishers/acme/trusted-publishers");
 
     // Registering: an owner, signed in, with fields that say what to fix.
@@ -354,17 +353,7 @@ async fn a_registered_ci_job_publishes_with_its_oidc_token_and_the_version_recor
 
 #[tokio::test]
 async fn every_other_job_token_or_replay_is_refused_and_publishes_nothing() {
-    let issuer = Issuer::start().await;
-    let stack = Stack::spawn_trusting(&issuer.url).await;
-    let (token, session) = stack
-        .editor("owner@example.com", &["publish:acme", "publish:other"])
-        .await;
-    let laptop = Terminal::new();
-    assert_eq!(laptop.login(&stack, &token).await, 0);
-    for publisher in ["acme", "other"] {
-        let folder = extension(publisher, "1.0.0", "module.exports.activate = () => {};");
-        assert_eq!(laptop.sora(&["publish", path(&folder)], "").await.0, 0);
-    }
+    let (issuer, stack, session, _) = owner_of_acme_and_other().await;
     let trusted = stack.files.url("/api/publishers/acme/trusted-publishers");
     let (status, registered) = stack
         .send(

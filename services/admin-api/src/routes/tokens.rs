@@ -82,6 +82,20 @@ pub struct ExchangedToken {
     pub scopes: Vec<String>,
 }
 
+impl ExchangedToken {
+    /// The exchange's answer, never cached.
+    pub fn answer(access_token: String, ttl: time::Duration, scopes: Vec<String>) -> HttpResponse {
+        HttpResponse::Ok()
+            .insert_header(("cache-control", "no-store"))
+            .json(Self {
+                access_token,
+                token_type: "Bearer".to_owned(),
+                expires_in: ttl.whole_seconds(),
+                scopes,
+            })
+    }
+}
+
 /// The caller as a user (not another service).
 fn user_id(sub: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(sub).map_err(|_| ApiError::Forbidden("only a user holds tokens".to_owned()))
@@ -289,12 +303,9 @@ pub async fn exchange(
         .identity
         .personal_token(&subject, presented.id, presented.scopes.clone())
         .map_err(ApiError::Internal)?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("cache-control", "no-store"))
-        .json(ExchangedToken {
-            access_token,
-            token_type: "Bearer".to_owned(),
-            expires_in: state.identity.access_ttl.whole_seconds(),
-            scopes: presented.scopes,
-        }))
+    Ok(ExchangedToken::answer(
+        access_token,
+        state.identity.access_ttl,
+        presented.scopes,
+    ))
 }

@@ -156,17 +156,11 @@ pub async fn exchange(
             state.trusted_ttl,
         )
         .map_err(ApiError::Internal)?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("cache-control", "no-store"))
-        .json(ExchangedToken {
-            access_token,
-            token_type: "Bearer".to_owned(),
-            expires_in: state
-                .trusted_ttl
-                .min(state.identity.access_ttl)
-                .whole_seconds(),
-            scopes: vec![format!("publish:{}", matched.publisher)],
-        }))
+    Ok(ExchangedToken::answer(
+        access_token,
+        state.trusted_ttl.min(state.identity.access_ttl),
+        vec![format!("publish:{}", matched.publisher)],
+    ))
 }
 
 /// file-server's registration for `ask`: 404 none, 409 spent or ambiguous.
