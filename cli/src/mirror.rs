@@ -9,6 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
+use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 use sora_package::signing::{digest, hex};
 use sora_package::{Limits, validate};
@@ -78,7 +79,7 @@ impl Source {
         let Self::Web { http, .. } = self else {
             return Err("not on the web".to_owned());
         };
-        let response = http
+        let mut response = http
             .get(url)
             .send()
             .await
@@ -86,11 +87,21 @@ impl Source {
         if !response.status().is_success() {
             return Err(format!("{url}: {}", response.status()));
         }
-        Ok(response
-            .bytes()
-            .await
-            .map_err(|e| format!("{url}: {e}"))?
-            .to_vec())
+        // Shown on a terminal only (indicatif draws nowhere else).
+        let bar = ProgressBar::new(response.content_length().unwrap_or(0)).with_style(
+            ProgressStyle::with_template(
+                "downloading {bar:30} {bytes}/{total_bytes} {bytes_per_sec} {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_message(url.rsplit('/').next().unwrap_or_default().to_owned());
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| format!("{url}: {e}"))? {
+            bar.inc(chunk.len() as u64);
+            body.extend_from_slice(&chunk);
+        }
+        bar.finish_and_clear();
+        Ok(body)
     }
 
     async fn index(&self) -> Result<Vec<Value>, Failure> {
