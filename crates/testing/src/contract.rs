@@ -106,6 +106,27 @@ pub async fn assert_platform_contract<S>(app: &TestApp<S>, spec: &'static Servic
         .unwrap();
     let generated = serde_json::to_value(sora_common::ops::openapi_document(spec)).unwrap();
     assert_eq!(served, generated);
+    // Generated clients name a function after each operation.
+    let mut operations = std::collections::BTreeSet::new();
+    for (path, methods) in generated["paths"].as_object().into_iter().flatten() {
+        for (method, operation) in methods.as_object().into_iter().flatten() {
+            // A path parameter is one the path names (else it is the query's).
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                let name = parameter["name"].as_str().unwrap_or_default();
+                assert!(
+                    parameter["in"] != "path" || path.contains(&format!("{{{name}}}")),
+                    "{method} {path}: `{name}` is documented in the path; mark its \
+                     IntoParams `parameter_in = Query`"
+                );
+            }
+            if let Some(id) = operation["operationId"].as_str() {
+                assert!(
+                    operations.insert(id.to_owned()),
+                    "{method} {path}: the operationId `{id}` is taken; set `operation_id` on it"
+                );
+            }
+        }
+    }
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../proto")
         .join(format!("{}.openapi.json", spec.name));

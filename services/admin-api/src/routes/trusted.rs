@@ -69,6 +69,7 @@ fn invalid() -> ApiError {
 /// repository id, workflow file and, if registered, environment). Each
 /// OIDC token is exchanged once.
 #[utoipa::path(post, path = "/api/admin/auth/oidc", tag = "tokens", request_body = OidcExchange,
+    operation_id = "exchange_oidc_token",
     responses(
     (status = 200, body = ExchangedToken),
     problems::JsonBody, problems::Unauthorized, problems::Conflict, problems::Unavailable,

@@ -405,6 +405,7 @@ pub async fn delete_workspace(
 /// Adds a member or changes their role (owners and admins). The last owner
 /// stays an owner.
 #[utoipa::path(put, path = "/api/workspaces/{name}/members/{user}", tag = "workspaces",
+    operation_id = "set_workspace_member",
     params(("name" = String, Path), ("user" = String, Path, description = "the user's id")),
     request_body = MemberRoleBody, security(("bearer" = [])), responses(
         (status = 200, body = WorkspaceDetails),
@@ -455,6 +456,7 @@ pub async fn set_member(
 
 /// Removes a member (owners and admins). The last owner stays.
 #[utoipa::path(delete, path = "/api/workspaces/{name}/members/{user}", tag = "workspaces",
+    operation_id = "remove_workspace_member",
     params(("name" = String, Path), ("user" = String, Path, description = "the user's id")),
     security(("bearer" = [])), responses(
         (status = 204, description = "removed"),

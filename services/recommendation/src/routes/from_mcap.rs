@@ -21,6 +21,7 @@ const FEED_BYTES: usize = 1024 * 1024;
 
 /// Options of `from-mcap`, in the query string.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FromMcapQuery {
     /// Comma-separated kinds: `layout`, `extension`.

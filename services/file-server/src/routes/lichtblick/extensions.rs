@@ -121,6 +121,7 @@ fn extension_not_found(id: impl std::fmt::Display) -> ApiError {
 
 /// The workspace's extensions, by id.
 #[utoipa::path(get, path = "/api/lichtblick/workspaces/{workspace}/extensions", tag = "lichtblick",
+    operation_id = "lichtblick_list_extensions",
     params(("workspace" = String, Path)), security((), ("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, body = Envelope<Vec<ExtensionApiData>>),
@@ -164,6 +165,7 @@ async fn readable(
 
 /// One extension, by its server id.
 #[utoipa::path(get, path = "/api/lichtblick/extensions/{id}", tag = "lichtblick",
+    operation_id = "lichtblick_get_extension",
     params(("id" = Uuid, Path, description = "the extension's server id (the client's externalId)")),
     security((), ("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<ExtensionApiData>),

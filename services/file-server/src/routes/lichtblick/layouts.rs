@@ -164,6 +164,7 @@ fn layout_not_found(id: Uuid) -> ApiError {
 /// The workspace's layouts the caller may see: its shared ones, and the
 /// caller's own.
 #[utoipa::path(get, path = "/api/lichtblick/workspaces/{workspace}/layouts", tag = "lichtblick",
+    operation_id = "lichtblick_list_layouts",
     params(("workspace" = String, Path)), security((), ("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, body = Envelope<Vec<LayoutApiData>>),
@@ -374,6 +375,7 @@ pub async fn update_layout(
 /// Deletes a layout (its versions are kept); the answer is the layout as it
 /// was, which the client checks for.
 #[utoipa::path(delete, path = "/api/lichtblick/workspaces/{workspace}/layout/{id}", tag = "lichtblick",
+    operation_id = "lichtblick_delete_layout",
     params(("workspace" = String, Path), ("id" = Uuid, Path, description = "the layout's server id")),
     security(("bearer" = []), ("cookie" = [])), responses(
         (status = 200, body = Envelope<LayoutApiData>),

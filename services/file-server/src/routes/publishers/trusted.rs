@@ -173,6 +173,7 @@ fn checked(body: &NewTrustedPublisher) -> Result<(), ApiError> {
 
 /// A namespace's trusted publishers (its members and admins).
 #[utoipa::path(get, path = "/api/publishers/{publisher}/trusted-publishers", tag = "publishers",
+    operation_id = "list_trusted_publishers",
     params(("publisher" = String, Path)), security(("bearer" = [])), responses(
         (status = 200, body = Vec<TrustedPublisher>),
         problems::SignedIn, problems::NotFound,
@@ -198,6 +199,7 @@ pub async fn list(
 /// admins, signed in: not with a token from a personal access token or from
 /// trusted publishing, so a leaked CI secret cannot register another CI).
 #[utoipa::path(post, path = "/api/publishers/{publisher}/trusted-publishers", tag = "publishers",
+    operation_id = "register_trusted_publisher",
     params(("publisher" = String, Path)), request_body = NewTrustedPublisher,
     security(("bearer" = [])), responses(
         (status = 201, body = TrustedPublisher),
@@ -266,6 +268,7 @@ pub async fn register(
 /// Removes a trusted publisher (owners and admins): the tokens it yielded
 /// publish nothing more, at once.
 #[utoipa::path(delete, path = "/api/publishers/{publisher}/trusted-publishers/{id}",
+    operation_id = "remove_trusted_publisher",
     tag = "publishers", params(("publisher" = String, Path), ("id" = Uuid, Path)),
     security(("bearer" = [])), responses(
         (status = 204, description = "removed"),
@@ -303,6 +306,7 @@ pub async fn remove(
 /// time); 404 when nothing matches; 409 when several namespaces match and
 /// none is named.
 #[utoipa::path(post, path = "/internal/trusted-publishing/exchange", tag = "publishers",
+    operation_id = "match_trusted_publisher",
     request_body = JobIdentity, security(("service-token" = [])), responses(
         (status = 200, body = MatchedPublisher),
         problems::Unauthorized, problems::NotFound, problems::Conflict,
