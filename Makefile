@@ -1,12 +1,17 @@
 # The Sora server. `make run` runs everything on embedded defaults;
 # `make test` runs every test. See README.md.
-.PHONY: run test bench soak eval contracts lint fmt deploy-check sqlx-prepare sqlx-check
+.PHONY: run test panel bench soak eval contracts lint fmt deploy-check sqlx-prepare sqlx-check
 
 run:
 	scripts/run.sh
 
 test:
 	scripts/test.sh
+
+# The Lichtblick panel (panel/), built and packaged as a .foxe with the
+# official extension tooling from npm; `make run` publishes it.
+panel:
+	scripts/panel.sh package
 
 bench:
 	scripts/bench.sh

@@ -130,6 +130,14 @@ done
 
 # Demo content, once per data folder, through the public API.
 if [ ! -f "$DATA_DIR/demo-seeded" ]; then
+  # The Lichtblick panel, so that Lichtblick users find it in Sora's
+  # marketplace; built with npm when there is one.
+  if command -v npm >/dev/null 2>&1; then
+    echo "==> building the Lichtblick panel (panel/)"
+    scripts/panel.sh package >/dev/null || echo "    (not built: the demo goes on without it)"
+  else
+    echo "==> no npm: the Lichtblick panel (panel/) is not built nor published"
+  fi
   echo "==> seeding demo extensions and layouts"
   if python3 scripts/seed-demo.py; then touch "$DATA_DIR/demo-seeded"; fi
 fi

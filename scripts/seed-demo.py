@@ -2,7 +2,8 @@
 """Seeds demo content through the public API (used by `make run` on first start).
 
 Logs in as the bootstrap admin, publishes the demo extensions in demo/extensions
-(each folder zipped into a .foxe) and the fixture layouts in fixtures/layouts.
+(each folder zipped into a .foxe), the Lichtblick panel if it was built
+(panel/*.foxe), and the fixture layouts in fixtures/layouts.
 Already-published items (409) are skipped, so running it twice is harmless.
 Standard library only.
 """
@@ -60,6 +61,15 @@ def main():
             published += 1
         elif status != 409:
             print(f"seed: {folder.name} refused ({status}: {body})", file=sys.stderr)
+            return 1
+
+    # The Lichtblick panel, when `scripts/panel.sh package` built it.
+    for package in sorted((ROOT / "panel").glob("*.foxe")):
+        status, body = call("POST", f"{FILES}/api/extensions", package.read_bytes(), "application/zip", token)
+        if status == 201:
+            published += 1
+        elif status != 409:
+            print(f"seed: {package.name} refused ({status}: {body})", file=sys.stderr)
             return 1
 
     status, existing = call("GET", f"{FILES}/api/layouts?per_page=100")

@@ -54,6 +54,10 @@ export SORA_TEST_PLAYWRIGHT_PYTHON="$SORA_TOOLS_DIR/bin/python"
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || install_packages nodejs npm
 npm ci --prefix tests/e2e/lichtblick --no-audit --no-fund --loglevel=error >&2
 export SORA_TEST_NODE="$(command -v node)"
+# The typed TypeScript client (no drift from proto/) and the Lichtblick
+# panel: type-checked, unit-tested, built and packaged; its end-to-end test
+# is tests/e2e's `panel.rs`.
+scripts/panel.sh check
 
 cargo test --workspace --locked --no-fail-fast "$@"
 

@@ -10,50 +10,15 @@
 // usage: node run.mjs ADMIN_URL FILES_URL EMAIL PASSWORD WORKSPACE SESSION_ID
 
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 
-import * as esbuild from "esbuild";
 import JSZip from "jszip";
+
+import { bundle } from "./build.mjs";
 
 // Node 18 keeps File in node:buffer; browsers and Node 20 have it global.
 globalThis.File ??= (await import("node:buffer")).File;
 
 const [adminUrl, filesUrl, email, password, workspace, sessionId] = process.argv.slice(2);
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-// ---- Build the client as Lichtblick's bundler would: TypeScript, its
-// `@lichtblick/suite-base/…` paths, and API_URL defined at build time.
-const aliases = {
-  name: "lichtblick-paths",
-  setup(build) {
-    build.onResolve({ filter: /^@lichtblick\// }, (args) => {
-      if (args.path === "@lichtblick/log") return { path: path.join(here, "shims/log.ts") };
-      if (args.path === "@lichtblick/suite-base/i18n") return { path: path.join(here, "shims/i18n.ts") };
-      const rest = args.path.replace(/^@lichtblick\/suite-base\//, "");
-      return { path: path.join(here, "vendor/suite-base", `${rest}.ts`) };
-    });
-  },
-};
-const out = mkdtempSync(path.join(tmpdir(), "sora-lichtblick-"));
-await esbuild.build({
-  entryPoints: [path.join(here, "client.ts")],
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  outfile: path.join(out, "client.mjs"),
-  plugins: [aliases],
-  define: {
-    API_URL: "globalThis.__SORA_API_URL",
-    LICHTBLICK_SUITE_VERSION: "undefined",
-    DEV_WORKSPACE: "undefined",
-    // Lichtblick's webpack build names each module for its logger.
-    __filename: JSON.stringify("lichtblick-module"),
-  },
-  logLevel: "error",
-});
 
 // ---- A browser's cookie jar, for one host.
 const jar = new Map();
@@ -80,11 +45,11 @@ globalThis.fetch = async (input, init = {}) => {
   return response;
 };
 
+// ---- The client, built as Lichtblick's bundler would (build.mjs).
 globalThis.__SORA_API_URL = `${filesUrl}/api/lichtblick`;
 const { LayoutsAPI, ExtensionsAPI, RemoteExtensionLoader, SessionAPI, HttpError } = await import(
-  pathToFileURL(path.join(out, "client.mjs")).href
+  await bundle("client.ts")
 );
-rmSync(out, { recursive: true, force: true });
 
 // ---- Sign in as a browser does (Lichtblick's own session route, the one
 // admin-api route its origin reaches).

@@ -10,6 +10,7 @@ mod event_faults;
 mod helpers;
 mod lichtblick;
 mod overview;
+mod panel;
 mod recommendations;
 mod security;
 mod statistics;

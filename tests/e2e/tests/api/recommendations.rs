@@ -13,9 +13,9 @@ use sora_testing::TestApp;
 
 use crate::helpers::{FilesApp, eventually, publish_layout, spawn_files};
 
-type RecommendationApp = TestApp<RecommendationSettings>;
+pub(crate) type RecommendationApp = TestApp<RecommendationSettings>;
 
-fn fixture_layout(name: &str) -> Value {
+pub(crate) fn fixture_layout(name: &str) -> Value {
     let path = format!(
         "{}/../../fixtures/layouts/{name}.json",
         env!("CARGO_MANIFEST_DIR")
@@ -47,7 +47,7 @@ async fn recommend(app: &RecommendationApp, features: &Value) -> Value {
     response.json().await.unwrap()
 }
 
-async fn model(app: &RecommendationApp) -> Value {
+pub(crate) async fn model(app: &RecommendationApp) -> Value {
     app.get("/api/recommendations/model")
         .await
         .json()
@@ -56,7 +56,7 @@ async fn model(app: &RecommendationApp) -> Value {
 }
 
 /// recommendation with `adjust` applied; its model refreshed often.
-async fn spawn_recommendation(
+pub(crate) async fn spawn_recommendation(
     adjust: impl FnOnce(&mut sora_common::Settings<RecommendationSettings>),
 ) -> RecommendationApp {
     TestApp::spawn_with(
@@ -69,6 +69,31 @@ async fn spawn_recommendation(
         recommendation::build,
     )
     .await
+}
+
+/// file-server, the recommender and feedback-api on one PostgreSQL bus
+/// (file-server's database), relaying often: what the recommender learns
+/// from.
+pub(crate) async fn spawn_learning() -> (
+    FilesApp,
+    RecommendationApp,
+    TestApp<feedback_api::config::FeedbackSettings>,
+) {
+    let files = spawn_files(|_| {}).await;
+    let on_files_bus = |s: &mut sora_common::events::EventsSettings| {
+        s.postgres.host = files.settings.database.host.clone();
+        s.postgres.port = files.settings.database.port;
+        s.postgres.name = files.database.name.clone();
+        s.relay_interval_ms = 50;
+    };
+    let recommender = spawn_recommendation(|s| on_files_bus(&mut s.events)).await;
+    let feedback = TestApp::spawn_with(
+        &feedback_api::SPEC,
+        |s| on_files_bus(&mut s.events),
+        feedback_api::build,
+    )
+    .await;
+    (files, recommender, feedback)
 }
 
 #[tokio::test]
@@ -125,20 +150,7 @@ async fn delete_layout(files: &FilesApp, id: &str) {
 
 #[tokio::test]
 async fn published_layouts_and_feedback_reach_the_recommender_as_events() {
-    let files = spawn_files(|_| {}).await;
-    let on_files_bus = |s: &mut sora_common::events::EventsSettings| {
-        s.postgres.host = files.settings.database.host.clone();
-        s.postgres.port = files.settings.database.port;
-        s.postgres.name = files.database.name.clone();
-        s.relay_interval_ms = 50;
-    };
-    let recommender = spawn_recommendation(|s| on_files_bus(&mut s.events)).await;
-    let feedback = TestApp::spawn_with(
-        &feedback_api::SPEC,
-        |s| on_files_bus(&mut s.events),
-        feedback_api::build,
-    )
-    .await;
+    let (files, recommender, feedback) = spawn_learning().await;
 
     let zed = publish_layout(
         &files,
