@@ -198,6 +198,25 @@ async fn the_panel_from_the_marketplace_recommends_in_lichtblick_and_its_consent
         ]
     );
 
+    // The dashboard's acceptance figures (feedback-api's summary) count it:
+    // accepted answers against the answers the recommender served (the
+    // test's own question above, and the panel's).
+    let viewer = feedback.tokens.token(Role::Viewer);
+    eventually(
+        Duration::from_secs(30),
+        json!({"shown": 2, "accepted": 1, "acceptance_rate": 0.5}),
+        || async {
+            let summary: Value = feedback
+                .get_as("/api/stats/summary", &viewer)
+                .await
+                .json()
+                .await
+                .unwrap();
+            summary["recommendations"].clone()
+        },
+    )
+    .await;
+
     // The recommender learned from it: the same recording ranks the
     // accepted layout higher than before.
     let score_of = |answer: &Value| {
