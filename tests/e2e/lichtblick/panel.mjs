@@ -55,6 +55,7 @@ const until = async (what, done, ms = 20000) => {
 const index = await (await realFetch(`${filesUrl}/api/extensions/marketplace.json`)).json();
 const entry = index.find((e) => e.id === "sora.recommendations");
 assert.ok(entry, "the panel is in Sora's marketplace");
+assert.equal(entry.name, "Sora recommendations");
 // The test's file-server binds a port of its own after its public address
 // was set: the download is its path on that server.
 const download = new URL(new URL(entry.foxe).pathname, filesUrl);

@@ -28,43 +28,6 @@ fn built_panel() -> Vec<u8> {
     std::fs::read(found).unwrap()
 }
 
-#[tokio::test]
-async fn the_built_panel_is_published_and_listed_for_lichtblick() {
-    let files = crate::helpers::spawn_files(|_| {}).await;
-    let published = files
-        .client
-        .post(files.url("/api/extensions"))
-        .bearer_auth(files.tokens.token(Role::Editor))
-        .header("content-type", "application/zip")
-        .body(built_panel())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        published.status(),
-        201,
-        "{}",
-        published.text().await.unwrap()
-    );
-    let index: Value = files
-        .get("/api/extensions/marketplace.json")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let entry = index
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["id"] == "sora.recommendations")
-        .unwrap_or_else(|| panic!("not in marketplace.json: {index}"));
-    assert_eq!(entry["name"], "Sora recommendations");
-    assert!(
-        entry["foxe"].as_str().unwrap().ends_with("/download"),
-        "{entry}"
-    );
-}
-
 /// How many recommendations the recommender has served.
 async fn served(recommender: &RecommendationApp) -> i64 {
     let pool = sora_common::db::pool(&recommender.settings.database, "test");
