@@ -134,7 +134,8 @@ if [ ! -f "$DATA_DIR/demo-seeded" ]; then
   # marketplace; built with npm when there is one.
   if command -v npm >/dev/null 2>&1; then
     echo "==> building the Lichtblick panel (panel/)"
-    scripts/panel.sh package >/dev/null || echo "    (not built: the demo goes on without it)"
+    scripts/panel.sh package >"$DATA_DIR/panel-build.log" 2>&1 \
+      || echo "    (not built, see $DATA_DIR/panel-build.log: the demo goes on without it)"
   else
     echo "==> no npm: the Lichtblick panel (panel/) is not built nor published"
   fi
