@@ -438,6 +438,9 @@ async fn every_other_job_token_or_replay_is_refused_and_publishes_nothing() {
     assert_eq!(exchanged["scopes"], json!(["publish:acme"]));
     assert!(exchanged["expires_in"].as_i64().unwrap() <= 900);
     assert_eq!(stack.oidc(&job, None).await.0, 409, "a replay");
+    // GitHub's environment names ignore case.
+    let release = issuer.token(json!({"environment": "Release"}));
+    assert_eq!(stack.oidc(&release, None).await.0, 200);
     let ci_token = exchanged["access_token"].as_str().unwrap().to_owned();
 
     // What the exchanged token cannot do: publish under another namespace

@@ -112,7 +112,8 @@ pub struct Job<'a> {
 }
 
 /// The registrations `job` matches: same issuer, repository id and
-/// workflow, and the same environment unless the registration names none.
+/// workflow, and the same environment (as GitHub compares them: ignoring
+/// case) unless the registration names none.
 pub async fn matching(conn: &mut PgConnection, job: &Job<'_>) -> sqlx::Result<Vec<TrustedRow>> {
     sqlx::query_as!(
         TrustedRow,
@@ -120,7 +121,7 @@ pub async fn matching(conn: &mut PgConnection, job: &Job<'_>) -> sqlx::Result<Ve
                 created_at
          FROM trusted_publishers
          WHERE issuer = $1 AND repository_id = $2 AND workflow = $3
-           AND (environment = '' OR environment = $4)
+           AND (environment = '' OR lower(environment) = lower($4))
          ORDER BY publisher, created_at",
         job.issuer,
         job.repository_id,
