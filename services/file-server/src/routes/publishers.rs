@@ -371,7 +371,7 @@ pub async fn set_member(
             "must be owner or contributor",
         )])
     })?;
-    if user.trim().is_empty() || user.len() > 200 || user.starts_with("service:") {
+    if !crate::domain::is_member_id(&user) {
         return Err(ApiError::Validation(vec![FieldError::new(
             "user",
             "must be a user id",

@@ -425,7 +425,7 @@ pub async fn set_member(
             "must be reader, writer or owner",
         )])
     })?;
-    if user.trim().is_empty() || user.len() > 200 {
+    if !crate::domain::is_member_id(&user) {
         return Err(ApiError::Validation(vec![FieldError::new(
             "user",
             "must be a user id",

@@ -464,6 +464,18 @@ async fn strangers_anonymous_callers_and_cookies_get_what_the_workspace_allows()
         409,
     )
     .await;
+    // A service's subject is no member (as for publisher namespaces).
+    assert_problem(
+        team.call(
+            Method::PUT,
+            &format!("/api/workspaces/{W}/members/service:admin-api"),
+            &team.token(OWNER),
+            Some(json!({"role": "writer"})),
+        )
+        .await,
+        422,
+    )
+    .await;
     assert_problem(
         team.call(
             Method::POST,
