@@ -4,6 +4,7 @@
 // Sora cannot be reached, never blocking the panel. No React and no
 // Lichtblick here, so that it runs under Node in the tests.
 import type { FeedbackEvent, McapFeatures, RecommendedItem } from "@sora/client";
+import { v4 as uuidv4 } from "uuid";
 
 /** Where consent, the install id and the queue are kept: the machine's
  * (localStorage), never the layout, so an imported layout carries nobody's
@@ -104,7 +105,9 @@ export class RecommendationLoop {
       debounceMs: 800,
       retryMs: 2000,
       maxRetryMs: 5 * 60 * 1000,
-      randomUUID: () => globalThis.crypto.randomUUID(),
+      // Not `crypto.randomUUID`, which a page served over plain http (not
+      // localhost) does not have; uuid falls back to getRandomValues.
+      randomUUID: () => uuidv4(),
       ...options,
     };
     this.#retryMs = this.#options.retryMs;

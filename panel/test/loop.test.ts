@@ -221,6 +221,21 @@ test("withdrawing consent drops what waits and sends nothing more", async () => 
   loop.dispose();
 });
 
+test("ids are random v4 UUIDs by default", async () => {
+  const { topics } = await recordingTopics("rosbag2__talker.mcap");
+  const sora = new FakeSora();
+  const loop = new RecommendationLoop({ api: sora, store: new MemoryStore(), version: "0.1.0", debounceMs: 5 });
+  loop.grant();
+  loop.setRecording(topics);
+  await until(() => loop.state.status === "ready", "the answer");
+  loop.displayed();
+  await until(() => sora.events.length === 1, "the shown event");
+  const v4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  assert.match(sora.events[0]!.install_id, v4);
+  assert.match(sora.events[0]!.event_id ?? "", v4);
+  loop.dispose();
+});
+
 test("the server comes from the panel's state, else the page's origin", () => {
   assert.equal(defaultServer({ protocol: "https:", origin: "https://sora.example.com" }), "https://sora.example.com");
   assert.equal(defaultServer({ protocol: "file:", origin: "null" }), "http://127.0.0.1:3000");
